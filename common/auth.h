@@ -1,0 +1,80 @@
+#ifndef CSM_COMMON_AUTH_H_
+#define CSM_COMMON_AUTH_H_
+
+#include <cstdint>
+#include <initializer_list>
+#include <string>
+#include <string_view>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+
+namespace csm {
+
+enum class Role : uint8_t {
+  kAgent = 0,           // 客服专员
+  kSupervisor = 1,      // 主管
+  kManager = 2,         // 部门经理
+  kGeneralManager = 3,  // 总经理
+  kArchivist = 4,       // 档案管理员
+  kService = 5,         // another backend service
+};
+
+// Token claim spelling: "agent", "supervisor", "manager", "general_manager",
+// "archivist", "service".
+std::string_view RoleName(Role role);
+bool ParseRole(std::string_view name, Role* role);
+
+class RoleSet {
+ public:
+  constexpr RoleSet() = default;
+  constexpr RoleSet(std::initializer_list<Role> roles) {
+    for (Role r : roles) bits_ |= Bit(r);
+  }
+  static constexpr RoleSet All() {
+    RoleSet s;
+    s.bits_ = 0x3f;
+    return s;
+  }
+  constexpr bool Has(Role r) const { return (bits_ & Bit(r)) != 0; }
+  constexpr bool Intersects(RoleSet o) const { return (bits_ & o.bits_) != 0; }
+  void Add(Role r) { bits_ |= Bit(r); }
+  constexpr bool empty() const { return bits_ == 0; }
+  // "agent,supervisor"
+  std::string ToString() const;
+
+ private:
+  static constexpr uint32_t Bit(Role r) { return 1u << static_cast<int>(r); }
+  uint32_t bits_ = 0;
+};
+
+// The authenticated caller, from the bearer token's claims.
+struct Principal {
+  std::string staff_id;    // "sub"
+  std::string department;  // "dept"
+  RoleSet roles;           // "roles": array of role names
+};
+
+// Verifies HS256 bearer tokens: signature, algorithm (only HS256), "exp"
+// (required), "iss" (when configured), non-empty "sub" and at least one known
+// role. Errors are UNAUTHENTICATED with a reason a client can act on.
+class TokenVerifier {
+ public:
+  TokenVerifier(std::string secret, std::string issuer);
+  absl::StatusOr<Principal> Verify(std::string_view token,
+                                   absl::Time now) const;
+
+ private:
+  std::string secret_;
+  std::string issuer_;
+};
+
+// Mints a token for `principal` valid for `ttl` (tools and tests).
+absl::StatusOr<std::string> MintToken(std::string_view secret,
+                                      std::string_view issuer,
+                                      const Principal& principal,
+                                      absl::Time now, absl::Duration ttl);
+
+}  // namespace csm
+
+#endif  // CSM_COMMON_AUTH_H_

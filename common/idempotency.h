@@ -1,0 +1,31 @@
+#ifndef CSM_COMMON_IDEMPOTENCY_H_
+#define CSM_COMMON_IDEMPOTENCY_H_
+
+#include <functional>
+#include <string_view>
+
+#include <google/protobuf/message.h>
+
+#include "absl/status/status.h"
+#include "common/mysql_pool.h"
+#include "common/rpc.h"
+
+namespace csm {
+
+// Runs a mutation at most once per (caller, request_id). Inside one
+// transaction it first claims the key (a concurrent duplicate blocks on the
+// key's row until the first commits), runs `body`, and stores the response
+// with the key. A retry with the same id gets the stored response and
+// changes nothing; the same id with a different request is
+// INVALID_ARGUMENT. A failed call stores nothing, so it can be retried.
+// An empty request_id runs `body` in a plain transaction. request_id must
+// be at most 128 characters of [A-Za-z0-9._:-].
+absl::Status RunIdempotent(
+    MysqlPool& pool, const CallContext& call, std::string_view request_id,
+    const google::protobuf::Message& request,
+    google::protobuf::Message* response,
+    const std::function<absl::Status(MysqlConnection&)>& body);
+
+}  // namespace csm
+
+#endif  // CSM_COMMON_IDEMPOTENCY_H_

@@ -1,0 +1,52 @@
+#ifndef CSM_COMMON_LOG_H_
+#define CSM_COMMON_LOG_H_
+
+#include <initializer_list>
+#include <string>
+#include <string_view>
+#include <utility>
+
+namespace csm::log {
+
+enum class Level { kDebug, kInfo, kWarning, kError };
+
+using Fields = std::initializer_list<std::pair<std::string_view, std::string_view>>;
+
+// One JSON object per line on stderr:
+// {"ts":"2026-11-24T08:00:00.123Z","level":"info","svc":"customer-svc",
+//  "request_id":"...","msg":"...", ...fields}
+// The request id is the one set for the current thread by RequestIdScope.
+void Write(Level level, std::string_view msg, Fields fields = {});
+inline void Info(std::string_view msg, Fields fields = {}) {
+  Write(Level::kInfo, msg, fields);
+}
+inline void Warning(std::string_view msg, Fields fields = {}) {
+  Write(Level::kWarning, msg, fields);
+}
+inline void Error(std::string_view msg, Fields fields = {}) {
+  Write(Level::kError, msg, fields);
+}
+inline void Debug(std::string_view msg, Fields fields = {}) {
+  Write(Level::kDebug, msg, fields);
+}
+
+// Process-wide settings, set once at start-up.
+void SetService(std::string service);
+void SetMinLevel(Level level);
+
+// Sets the request id that log lines of this thread carry, for its lifetime.
+class RequestIdScope {
+ public:
+  explicit RequestIdScope(std::string request_id);
+  ~RequestIdScope();
+  RequestIdScope(const RequestIdScope&) = delete;
+  RequestIdScope& operator=(const RequestIdScope&) = delete;
+
+ private:
+  std::string previous_;
+};
+const std::string& CurrentRequestId();
+
+}  // namespace csm::log
+
+#endif  // CSM_COMMON_LOG_H_

@@ -1,0 +1,144 @@
+#ifndef CSM_COMMON_MYSQL_POOL_H_
+#define CSM_COMMON_MYSQL_POOL_H_
+
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+
+namespace sql {
+class Connection;
+class PreparedStatement;
+class SQLException;
+}  // namespace sql
+
+namespace csm {
+
+struct MysqlOptions {
+  std::string host = "127.0.0.1";
+  int port = 3306;
+  // When set, used instead of host:port.
+  std::string unix_socket;
+  std::string user;
+  std::string password;
+  std::string database;
+  // Upper bound of open connections.
+  int pool_size = 8;
+  absl::Duration connect_timeout = absl::Seconds(5);
+};
+
+// One MySQL connection with its own prepared-statement cache. Not
+// thread-safe: exactly one borrower uses it at a time.
+class MysqlConnection {
+ public:
+  explicit MysqlConnection(std::unique_ptr<sql::Connection> conn);
+  ~MysqlConnection();
+
+  // Prepared once per connection, then reused. Parameters are cleared.
+  sql::PreparedStatement& Prepare(std::string_view sql);
+  sql::Connection& raw() { return *conn_; }
+
+  // After a connection-level error: the pool drops it instead of reusing it.
+  void MarkBroken() { broken_ = true; }
+  bool broken() const { return broken_; }
+
+ private:
+  std::unique_ptr<sql::Connection> conn_;
+  std::map<std::string, std::unique_ptr<sql::PreparedStatement>, std::less<>>
+      statements_;
+  bool broken_ = false;
+};
+
+class MysqlPool;
+
+// RAII borrow: returns the connection to the pool (or discards it when
+// broken) on destruction.
+class PooledConnection {
+ public:
+  PooledConnection(MysqlPool* pool, std::unique_ptr<MysqlConnection> conn);
+  PooledConnection(PooledConnection&&) noexcept;
+  PooledConnection& operator=(PooledConnection&&) noexcept;
+  ~PooledConnection();
+
+  MysqlConnection* operator->() { return conn_.get(); }
+  MysqlConnection& operator*() { return *conn_; }
+
+ private:
+  MysqlPool* pool_;
+  std::unique_ptr<MysqlConnection> conn_;
+};
+
+struct PoolStats {
+  int open = 0;
+  int idle = 0;
+  int waiting = 0;
+  int64_t timeouts = 0;
+  int64_t discarded = 0;
+};
+
+// A bounded pool. Borrow waits for a free connection until `deadline`; past
+// it the caller gets RESOURCE_EXHAUSTED (or DEADLINE_EXCEEDED if the deadline
+// had already passed), never an unbounded wait. Broken connections are
+// replaced by fresh ones on the next borrow.
+class MysqlPool {
+ public:
+  static absl::StatusOr<std::unique_ptr<MysqlPool>> Create(
+      const MysqlOptions& options);
+  ~MysqlPool();
+
+  absl::StatusOr<PooledConnection> Borrow(absl::Time deadline);
+  PoolStats stats() const;
+  const MysqlOptions& options() const { return options_; }
+
+ private:
+  friend class PooledConnection;
+  explicit MysqlPool(MysqlOptions options);
+  absl::StatusOr<std::unique_ptr<MysqlConnection>> Connect();
+  void Return(std::unique_ptr<MysqlConnection> conn);
+
+  MysqlOptions options_;
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  std::vector<std::unique_ptr<MysqlConnection>> idle_;
+  int open_ = 0;
+  int waiting_ = 0;
+  int64_t timeouts_ = 0;
+  int64_t discarded_ = 0;
+};
+
+// Maps a Connector/C++ exception to a canonical status: duplicate key
+// (1062) ALREADY_EXISTS, deadlock/lock wait (1213, 1205) ABORTED,
+// connection loss (2002, 2003, 2006, 2013, 2030, 1927, 1243) UNAVAILABLE,
+// anything else INTERNAL. Marks `conn` broken on connection loss.
+absl::Status FromSqlException(const sql::SQLException& e,
+                              MysqlConnection* conn = nullptr);
+
+// True for the ALREADY_EXISTS that FromSqlException makes of error 1062.
+bool IsDuplicateKey(const absl::Status& status);
+
+// Runs `body` in one transaction on a borrowed connection: commits when it
+// returns OK, rolls back otherwise (and on exceptions, which are mapped with
+// FromSqlException). A deadlock or lock-wait timeout is retried up to
+// `max_attempts` times while the deadline allows.
+absl::Status RunInTransaction(
+    MysqlPool& pool, absl::Time deadline,
+    const std::function<absl::Status(MysqlConnection&)>& body,
+    int max_attempts = 3);
+
+// Same, without a transaction (for plain reads).
+absl::Status RunWithConnection(
+    MysqlPool& pool, absl::Time deadline,
+    const std::function<absl::Status(MysqlConnection&)>& body);
+
+}  // namespace csm
+
+#endif  // CSM_COMMON_MYSQL_POOL_H_

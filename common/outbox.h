@@ -1,0 +1,88 @@
+#ifndef CSM_COMMON_OUTBOX_H_
+#define CSM_COMMON_OUTBOX_H_
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <mutex>
+#include <string>
+#include <string_view>
+
+#include <google/protobuf/message.h>
+
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+#include "common/clock.h"
+#include "common/mysql_pool.h"
+#include "common/rpc.h"
+#include "csm/events/v1/events.grpc.pb.h"
+
+namespace csm {
+
+// The transactional outbox. Append() writes an event row inside the
+// caller's transaction, so an event exists if and only if its state change
+// committed. Sequences are gap-free and commit in order: Append takes the
+// single outbox_counter row lock, which is held until the transaction ends,
+// so a reader never sees sequence n+1 before n is visible. Callers append
+// their events last, just before commit, to keep that lock short.
+class Outbox {
+ public:
+  Outbox(std::string source, const Clock* clock);
+
+  absl::Status Append(MysqlConnection& conn, std::string_view actor,
+                      std::string_view request_id, std::string_view aggregate,
+                      const google::protobuf::Message& payload);
+
+  // Wakes followers in this process after a commit that appended. Other
+  // replicas' events are found by polling.
+  void NotifyCommitted();
+  // Blocks until NotifyCommitted() or `timeout`; returns the generation.
+  uint64_t WaitForCommit(uint64_t seen_generation, absl::Duration timeout);
+  uint64_t generation() const { return generation_.load(); }
+
+  const std::string& source() const { return source_; }
+
+ private:
+  std::string source_;
+  const Clock* clock_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::atomic<uint64_t> generation_{0};
+};
+
+struct EventStreamOptions {
+  int default_batch_size = 100;
+  int max_batch_size = 1000;
+  // How often a follower looks for other replicas' events.
+  absl::Duration poll_interval = absl::Milliseconds(200);
+};
+
+// csm.events.v1.EventService for one service's outbox: replays events after
+// the client's sequence, then follows new ones until the client cancels or
+// the server shuts down (then UNAVAILABLE, telling the client to resume
+// from its last sequence).
+class EventStreamService final : public csm::events::v1::EventService::Service {
+ public:
+  EventStreamService(MysqlPool* pool, Outbox* outbox, RpcRuntime* runtime,
+                     EventStreamOptions options = {});
+
+  grpc::Status StreamEvents(
+      grpc::ServerContext* context,
+      const csm::events::v1::StreamEventsRequest* request,
+      grpc::ServerWriter<csm::events::v1::StreamEventsResponse>* writer)
+      override;
+
+  // Ends every open stream promptly (called before server shutdown).
+  void Shutdown();
+
+ private:
+  MysqlPool* pool_;
+  Outbox* outbox_;
+  RpcRuntime* runtime_;
+  EventStreamOptions options_;
+  std::atomic<bool> shutting_down_{false};
+};
+
+}  // namespace csm
+
+#endif  // CSM_COMMON_OUTBOX_H_

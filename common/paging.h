@@ -1,0 +1,34 @@
+#ifndef CSM_COMMON_PAGING_H_
+#define CSM_COMMON_PAGING_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "absl/status/statusor.h"
+
+namespace csm {
+
+// 0 means `default_size`; negative or above `max_size` is INVALID_ARGUMENT
+// on field "page_size".
+absl::StatusOr<int> ResolvePageSize(int32_t page_size, int default_size = 50,
+                                    int max_size = 500);
+
+// Keyset position after the last row of a page: the sort key of that row
+// (empty when ordering by id alone) and its id.
+struct PageCursor {
+  std::string key;
+  int64_t id = 0;
+};
+
+// Opaque, URL-safe tokens bound to the query that produced them (filter,
+// order, parent...: `query_fingerprint`). A token used with another query,
+// or tampered with, is INVALID_ARGUMENT on field "page_token".
+std::string EncodePageToken(const PageCursor& cursor,
+                            std::string_view query_fingerprint);
+absl::StatusOr<PageCursor> DecodePageToken(std::string_view token,
+                                           std::string_view query_fingerprint);
+
+}  // namespace csm
+
+#endif  // CSM_COMMON_PAGING_H_

@@ -1,0 +1,90 @@
+#ifndef CSM_COMMON_RPC_H_
+#define CSM_COMMON_RPC_H_
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include <grpcpp/server_context.h>
+#include <grpcpp/support/status.h>
+
+#include "absl/functional/function_ref.h"
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+#include "common/auth.h"
+#include "common/clock.h"
+
+namespace prometheus {
+class Registry;
+}
+
+namespace csm {
+
+// What a handler knows about the call it serves.
+struct CallContext {
+  Principal principal;
+  // Short method name, e.g. "CreateCustomer".
+  std::string method;
+  // From the "x-request-id" metadata, else generated. Echoed back in the
+  // response's initial metadata and carried by every log line of the call.
+  std::string request_id;
+  // The client's deadline, or now + the default when it set none, capped at
+  // the configured maximum.
+  absl::Time deadline;
+  // When the call started, by the runtime's clock.
+  absl::Time start;
+};
+
+// Per-method request counts (grpc_server_handled_total{grpc_method,
+// grpc_code}) and latency histograms (grpc_server_handling_seconds).
+class RpcMetrics {
+ public:
+  RpcMetrics(prometheus::Registry& registry, std::string_view service);
+  ~RpcMetrics();
+  void Observe(std::string_view method, grpc::StatusCode code,
+               double seconds);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+struct RpcRuntimeOptions {
+  std::string service;  // "customer-svc"
+  absl::Duration default_deadline = absl::Seconds(10);
+  absl::Duration max_deadline = absl::Seconds(60);
+};
+
+// The edge every handler goes through: authentication (bearer token),
+// role check, deadline, request id, structured log line, metrics, and the
+// one absl::Status -> grpc::Status mapping. Exceptions escaping the body
+// (Connector/C++ throws) are mapped too, never crash the server.
+class RpcRuntime {
+ public:
+  // `metrics` may be null (tests).
+  RpcRuntime(RpcRuntimeOptions options, const TokenVerifier* verifier,
+             RpcMetrics* metrics, const Clock* clock);
+
+  // UNAUTHENTICATED without a valid token; PERMISSION_DENIED naming the
+  // roles the method needs when the caller has none of `allowed`.
+  grpc::Status Handle(grpc::ServerContext* context, std::string_view method,
+                      RoleSet allowed,
+                      absl::FunctionRef<absl::Status(const CallContext&)> body);
+
+  const Clock& clock() const { return *clock_; }
+  const RpcRuntimeOptions& options() const { return options_; }
+
+ private:
+  RpcRuntimeOptions options_;
+  const TokenVerifier* verifier_;
+  RpcMetrics* metrics_;
+  const Clock* clock_;
+};
+
+// Checks that are the same for every method of every service.
+absl::Status RequireRole(const CallContext& call, RoleSet roles,
+                         std::string_view what);
+
+}  // namespace csm
+
+#endif  // CSM_COMMON_RPC_H_

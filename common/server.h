@@ -1,0 +1,71 @@
+#ifndef CSM_COMMON_SERVER_H_
+#define CSM_COMMON_SERVER_H_
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <grpcpp/grpcpp.h>
+
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+
+namespace prometheus {
+class Exposer;
+class Registry;
+}  // namespace prometheus
+
+namespace csm {
+
+struct ServerOptions {
+  std::string service_name;  // "customer-svc"
+  // "0.0.0.0:50051"; port 0 picks a free port (tests).
+  std::string listen_address = "0.0.0.0:50051";
+  // Prometheus /metrics; empty disables it.
+  std::string metrics_address;
+  // In-flight calls get this long to finish on shutdown.
+  absl::Duration shutdown_grace = absl::Seconds(20);
+  // Upper bound of threads the sync server uses for calls.
+  int max_threads = 64;
+};
+
+// Runs a gRPC server with grpc.health.v1 (SERVING while up, NOT_SERVING
+// once shutdown starts), server reflection, and a Prometheus endpoint.
+class ServiceHost {
+ public:
+  explicit ServiceHost(ServerOptions options);
+  ~ServiceHost();
+
+  prometheus::Registry& registry() { return *registry_; }
+  // Before Start(). Not owned.
+  void AddService(grpc::Service* service);
+  // Run in order when shutdown begins, before in-flight calls are drained
+  // (stop sweeps, end event streams).
+  void OnShutdown(std::function<void()> hook);
+
+  absl::Status Start();
+  // The bound port (useful with port 0).
+  int port() const { return port_; }
+  std::string address() const;
+
+  // Graceful: NOT_SERVING, stop accepting, let in-flight calls finish
+  // within the grace period, then cancel the rest. Idempotent.
+  void Shutdown();
+  // Blocks until SIGTERM or SIGINT, then Shutdown().
+  void RunUntilSignal();
+
+ private:
+  ServerOptions options_;
+  std::shared_ptr<prometheus::Registry> registry_;
+  std::unique_ptr<prometheus::Exposer> exposer_;
+  std::vector<grpc::Service*> services_;
+  std::vector<std::function<void()>> shutdown_hooks_;
+  std::unique_ptr<grpc::Server> server_;
+  int port_ = 0;
+  bool shut_down_ = false;
+};
+
+}  // namespace csm
+
+#endif  // CSM_COMMON_SERVER_H_

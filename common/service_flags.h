@@ -1,0 +1,31 @@
+#ifndef CSM_COMMON_SERVICE_FLAGS_H_
+#define CSM_COMMON_SERVICE_FLAGS_H_
+
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "common/auth.h"
+#include "common/mysql_pool.h"
+#include "common/rpc.h"
+#include "common/server.h"
+
+// Flags every service binary shares. Each flag can also be set by the
+// environment variable CSM_<FLAG NAME IN CAPITALS> (e.g. CSM_MYSQL_HOST);
+// the command line wins over the environment. Secrets can be given as files
+// (Kubernetes secret mounts): --mysql_password_file, --jwt_secret_file.
+
+namespace csm {
+
+// Parses the command line after applying the environment. Exits with a
+// usage message on bad flags.
+void ParseFlags(int argc, char** argv, const char* usage);
+
+absl::StatusOr<MysqlOptions> MysqlOptionsFromFlags();
+ServerOptions ServerOptionsFromFlags(std::string service_name);
+RpcRuntimeOptions RpcRuntimeOptionsFromFlags(std::string service_name);
+absl::StatusOr<std::unique_ptr<TokenVerifier>> TokenVerifierFromFlags();
+
+}  // namespace csm
+
+#endif  // CSM_COMMON_SERVICE_FLAGS_H_

@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# A private MariaDB in a folder of the project: no systemd, no root service.
+#   scripts/mariadb.sh start DIR [PORT]   init DIR on first use, start, wait
+#   scripts/mariadb.sh stop DIR           stop and wait for exit
+#   scripts/mariadb.sh status DIR
+# With PORT the server also listens on 127.0.0.1:PORT; without it, only on
+# the socket DIR/mysqld.sock. Root connects through the socket, no password.
+set -euo pipefail
+
+cmd=${1:?usage: mariadb.sh start|stop|status DIR [PORT]}
+dir=${2:?usage: mariadb.sh start|stop|status DIR [PORT]}
+port=${3:-}
+mkdir -p "$dir"
+dir=$(cd "$dir" && pwd)
+sock="$dir/mysqld.sock"
+pidfile="$dir/mysqld.pid"
+me=$(id -un)
+
+running() {
+  [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null
+}
+
+case "$cmd" in
+  start)
+    if running; then
+      echo "mariadb: already running in $dir (pid $(cat "$pidfile"))"
+      exit 0
+    fi
+    if [ ! -d "$dir/data/mysql" ]; then
+      mariadb-install-db --no-defaults --user="$me" --datadir="$dir/data" \
+        --auth-root-authentication-method=normal --skip-test-db \
+        > "$dir/install.log" 2>&1 || { cat "$dir/install.log" >&2; exit 1; }
+    fi
+    net=(--skip-networking)
+    if [ -n "$port" ]; then
+      net=(--port="$port" --bind-address=127.0.0.1)
+    fi
+    # utf8mb4 explicitly: with --no-defaults the server would fall back to
+    # latin1 and Chinese names would break.
+    mariadbd --no-defaults --user="$me" --datadir="$dir/data" \
+      --socket="$sock" --pid-file="$pidfile" "${net[@]}" \
+      --character-set-server=utf8mb4 --collation-server=utf8mb4_unicode_ci \
+      --skip-name-resolve --innodb-flush-log-at-trx-commit=1 \
+      --max-connections=500 --log-error="$dir/error.log" \
+      > /dev/null 2>&1 &
+    for _ in $(seq 1 300); do
+      if mariadb-admin --no-defaults --socket="$sock" -uroot ping > /dev/null 2>&1; then
+        echo "mariadb: running in $dir (socket $sock${port:+, port $port})"
+        exit 0
+      fi
+      sleep 0.1
+    done
+    echo "mariadb: did not start within 30 s; see $dir/error.log" >&2
+    tail -n 20 "$dir/error.log" >&2 || true
+    exit 1
+    ;;
+  stop)
+    if ! running; then
+      echo "mariadb: not running in $dir"
+      exit 0
+    fi
+    pid=$(cat "$pidfile")
+    kill "$pid"
+    for _ in $(seq 1 300); do
+      kill -0 "$pid" 2>/dev/null || { echo "mariadb: stopped"; exit 0; }
+      sleep 0.1
+    done
+    echo "mariadb: still running after 30 s; killing" >&2
+    kill -9 "$pid" 2>/dev/null || true
+    ;;
+  status)
+    if running; then echo "running (pid $(cat "$pidfile"))"; else echo "stopped"; exit 1; fi
+    ;;
+  *)
+    echo "usage: mariadb.sh start|stop|status DIR [PORT]" >&2
+    exit 2
+    ;;
+esac
