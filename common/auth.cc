@@ -1,1 +1,272 @@
-// placeholder: implemented by a helper
+#include "common/auth.h"
+
+#include <jwt.h>
+
+#include <array>
+#include <cmath>
+#include <cstdlib>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/string_view.h"
+
+namespace csm {
+namespace {
+
+using Json = nlohmann::json;
+
+// Tolerated clock skew between the token's issuer and this server.
+constexpr absl::Duration kLeeway = absl::Seconds(30);
+
+constexpr std::array<std::pair<Role, absl::string_view>, 6> kRoleNames = {{
+    {Role::kAgent, "agent"},
+    {Role::kSupervisor, "supervisor"},
+    {Role::kManager, "manager"},
+    {Role::kGeneralManager, "general_manager"},
+    {Role::kArchivist, "archivist"},
+    {Role::kService, "service"},
+}};
+
+struct JwtDeleter {
+  void operator()(jwt_t* jwt) const { jwt_free(jwt); }
+};
+using JwtPtr = std::unique_ptr<jwt_t, JwtDeleter>;
+
+// Strings libjwt returns are malloc'ed (jansson's default allocator).
+struct FreeDeleter {
+  void operator()(char* p) const { std::free(p); }
+};
+using CString = std::unique_ptr<char, FreeDeleter>;
+
+absl::Status Unauthenticated(absl::string_view reason) {
+  return absl::UnauthenticatedError(reason);
+}
+
+bool IsTokenChar(char c) {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+         (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.';
+}
+
+// NumericDate claims ("exp", "nbf"): JSON numbers of seconds since the epoch.
+bool NumericDate(const Json& claims, const char* name, absl::Time* out) {
+  auto it = claims.find(name);
+  if (it == claims.end()) return false;
+  if (it->is_number_integer() || it->is_number_unsigned()) {
+    *out = absl::FromUnixSeconds(it->get<int64_t>());
+    return true;
+  }
+  if (it->is_number_float()) {
+    const double seconds = it->get<double>();
+    // Rejects NaN and values no clock will ever reach (and UB on the cast).
+    if (!(std::fabs(seconds) < 1e12)) return false;
+    *out = absl::FromUnixMillis(static_cast<int64_t>(seconds * 1e3));
+    return true;
+  }
+  return false;
+}
+
+// The header is checked before libjwt sees the token: libjwt 1.10 would
+// verify any HMAC algorithm with our key and accepts "none" in some paths,
+// and we want a precise reason for the client.
+absl::Status CheckHeader(absl::string_view encoded_header) {
+  std::string header_json;
+  if (!absl::WebSafeBase64Unescape(encoded_header, &header_json)) {
+    return Unauthenticated("malformed token header");
+  }
+  const Json header = Json::parse(header_json, nullptr,
+                                  /*allow_exceptions=*/false);
+  if (!header.is_object()) return Unauthenticated("malformed token header");
+  auto alg = header.find("alg");
+  if (alg == header.end() || !alg->is_string()) {
+    return Unauthenticated("token header has no alg");
+  }
+  if (alg->get<std::string>() != "HS256") {
+    return Unauthenticated(
+        absl::StrCat("token algorithm must be HS256, not ", alg->dump()));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::string_view RoleName(Role role) {
+  for (const auto& [r, name] : kRoleNames) {
+    if (r == role) return name;
+  }
+  return "unknown";
+}
+
+bool ParseRole(absl::string_view name, Role* role) {
+  for (const auto& [r, n] : kRoleNames) {
+    if (n == name) {
+      *role = r;
+      return true;
+    }
+  }
+  return false;
+}
+
+std::string RoleSet::ToString() const {
+  std::string out;
+  for (const auto& [r, name] : kRoleNames) {
+    if (Has(r)) absl::StrAppend(&out, out.empty() ? "" : ",", name);
+  }
+  return out;
+}
+
+TokenVerifier::TokenVerifier(std::string secret, std::string issuer)
+    : secret_(std::move(secret)), issuer_(std::move(issuer)) {}
+
+absl::StatusOr<Principal> TokenVerifier::Verify(absl::string_view token,
+                                                absl::Time now) const {
+  // libjwt skips the signature check without a key: never let that happen.
+  if (secret_.empty()) {
+    return Unauthenticated("server has no token secret configured");
+  }
+  if (token.empty()) return Unauthenticated("empty bearer token");
+  // Only base64url and dots: also rules out embedded NULs, which would make
+  // libjwt verify a prefix of what we checked.
+  for (char c : token) {
+    if (!IsTokenChar(c)) return Unauthenticated("malformed token");
+  }
+  std::vector<absl::string_view> parts = absl::StrSplit(token, '.');
+  if (parts.size() != 3) {
+    return Unauthenticated(
+        "malformed token: expected header.payload.signature");
+  }
+  // The algorithm first: an unsigned "none" token is told so.
+  if (absl::Status header = CheckHeader(parts[0]); !header.ok()) {
+    return header;
+  }
+  if (parts[2].empty()) return Unauthenticated("token has no signature");
+
+  const std::string token_str(token);
+  jwt_t* raw = nullptr;
+  const int rc =
+      jwt_decode(&raw, token_str.c_str(),
+                 reinterpret_cast<const unsigned char*>(secret_.data()),
+                 static_cast<int>(secret_.size()));
+  JwtPtr jwt(raw);
+  if (rc != 0 || jwt == nullptr) {
+    return Unauthenticated("token signature is invalid");
+  }
+  // Belt and braces: what libjwt verified with must be what we allow.
+  if (jwt_get_alg(jwt.get()) != JWT_ALG_HS256) {
+    return Unauthenticated("token algorithm must be HS256");
+  }
+
+  CString grants(jwt_get_grants_json(jwt.get(), nullptr));
+  if (grants == nullptr) return Unauthenticated("token has no claims");
+  const Json claims = Json::parse(grants.get(), nullptr,
+                                  /*allow_exceptions=*/false);
+  if (!claims.is_object()) return Unauthenticated("malformed token claims");
+
+  absl::Time exp;
+  if (!NumericDate(claims, "exp", &exp)) {
+    return Unauthenticated("token has no exp (expiry) claim");
+  }
+  if (now > exp + kLeeway) {
+    return Unauthenticated(absl::StrCat(
+        "token expired at ",
+        absl::FormatTime(absl::RFC3339_sec, exp, absl::UTCTimeZone())));
+  }
+  if (absl::Time nbf; NumericDate(claims, "nbf", &nbf) && now + kLeeway < nbf) {
+    return Unauthenticated("token is not valid yet (nbf)");
+  }
+
+  if (!issuer_.empty()) {
+    auto iss = claims.find("iss");
+    if (iss == claims.end() || !iss->is_string()) {
+      return Unauthenticated(
+          absl::StrCat("token has no iss claim; expected \"", issuer_, "\""));
+    }
+    if (iss->get<std::string>() != issuer_) {
+      return Unauthenticated(absl::StrCat("token issuer ", iss->dump(),
+                                          " is not \"", issuer_, "\""));
+    }
+  }
+
+  Principal principal;
+  auto sub = claims.find("sub");
+  if (sub == claims.end() || !sub->is_string() ||
+      sub->get<std::string>().empty()) {
+    return Unauthenticated("token has no sub (staff id) claim");
+  }
+  principal.staff_id = sub->get<std::string>();
+
+  if (auto dept = claims.find("dept"); dept != claims.end()) {
+    if (!dept->is_string()) {
+      return Unauthenticated("token dept claim must be a string");
+    }
+    principal.department = dept->get<std::string>();
+  }
+
+  auto roles = claims.find("roles");
+  if (roles == claims.end() || !roles->is_array()) {
+    return Unauthenticated("token has no roles array");
+  }
+  for (const Json& name : *roles) {
+    Role role;
+    // Unknown names are ignored so that issuers can add roles first.
+    if (name.is_string() && ParseRole(name.get<std::string>(), &role)) {
+      principal.roles.Add(role);
+    }
+  }
+  if (principal.roles.empty()) {
+    return Unauthenticated(
+        absl::StrCat("token has no known role (roles: ", roles->dump(), ")"));
+  }
+  return principal;
+}
+
+absl::StatusOr<std::string> MintToken(absl::string_view secret,
+                                      absl::string_view issuer,
+                                      const Principal& principal,
+                                      absl::Time now, absl::Duration ttl) {
+  if (secret.empty()) return absl::InvalidArgumentError("empty secret");
+  if (principal.staff_id.empty()) {
+    return absl::InvalidArgumentError("empty staff id");
+  }
+  if (ttl <= absl::ZeroDuration()) {
+    return absl::InvalidArgumentError("ttl must be positive");
+  }
+  Json roles = Json::array();
+  for (const auto& [r, name] : kRoleNames) {
+    if (principal.roles.Has(r)) roles.push_back(std::string(name));
+  }
+  Json claims = {
+      {"sub", principal.staff_id},
+      {"roles", std::move(roles)},
+      {"iat", absl::ToUnixSeconds(now)},
+      {"exp", absl::ToUnixSeconds(now + ttl)},
+  };
+  if (!principal.department.empty()) claims["dept"] = principal.department;
+  if (!issuer.empty()) claims["iss"] = std::string(issuer);
+  // Invalid UTF-8 becomes U+FFFD instead of throwing.
+  const std::string claims_json =
+      claims.dump(-1, ' ', false, Json::error_handler_t::replace);
+
+  jwt_t* raw = nullptr;
+  if (jwt_new(&raw) != 0) return absl::InternalError("jwt_new failed");
+  JwtPtr jwt(raw);
+  if (jwt_add_grants_json(jwt.get(), claims_json.c_str()) != 0) {
+    return absl::InternalError("jwt_add_grants_json failed");
+  }
+  if (jwt_set_alg(jwt.get(), JWT_ALG_HS256,
+                  reinterpret_cast<const unsigned char*>(secret.data()),
+                  static_cast<int>(secret.size())) != 0) {
+    return absl::InternalError("jwt_set_alg failed");
+  }
+  CString encoded(jwt_encode_str(jwt.get()));
+  if (encoded == nullptr) return absl::InternalError("jwt_encode_str failed");
+  return std::string(encoded.get());
+}
+
+}  // namespace csm

@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 
 namespace csm {
@@ -22,8 +23,8 @@ enum class Role : uint8_t {
 
 // Token claim spelling: "agent", "supervisor", "manager", "general_manager",
 // "archivist", "service".
-std::string_view RoleName(Role role);
-bool ParseRole(std::string_view name, Role* role);
+absl::string_view RoleName(Role role);
+bool ParseRole(absl::string_view name, Role* role);
 
 class RoleSet {
  public:
@@ -61,7 +62,7 @@ struct Principal {
 class TokenVerifier {
  public:
   TokenVerifier(std::string secret, std::string issuer);
-  absl::StatusOr<Principal> Verify(std::string_view token,
+  absl::StatusOr<Principal> Verify(absl::string_view token,
                                    absl::Time now) const;
 
  private:
@@ -70,8 +71,8 @@ class TokenVerifier {
 };
 
 // Mints a token for `principal` valid for `ttl` (tools and tests).
-absl::StatusOr<std::string> MintToken(std::string_view secret,
-                                      std::string_view issuer,
+absl::StatusOr<std::string> MintToken(absl::string_view secret,
+                                      absl::string_view issuer,
                                       const Principal& principal,
                                       absl::Time now, absl::Duration ttl);
 

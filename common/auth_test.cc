@@ -1,1 +1,280 @@
+#include "common/auth.h"
+
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <jwt.h>
+
+#include <cstdlib>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_split.h"
+#include "absl/time/time.h"
+
+namespace csm {
+namespace {
+
+using ::testing::HasSubstr;
+using Json = nlohmann::json;
+
+constexpr char kSecret[] = "0123456789abcdef-test-secret";
+constexpr char kIssuer[] = "csm-test";
+const absl::Time kNow = absl::FromUnixSeconds(1'800'000'000);
+
+// Signs arbitrary claims with libjwt directly, so tests can build tokens
+// MintToken would never produce.
+std::string Sign(jwt_alg_t alg, const std::string& key, const Json& claims) {
+  jwt_t* jwt = nullptr;
+  EXPECT_EQ(jwt_new(&jwt), 0);
+  EXPECT_EQ(jwt_add_grants_json(jwt, claims.dump().c_str()), 0);
+  if (alg == JWT_ALG_NONE) {
+    EXPECT_EQ(jwt_set_alg(jwt, JWT_ALG_NONE, nullptr, 0), 0);
+  } else {
+    EXPECT_EQ(jwt_set_alg(jwt, alg,
+                          reinterpret_cast<const unsigned char*>(key.data()),
+                          static_cast<int>(key.size())),
+              0);
+  }
+  char* encoded = jwt_encode_str(jwt);
+  std::string out = encoded != nullptr ? encoded : "";
+  std::free(encoded);
+  jwt_free(jwt);
+  return out;
+}
+
+Json ValidClaims() {
+  return Json{{"sub", "u100"},
+              {"dept", "客服部"},
+              {"roles", {"agent", "supervisor"}},
+              {"iss", kIssuer},
+              {"iat", absl::ToUnixSeconds(kNow)},
+              {"exp", absl::ToUnixSeconds(kNow + absl::Hours(1))}};
+}
+
+std::string Hs256(const Json& claims) {
+  return Sign(JWT_ALG_HS256, kSecret, claims);
+}
+
+class TokenVerifierTest : public ::testing::Test {
+ protected:
+  void ExpectRejected(const std::string& token, const std::string& reason) {
+    absl::StatusOr<Principal> p = verifier_.Verify(token, kNow);
+    ASSERT_FALSE(p.ok()) << "accepted: " << token;
+    EXPECT_EQ(p.status().code(), absl::StatusCode::kUnauthenticated);
+    EXPECT_THAT(std::string(p.status().message()), HasSubstr(reason));
+  }
+
+  TokenVerifier verifier_{kSecret, kIssuer};
+};
+
+TEST_F(TokenVerifierTest, AcceptsValidToken) {
+  absl::StatusOr<Principal> p = verifier_.Verify(Hs256(ValidClaims()), kNow);
+  ASSERT_TRUE(p.ok()) << p.status();
+  EXPECT_EQ(p->staff_id, "u100");
+  EXPECT_EQ(p->department, "客服部");
+  EXPECT_TRUE(p->roles.Has(Role::kAgent));
+  EXPECT_TRUE(p->roles.Has(Role::kSupervisor));
+  EXPECT_FALSE(p->roles.Has(Role::kManager));
+}
+
+TEST_F(TokenVerifierTest, DepartmentIsOptional) {
+  Json claims = ValidClaims();
+  claims.erase("dept");
+  absl::StatusOr<Principal> p = verifier_.Verify(Hs256(claims), kNow);
+  ASSERT_TRUE(p.ok()) << p.status();
+  EXPECT_EQ(p->department, "");
+}
+
+TEST_F(TokenVerifierTest, RejectsExpiredToken) {
+  Json claims = ValidClaims();
+  claims["exp"] = absl::ToUnixSeconds(kNow - absl::Minutes(5));
+  ExpectRejected(Hs256(claims), "expired");
+}
+
+TEST_F(TokenVerifierTest, ToleratesSmallClockSkewOnExpiry) {
+  Json claims = ValidClaims();
+  claims["exp"] = absl::ToUnixSeconds(kNow - absl::Seconds(10));
+  EXPECT_TRUE(verifier_.Verify(Hs256(claims), kNow).ok());
+  claims["exp"] = absl::ToUnixSeconds(kNow - absl::Seconds(40));
+  EXPECT_FALSE(verifier_.Verify(Hs256(claims), kNow).ok());
+}
+
+TEST_F(TokenVerifierTest, RequiresExpiry) {
+  Json claims = ValidClaims();
+  claims.erase("exp");
+  ExpectRejected(Hs256(claims), "no exp");
+  claims["exp"] = "tomorrow";
+  ExpectRejected(Hs256(claims), "no exp");
+}
+
+TEST_F(TokenVerifierTest, RejectsTokenNotValidYet) {
+  Json claims = ValidClaims();
+  claims["nbf"] = absl::ToUnixSeconds(kNow + absl::Minutes(10));
+  ExpectRejected(Hs256(claims), "not valid yet");
+}
+
+TEST_F(TokenVerifierTest, RejectsWrongSecret) {
+  ExpectRejected(Sign(JWT_ALG_HS256, "another-secret-of-16+", ValidClaims()),
+                 "signature");
+}
+
+TEST_F(TokenVerifierTest, RejectsAlgNone) {
+  const std::string unsigned_token = Sign(JWT_ALG_NONE, "", ValidClaims());
+  ASSERT_FALSE(unsigned_token.empty());
+  ExpectRejected(unsigned_token, "HS256");
+  // "none" with some signature bytes attached.
+  ExpectRejected(unsigned_token + "c2lnbmF0dXJl", "HS256");
+}
+
+TEST_F(TokenVerifierTest, RejectsOtherHmacAlgorithmsEvenWithTheRightKey) {
+  ExpectRejected(Sign(JWT_ALG_HS512, kSecret, ValidClaims()), "HS256");
+  ExpectRejected(Sign(JWT_ALG_HS384, kSecret, ValidClaims()), "HS256");
+}
+
+TEST_F(TokenVerifierTest, RejectsTamperedClaims) {
+  const std::string token = Hs256(ValidClaims());
+  std::vector<std::string> parts = absl::StrSplit(token, '.');
+  ASSERT_EQ(parts.size(), 3u);
+  Json claims = ValidClaims();
+  claims["roles"] = {"general_manager"};
+  parts[1] = absl::WebSafeBase64Escape(claims.dump());
+  ExpectRejected(parts[0] + "." + parts[1] + "." + parts[2], "signature");
+}
+
+TEST_F(TokenVerifierTest, RequiresSubject) {
+  Json claims = ValidClaims();
+  claims.erase("sub");
+  ExpectRejected(Hs256(claims), "sub");
+  claims["sub"] = "";
+  ExpectRejected(Hs256(claims), "sub");
+  claims["sub"] = 42;
+  ExpectRejected(Hs256(claims), "sub");
+}
+
+TEST_F(TokenVerifierTest, IgnoresUnknownRolesButNeedsOneKnown) {
+  Json claims = ValidClaims();
+  claims["roles"] = {"janitor", "archivist", 7};
+  absl::StatusOr<Principal> p = verifier_.Verify(Hs256(claims), kNow);
+  ASSERT_TRUE(p.ok()) << p.status();
+  EXPECT_EQ(p->roles.ToString(), "archivist");
+
+  claims["roles"] = {"janitor", "root"};
+  ExpectRejected(Hs256(claims), "no known role");
+  claims["roles"] = Json::array();
+  ExpectRejected(Hs256(claims), "no known role");
+}
+
+TEST_F(TokenVerifierTest, RequiresRolesArray) {
+  Json claims = ValidClaims();
+  claims["roles"] = "agent";
+  ExpectRejected(Hs256(claims), "roles");
+  claims.erase("roles");
+  ExpectRejected(Hs256(claims), "roles");
+}
+
+TEST_F(TokenVerifierTest, ChecksIssuerWhenConfigured) {
+  Json claims = ValidClaims();
+  claims["iss"] = "someone-else";
+  ExpectRejected(Hs256(claims), "issuer");
+  claims.erase("iss");
+  ExpectRejected(Hs256(claims), "iss");
+
+  TokenVerifier any_issuer(kSecret, "");
+  EXPECT_TRUE(any_issuer.Verify(Hs256(claims), kNow).ok());
+}
+
+TEST_F(TokenVerifierTest, RejectsMalformedTokens) {
+  ExpectRejected("", "empty");
+  ExpectRejected("abc", "malformed");
+  ExpectRejected("a.b", "malformed");
+  ExpectRejected("a.b.c.d", "malformed");
+  ExpectRejected("a b.c.d", "malformed");
+  ExpectRejected(Hs256(ValidClaims()) + "\n", "malformed");
+  ExpectRejected("e30.e30.c2ln", "alg");  // {} as header and claims
+  ExpectRejected("!!!.e30.c2ln", "malformed");
+}
+
+TEST_F(TokenVerifierTest, RejectsEverythingWithoutASecret) {
+  TokenVerifier no_secret("", kIssuer);
+  absl::StatusOr<Principal> p =
+      no_secret.Verify(Sign(JWT_ALG_HS256, "x", ValidClaims()), kNow);
+  EXPECT_EQ(p.status().code(), absl::StatusCode::kUnauthenticated);
+}
+
+TEST(MintTokenTest, RoundTrip) {
+  Principal principal;
+  principal.staff_id = "u200";
+  principal.department = "客服部";
+  principal.roles = {Role::kManager, Role::kService};
+  absl::StatusOr<std::string> token =
+      MintToken(kSecret, kIssuer, principal, kNow, absl::Hours(12));
+  ASSERT_TRUE(token.ok()) << token.status();
+
+  TokenVerifier verifier(kSecret, kIssuer);
+  absl::StatusOr<Principal> p = verifier.Verify(*token, kNow + absl::Hours(11));
+  ASSERT_TRUE(p.ok()) << p.status();
+  EXPECT_EQ(p->staff_id, "u200");
+  EXPECT_EQ(p->department, "客服部");
+  EXPECT_EQ(p->roles.ToString(), "manager,service");
+  // The ttl is honoured.
+  EXPECT_FALSE(verifier.Verify(*token, kNow + absl::Hours(13)).ok());
+  // Another issuer's verifier refuses it.
+  EXPECT_FALSE(TokenVerifier(kSecret, "other").Verify(*token, kNow).ok());
+}
+
+TEST(MintTokenTest, WritesTheDocumentedClaims) {
+  Principal principal{"u1", "财务部", {Role::kAgent}};
+  absl::StatusOr<std::string> token =
+      MintToken(kSecret, kIssuer, principal, kNow, absl::Minutes(30));
+  ASSERT_TRUE(token.ok());
+  std::vector<std::string> parts = absl::StrSplit(*token, '.');
+  ASSERT_EQ(parts.size(), 3u);
+  std::string header, payload;
+  ASSERT_TRUE(absl::WebSafeBase64Unescape(parts[0], &header));
+  ASSERT_TRUE(absl::WebSafeBase64Unescape(parts[1], &payload));
+  EXPECT_EQ(Json::parse(header)["alg"], "HS256");
+  const Json claims = Json::parse(payload);
+  EXPECT_EQ(claims["sub"], "u1");
+  EXPECT_EQ(claims["dept"], "财务部");
+  EXPECT_EQ(claims["roles"], Json({"agent"}));
+  EXPECT_EQ(claims["iss"], kIssuer);
+  EXPECT_EQ(claims["iat"], absl::ToUnixSeconds(kNow));
+  EXPECT_EQ(claims["exp"], absl::ToUnixSeconds(kNow + absl::Minutes(30)));
+}
+
+TEST(MintTokenTest, RefusesBadInput) {
+  Principal principal{"u1", "", {Role::kAgent}};
+  EXPECT_FALSE(MintToken("", kIssuer, principal, kNow, absl::Hours(1)).ok());
+  EXPECT_FALSE(
+      MintToken(kSecret, kIssuer, principal, kNow, absl::ZeroDuration()).ok());
+  principal.staff_id = "";
+  EXPECT_FALSE(
+      MintToken(kSecret, kIssuer, principal, kNow, absl::Hours(1)).ok());
+}
+
+TEST(RoleTest, NamesRoundTrip) {
+  for (Role role : {Role::kAgent, Role::kSupervisor, Role::kManager,
+                    Role::kGeneralManager, Role::kArchivist, Role::kService}) {
+    Role parsed;
+    ASSERT_TRUE(ParseRole(RoleName(role), &parsed)) << RoleName(role);
+    EXPECT_EQ(parsed, role);
+  }
+  Role unused;
+  EXPECT_FALSE(ParseRole("Agent", &unused));
+  EXPECT_FALSE(ParseRole("", &unused));
+  EXPECT_EQ(RoleName(Role::kGeneralManager), "general_manager");
+}
+
+TEST(RoleTest, RoleSetToString) {
+  EXPECT_EQ(RoleSet().ToString(), "");
+  EXPECT_EQ(RoleSet({Role::kService, Role::kAgent}).ToString(),
+            "agent,service");
+  EXPECT_EQ(RoleSet::All().ToString(),
+            "agent,supervisor,manager,general_manager,archivist,service");
+  EXPECT_TRUE(RoleSet({Role::kAgent}).Intersects(RoleSet::All()));
+  EXPECT_FALSE(RoleSet({Role::kAgent}).Intersects({Role::kManager}));
+}
+
+}  // namespace
+}  // namespace csm

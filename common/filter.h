@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 
 namespace csm {
 
@@ -24,9 +25,9 @@ struct FilterTerm {
 // INVALID_ARGUMENT on field "filter", saying where and what went wrong, for
 // syntax errors and for fields outside `allowed_fields` (listing them).
 absl::StatusOr<std::vector<FilterTerm>> ParseFilter(
-    std::string_view filter, const std::set<std::string>& allowed_fields);
+    absl::string_view filter, const std::set<std::string>& allowed_fields);
 
-std::string_view OpName(FilterTerm::Op op);
+absl::string_view OpName(FilterTerm::Op op);
 
 }  // namespace csm
 

@@ -1,12 +1,13 @@
 #ifndef CSM_COMMON_IDEMPOTENCY_H_
 #define CSM_COMMON_IDEMPOTENCY_H_
 
+#include <google/protobuf/message.h>
+
 #include <functional>
 #include <string_view>
 
-#include <google/protobuf/message.h>
-
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 #include "common/mysql_pool.h"
 #include "common/rpc.h"
 
@@ -21,7 +22,7 @@ namespace csm {
 // An empty request_id runs `body` in a plain transaction. request_id must
 // be at most 128 characters of [A-Za-z0-9._:-].
 absl::Status RunIdempotent(
-    MysqlPool& pool, const CallContext& call, std::string_view request_id,
+    MysqlPool& pool, const CallContext& call, absl::string_view request_id,
     const google::protobuf::Message& request,
     google::protobuf::Message* response,
     const std::function<absl::Status(MysqlConnection&)>& body);

@@ -3,30 +3,32 @@
 
 #include <initializer_list>
 #include <string>
-#include <string_view>
 #include <utility>
+
+#include "absl/strings/string_view.h"
 
 namespace csm::log {
 
 enum class Level { kDebug, kInfo, kWarning, kError };
 
-using Fields = std::initializer_list<std::pair<std::string_view, std::string_view>>;
+using Fields =
+    std::initializer_list<std::pair<absl::string_view, absl::string_view>>;
 
 // One JSON object per line on stderr:
 // {"ts":"2026-11-24T08:00:00.123Z","level":"info","svc":"customer-svc",
 //  "request_id":"...","msg":"...", ...fields}
 // The request id is the one set for the current thread by RequestIdScope.
-void Write(Level level, std::string_view msg, Fields fields = {});
-inline void Info(std::string_view msg, Fields fields = {}) {
+void Write(Level level, absl::string_view msg, Fields fields = {});
+inline void Info(absl::string_view msg, Fields fields = {}) {
   Write(Level::kInfo, msg, fields);
 }
-inline void Warning(std::string_view msg, Fields fields = {}) {
+inline void Warning(absl::string_view msg, Fields fields = {}) {
   Write(Level::kWarning, msg, fields);
 }
-inline void Error(std::string_view msg, Fields fields = {}) {
+inline void Error(absl::string_view msg, Fields fields = {}) {
   Write(Level::kError, msg, fields);
 }
-inline void Debug(std::string_view msg, Fields fields = {}) {
+inline void Debug(absl::string_view msg, Fields fields = {}) {
   Write(Level::kDebug, msg, fields);
 }
 

@@ -13,13 +13,14 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 
-namespace sql {
-class Connection;
-class PreparedStatement;
-class SQLException;
-}  // namespace sql
+// Every caller of raw() and Prepare() needs these types complete.
+#include "cppconn/connection.h"
+#include "cppconn/exception.h"
+#include "cppconn/prepared_statement.h"
+#include "cppconn/resultset.h"
 
 namespace csm {
 
@@ -44,7 +45,7 @@ class MysqlConnection {
   ~MysqlConnection();
 
   // Prepared once per connection, then reused. Parameters are cleared.
-  sql::PreparedStatement& Prepare(std::string_view sql);
+  sql::PreparedStatement& Prepare(absl::string_view sql);
   sql::Connection& raw() { return *conn_; }
 
   // After a connection-level error: the pool drops it instead of reusing it.
@@ -52,10 +53,14 @@ class MysqlConnection {
   bool broken() const { return broken_; }
 
  private:
+  friend class MysqlPool;
   std::unique_ptr<sql::Connection> conn_;
   std::map<std::string, std::unique_ptr<sql::PreparedStatement>, std::less<>>
       statements_;
   bool broken_ = false;
+  // When it went back to the pool: one idle for a while is pinged before
+  // reuse, so a server restart or idle timeout does not fail a request.
+  absl::Time idle_since_ = absl::InfinitePast();
 };
 
 class MysqlPool;

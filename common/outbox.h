@@ -1,6 +1,8 @@
 #ifndef CSM_COMMON_OUTBOX_H_
 #define CSM_COMMON_OUTBOX_H_
 
+#include <google/protobuf/message.h>
+
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
@@ -8,9 +10,8 @@
 #include <string>
 #include <string_view>
 
-#include <google/protobuf/message.h>
-
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "common/clock.h"
 #include "common/mysql_pool.h"
@@ -29,8 +30,8 @@ class Outbox {
  public:
   Outbox(std::string source, const Clock* clock);
 
-  absl::Status Append(MysqlConnection& conn, std::string_view actor,
-                      std::string_view request_id, std::string_view aggregate,
+  absl::Status Append(MysqlConnection& conn, absl::string_view actor,
+                      absl::string_view request_id, absl::string_view aggregate,
                       const google::protobuf::Message& payload);
 
   // Wakes followers in this process after a commit that appended. Other

@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 
 namespace csm {
 
@@ -25,9 +26,9 @@ struct PageCursor {
 // order, parent...: `query_fingerprint`). A token used with another query,
 // or tampered with, is INVALID_ARGUMENT on field "page_token".
 std::string EncodePageToken(const PageCursor& cursor,
-                            std::string_view query_fingerprint);
-absl::StatusOr<PageCursor> DecodePageToken(std::string_view token,
-                                           std::string_view query_fingerprint);
+                            absl::string_view query_fingerprint);
+absl::StatusOr<PageCursor> DecodePageToken(absl::string_view token,
+                                           absl::string_view query_fingerprint);
 
 }  // namespace csm
 

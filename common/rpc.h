@@ -1,15 +1,16 @@
 #ifndef CSM_COMMON_RPC_H_
 #define CSM_COMMON_RPC_H_
 
+#include <grpcpp/server_context.h>
+#include <grpcpp/support/status.h>
+
 #include <memory>
 #include <string>
 #include <string_view>
 
-#include <grpcpp/server_context.h>
-#include <grpcpp/support/status.h>
-
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "common/auth.h"
 #include "common/clock.h"
@@ -39,10 +40,9 @@ struct CallContext {
 // grpc_code}) and latency histograms (grpc_server_handling_seconds).
 class RpcMetrics {
  public:
-  RpcMetrics(prometheus::Registry& registry, std::string_view service);
+  RpcMetrics(prometheus::Registry& registry, absl::string_view service);
   ~RpcMetrics();
-  void Observe(std::string_view method, grpc::StatusCode code,
-               double seconds);
+  void Observe(absl::string_view method, grpc::StatusCode code, double seconds);
 
  private:
   struct Impl;
@@ -67,7 +67,7 @@ class RpcRuntime {
 
   // UNAUTHENTICATED without a valid token; PERMISSION_DENIED naming the
   // roles the method needs when the caller has none of `allowed`.
-  grpc::Status Handle(grpc::ServerContext* context, std::string_view method,
+  grpc::Status Handle(grpc::ServerContext* context, absl::string_view method,
                       RoleSet allowed,
                       absl::FunctionRef<absl::Status(const CallContext&)> body);
 
@@ -83,7 +83,7 @@ class RpcRuntime {
 
 // Checks that are the same for every method of every service.
 absl::Status RequireRole(const CallContext& call, RoleSet roles,
-                         std::string_view what);
+                         absl::string_view what);
 
 }  // namespace csm
 

@@ -1,12 +1,13 @@
 #ifndef CSM_COMMON_SERVER_H_
 #define CSM_COMMON_SERVER_H_
 
+#include <grpcpp/grpcpp.h>
+
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
-
-#include <grpcpp/grpcpp.h>
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
@@ -52,7 +53,10 @@ class ServiceHost {
   // Graceful: NOT_SERVING, stop accepting, let in-flight calls finish
   // within the grace period, then cancel the rest. Idempotent.
   void Shutdown();
-  // Blocks until SIGTERM or SIGINT, then Shutdown().
+  // Blocks until SIGTERM or SIGINT, then Shutdown(). Returns as well when
+  // Shutdown() is called from another thread. From Start() to Shutdown()
+  // the two signals are caught (a handler writes to a pipe), so they work
+  // whichever thread the kernel delivers them to.
   void RunUntilSignal();
 
  private:
@@ -63,7 +67,10 @@ class ServiceHost {
   std::vector<std::function<void()>> shutdown_hooks_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
+  std::mutex shutdown_mu_;  // held for the whole Shutdown()
   bool shut_down_ = false;
+  bool signals_caught_ = false;
+  int wake_fd_ = -1;  // eventfd: wakes RunUntilSignal() on Shutdown()
 };
 
 }  // namespace csm

@@ -1,15 +1,16 @@
 #ifndef CSM_COMMON_STATUS_H_
 #define CSM_COMMON_STATUS_H_
 
+#include <grpcpp/support/status.h>
+
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
-#include <grpcpp/support/status.h>
-
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 
 namespace csm {
 
@@ -25,7 +26,7 @@ class FieldViolations {
   }
   // OK if there are none; otherwise INVALID_ARGUMENT with `message` (or a
   // summary of the violations when `message` is empty).
-  absl::Status ToStatus(std::string_view message = "") const;
+  absl::Status ToStatus(absl::string_view message = "") const;
 
  private:
   std::vector<std::pair<std::string, std::string>> violations_;
@@ -47,18 +48,18 @@ absl::Status FromGrpcStatus(const grpc::Status& status);
 
 }  // namespace csm
 
-#define CSM_RETURN_IF_ERROR(expr)             \
-  do {                                        \
-    ::absl::Status _csm_status = (expr);      \
+#define CSM_RETURN_IF_ERROR(expr)              \
+  do {                                         \
+    ::absl::Status _csm_status = (expr);       \
     if (!_csm_status.ok()) return _csm_status; \
   } while (0)
 
 #define CSM_CONCAT_INNER_(a, b) a##b
 #define CSM_CONCAT_(a, b) CSM_CONCAT_INNER_(a, b)
-#define CSM_ASSIGN_OR_RETURN(lhs, expr)                               \
-  auto CSM_CONCAT_(_csm_statusor_, __LINE__) = (expr);                \
-  if (!CSM_CONCAT_(_csm_statusor_, __LINE__).ok())                     \
-    return CSM_CONCAT_(_csm_statusor_, __LINE__).status();             \
+#define CSM_ASSIGN_OR_RETURN(lhs, expr)                    \
+  auto CSM_CONCAT_(_csm_statusor_, __LINE__) = (expr);     \
+  if (!CSM_CONCAT_(_csm_statusor_, __LINE__).ok())         \
+    return CSM_CONCAT_(_csm_statusor_, __LINE__).status(); \
   lhs = std::move(CSM_CONCAT_(_csm_statusor_, __LINE__)).value()
 
 #endif  // CSM_COMMON_STATUS_H_

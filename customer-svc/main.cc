@@ -1,1 +1,40 @@
-int main() { return 0; }
+// customer-svc: customer archives (客户档案). Wiring only.
+#include <cstdlib>
+
+#include "common/clock.h"
+#include "common/log.h"
+#include "common/service_flags.h"
+#include "customer-svc/src/customer_server.h"
+
+int main(int argc, char** argv) {
+  csm::ParseFlags(argc, argv,
+                  "customer-svc: customer archives (客户档案) over gRPC.\n"
+                  "Every flag can also be set as CSM_<FLAG_IN_CAPITALS>.");
+  csm::log::SetService("customer-svc");
+
+  auto mysql = csm::MysqlOptionsFromFlags();
+  auto verifier = csm::TokenVerifierFromFlags();
+  if (!mysql.ok() || !verifier.ok()) {
+    csm::log::Error("bad configuration",
+                    {{"error", !mysql.ok() ? mysql.status().message()
+                                           : verifier.status().message()}});
+    return EXIT_FAILURE;
+  }
+  csm::customer::CustomerServerConfig config;
+  config.mysql = *mysql;
+  config.server = csm::ServerOptionsFromFlags("customer-svc");
+  config.runtime = csm::RpcRuntimeOptionsFromFlags("customer-svc");
+
+  auto server = csm::customer::CustomerServer::Start(config, verifier->get(),
+                                                     &csm::Clock::Real());
+  if (!server.ok()) {
+    csm::log::Error("customer-svc failed to start",
+                    {{"error", server.status().ToString()}});
+    return EXIT_FAILURE;
+  }
+  csm::log::Info("customer-svc serving",
+                 {{"address", (*server)->address()},
+                  {"metrics", config.server.metrics_address}});
+  (*server)->RunUntilSignal();
+  return EXIT_SUCCESS;
+}

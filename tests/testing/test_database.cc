@@ -45,12 +45,13 @@ absl::StatusOr<std::unique_ptr<TestDatabase>> TestDatabase::Create() {
         "which starts the test MariaDB (fixture 'mariadb')");
   }
   static absl::BitGen gen;
-  std::string name = absl::StrCat(
-      "t_", absl::ToUnixMillis(absl::Now()) % 100000000, "_",
-      absl::Uniform<uint32_t>(gen, 0, 1000000000));
+  std::string name =
+      absl::StrCat("t_", absl::ToUnixMillis(absl::Now()) % 100000000, "_",
+                   absl::Uniform<uint32_t>(gen, 0, 1000000000));
   CSM_RETURN_IF_ERROR(Execute(
-      options, absl::StrCat("CREATE DATABASE `", name,
-                            "` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci")));
+      options,
+      absl::StrCat("CREATE DATABASE `", name,
+                   "` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci")));
   options.database = name;
   options.pool_size = 8;
   return std::unique_ptr<TestDatabase>(new TestDatabase(std::move(options)));
@@ -58,15 +59,15 @@ absl::StatusOr<std::unique_ptr<TestDatabase>> TestDatabase::Create() {
 
 TestDatabase::~TestDatabase() {
   MysqlOptions root = RootOptions();
-  (void)Execute(root, absl::StrCat("DROP DATABASE IF EXISTS `",
-                                   options_.database, "`"));
+  (void)Execute(
+      root, absl::StrCat("DROP DATABASE IF EXISTS `", options_.database, "`"));
 }
 
 std::string TestToken(const std::string& staff_id, RoleSet roles,
                       const std::string& department) {
   Principal p{staff_id, department, roles};
-  auto token = MintToken(kTestJwtSecret, kTestIssuer, p, absl::Now(),
-                         absl::Hours(1));
+  auto token =
+      MintToken(kTestJwtSecret, kTestIssuer, p, absl::Now(), absl::Hours(1));
   return token.ok() ? *token : std::string();
 }
 

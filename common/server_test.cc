@@ -1,0 +1,512 @@
+#include "common/server.h"
+
+#include <arpa/inet.h>
+#include <gmock/gmock.h>
+#include <google/protobuf/descriptor.h>
+#include <google/protobuf/dynamic_message.h>
+#include <google/protobuf/text_format.h>
+#include <grpcpp/generic/generic_stub.h>
+#include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <prometheus/counter.h>
+#include <prometheus/registry.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/flags/declare.h"
+#include "absl/flags/flag.h"
+#include "absl/synchronization/notification.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "common/auth.h"
+#include "common/service_flags.h"
+#include "csm/events/v1/events.grpc.pb.h"
+
+ABSL_DECLARE_FLAG(std::string, jwt_secret);
+ABSL_DECLARE_FLAG(std::string, jwt_secret_file);
+ABSL_DECLARE_FLAG(std::string, mysql_user);
+ABSL_DECLARE_FLAG(std::string, mysql_database);
+ABSL_DECLARE_FLAG(std::string, mysql_password);
+ABSL_DECLARE_FLAG(std::string, mysql_password_file);
+
+namespace csm {
+namespace {
+
+using ::csm::events::v1::EventService;
+using ::csm::events::v1::StreamEventsRequest;
+using ::csm::events::v1::StreamEventsResponse;
+using ::testing::HasSubstr;
+
+constexpr char kEventService[] = "csm.events.v1.EventService";
+
+// after_sequence selects the behaviour: 0 answers at once, N > 0 sleeps N ms
+// then answers, -1 waits until the call is cancelled.
+class SlowEventService final : public EventService::Service {
+ public:
+  grpc::Status StreamEvents(
+      grpc::ServerContext* context, const StreamEventsRequest* request,
+      grpc::ServerWriter<StreamEventsResponse>* writer) override {
+    entered_.Notify();
+    if (request->after_sequence() > 0) {
+      absl::SleepFor(absl::Milliseconds(request->after_sequence()));
+    } else if (request->after_sequence() < 0) {
+      const absl::Time give_up = absl::Now() + absl::Seconds(30);
+      while (!context->IsCancelled() && absl::Now() < give_up) {
+        absl::SleepFor(absl::Milliseconds(10));
+      }
+      if (context->IsCancelled()) return grpc::Status::CANCELLED;
+    }
+    StreamEventsResponse response;
+    response.set_last_sequence(request->after_sequence());
+    writer->Write(response);
+    return grpc::Status::OK;
+  }
+
+  void WaitUntilEntered() { entered_.WaitForNotification(); }
+
+ private:
+  absl::Notification entered_;
+};
+
+std::string Slurp(const grpc::ByteBuffer& buffer) {
+  std::vector<grpc::Slice> slices;
+  EXPECT_TRUE(buffer.Dump(&slices).ok());
+  std::string out;
+  for (const auto& s : slices) {
+    out.append(reinterpret_cast<const char*>(s.begin()), s.size());
+  }
+  return out;
+}
+
+// grpc.health.v1.Health/Check over the generic stub: HealthCheckRequest is
+// {1: service (string)}, HealthCheckResponse {1: status (enum)}; no C++
+// code for health.proto is generated in this project.
+struct HealthResult {
+  grpc::Status status;
+  int serving_status = -1;  // 1 SERVING, 2 NOT_SERVING
+};
+
+HealthResult CheckHealth(const std::string& address,
+                         const std::string& service) {
+  auto channel =
+      grpc::CreateChannel(address, grpc::InsecureChannelCredentials());
+  grpc::GenericStub stub(channel);
+  std::string request;
+  if (!service.empty()) {
+    request.push_back(0x0a);
+    request.push_back(static_cast<char>(service.size()));
+    request += service;
+  }
+  grpc::Slice slice(request);
+  grpc::ByteBuffer request_buffer(&slice, 1);
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() +
+                       std::chrono::seconds(5));
+  grpc::CompletionQueue cq;
+  auto call = stub.PrepareUnaryCall(&context, "/grpc.health.v1.Health/Check",
+                                    request_buffer, &cq);
+  call->StartCall();
+  grpc::ByteBuffer response;
+  HealthResult result;
+  call->Finish(&response, &result.status, reinterpret_cast<void*>(1));
+  void* tag;
+  bool ok;
+  EXPECT_TRUE(cq.Next(&tag, &ok));
+  if (result.status.ok()) {
+    const std::string bytes = Slurp(response);
+    // Status 0 (UNKNOWN) would be encoded as an empty message.
+    result.serving_status =
+        bytes.size() == 2 && bytes[0] == 0x08 ? bytes[1] : 0;
+  }
+  return result;
+}
+
+// Service names listed by grpc.reflection.v1alpha, whose messages are in
+// the generated pool through libgrpc++_reflection.
+std::string ListServicesByReflection(const std::string& address) {
+  namespace pb = google::protobuf;
+  const pb::DescriptorPool* pool = pb::DescriptorPool::generated_pool();
+  const pb::Descriptor* request_type = pool->FindMessageTypeByName(
+      "grpc.reflection.v1alpha.ServerReflectionRequest");
+  const pb::Descriptor* response_type = pool->FindMessageTypeByName(
+      "grpc.reflection.v1alpha.ServerReflectionResponse");
+  if (request_type == nullptr || response_type == nullptr) {
+    ADD_FAILURE() << "reflection messages are not in the generated pool";
+    return "";
+  }
+  pb::DynamicMessageFactory factory(pool);
+  std::unique_ptr<pb::Message> request(
+      factory.GetPrototype(request_type)->New());
+  EXPECT_TRUE(
+      pb::TextFormat::ParseFromString("list_services: \"*\"", request.get()));
+  const std::string request_bytes = request->SerializeAsString();
+
+  auto channel =
+      grpc::CreateChannel(address, grpc::InsecureChannelCredentials());
+  grpc::GenericStub stub(channel);
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() +
+                       std::chrono::seconds(5));
+  grpc::CompletionQueue cq;
+  auto call = stub.PrepareCall(
+      &context,
+      "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo", &cq);
+  void* tag;
+  bool ok;
+  auto step = [&](int id) {
+    EXPECT_TRUE(cq.Next(&tag, &ok));
+    EXPECT_EQ(tag, reinterpret_cast<void*>(id));
+    return ok;
+  };
+  call->StartCall(reinterpret_cast<void*>(1));
+  if (!step(1)) return "";
+  grpc::Slice slice(request_bytes);
+  grpc::ByteBuffer request_buffer(&slice, 1);
+  call->WriteLast(request_buffer, grpc::WriteOptions(),
+                  reinterpret_cast<void*>(2));
+  step(2);
+  grpc::ByteBuffer response_buffer;
+  call->Read(&response_buffer, reinterpret_cast<void*>(3));
+  const bool got_response = step(3);
+  grpc::Status status;
+  call->Finish(&status, reinterpret_cast<void*>(4));
+  step(4);
+  if (!got_response) return "";
+  std::unique_ptr<pb::Message> response(
+      factory.GetPrototype(response_type)->New());
+  EXPECT_TRUE(response->ParseFromString(Slurp(response_buffer)));
+  return response->DebugString();
+}
+
+// A port that was free a moment ago (for the metrics endpoint).
+int FreePort() {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = 0;
+  EXPECT_EQ(bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
+  socklen_t len = sizeof(addr);
+  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  close(fd);
+  return ntohs(addr.sin_port);
+}
+
+std::string HttpGet(int port, const std::string& path) {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) {
+    close(fd);
+    return "";
+  }
+  const std::string request =
+      "GET " + path + " HTTP/1.0\r\nHost: localhost\r\n\r\n";
+  EXPECT_EQ(write(fd, request.data(), request.size()),
+            static_cast<ssize_t>(request.size()));
+  std::string response;
+  char buf[4096];
+  ssize_t n;
+  while ((n = read(fd, buf, sizeof(buf))) > 0) response.append(buf, n);
+  close(fd);
+  return response;
+}
+
+ServerOptions TestOptions() {
+  ServerOptions options;
+  options.service_name = "test-svc";
+  options.listen_address = "127.0.0.1:0";
+  options.shutdown_grace = absl::Seconds(5);
+  options.max_threads = 8;
+  return options;
+}
+
+grpc::Status CallEvents(const std::string& address, int64_t after_sequence,
+                        StreamEventsResponse* response = nullptr) {
+  auto stub = EventService::NewStub(
+      grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() +
+                       std::chrono::seconds(20));
+  StreamEventsRequest request;
+  request.set_after_sequence(after_sequence);
+  auto reader = stub->StreamEvents(&context, request);
+  StreamEventsResponse ignored;
+  while (reader->Read(response != nullptr ? response : &ignored)) {
+  }
+  return reader->Finish();
+}
+
+TEST(ServiceHostTest, ServesHealthAfterStart) {
+  SlowEventService service;
+  ServiceHost host(TestOptions());
+  host.AddService(&service);
+  ASSERT_TRUE(host.Start().ok());
+  EXPECT_GT(host.port(), 0);
+  EXPECT_EQ(host.address(), "127.0.0.1:" + std::to_string(host.port()));
+
+  HealthResult overall = CheckHealth(host.address(), "");
+  ASSERT_TRUE(overall.status.ok()) << overall.status.error_message();
+  EXPECT_EQ(overall.serving_status, 1);
+  HealthResult events = CheckHealth(host.address(), kEventService);
+  ASSERT_TRUE(events.status.ok()) << events.status.error_message();
+  EXPECT_EQ(events.serving_status, 1);
+  EXPECT_EQ(CheckHealth(host.address(), "no.such.Service").status.error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  EXPECT_TRUE(CallEvents(host.address(), 0).ok());
+}
+
+TEST(ServiceHostTest, NotServingDuringShutdownThenUnavailable) {
+  SlowEventService service;
+  ServiceHost host(TestOptions());
+  host.AddService(&service);
+  ASSERT_TRUE(host.Start().ok());
+  const std::string address = host.address();
+  std::vector<std::string> order;
+  HealthResult during_shutdown, events_during_shutdown;
+  host.OnShutdown([&] {
+    order.push_back("first");
+    // Hooks run after NOT_SERVING is set and before the listener closes.
+    during_shutdown = CheckHealth(address, "");
+    events_during_shutdown = CheckHealth(address, kEventService);
+  });
+  host.OnShutdown([&] { order.push_back("second"); });
+  host.Shutdown();
+  EXPECT_EQ(order, (std::vector<std::string>{"first", "second"}));
+  ASSERT_TRUE(during_shutdown.status.ok())
+      << during_shutdown.status.error_message();
+  EXPECT_EQ(during_shutdown.serving_status, 2);
+  EXPECT_EQ(events_during_shutdown.serving_status, 2);
+
+  EXPECT_EQ(CheckHealth(address, "").status.error_code(),
+            grpc::StatusCode::UNAVAILABLE);
+  host.Shutdown();  // idempotent: hooks do not run twice
+  EXPECT_EQ(order.size(), 2u);
+}
+
+TEST(ServiceHostTest, ReflectionListsServices) {
+  SlowEventService service;
+  ServiceHost host(TestOptions());
+  host.AddService(&service);
+  ASSERT_TRUE(host.Start().ok());
+  const std::string listed = ListServicesByReflection(host.address());
+  EXPECT_THAT(listed, HasSubstr(kEventService));
+  EXPECT_THAT(listed, HasSubstr("grpc.health.v1.Health"));
+}
+
+TEST(ServiceHostTest, InFlightCallFinishesWithinGrace) {
+  SlowEventService service;
+  ServiceHost host(TestOptions());  // 5 s grace
+  host.AddService(&service);
+  ASSERT_TRUE(host.Start().ok());
+  grpc::Status status;
+  StreamEventsResponse response;
+  std::thread client(
+      [&] { status = CallEvents(host.address(), 700, &response); });
+  service.WaitUntilEntered();
+  const absl::Time start = absl::Now();
+  host.Shutdown();
+  const absl::Duration took = absl::Now() - start;
+  client.join();
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(response.last_sequence(), 700);
+  EXPECT_LT(took, absl::Seconds(4));
+}
+
+TEST(ServiceHostTest, CallsBeyondGraceAreCancelled) {
+  SlowEventService service;
+  ServerOptions options = TestOptions();
+  options.shutdown_grace = absl::Milliseconds(300);
+  ServiceHost host(options);
+  host.AddService(&service);
+  ASSERT_TRUE(host.Start().ok());
+  grpc::Status status;
+  std::thread client([&] { status = CallEvents(host.address(), -1); });
+  service.WaitUntilEntered();
+  const absl::Time start = absl::Now();
+  host.Shutdown();
+  const absl::Duration took = absl::Now() - start;
+  client.join();
+  EXPECT_FALSE(status.ok());
+  EXPECT_GE(took, absl::Milliseconds(250));
+  EXPECT_LT(took, absl::Seconds(10));
+}
+
+TEST(ServiceHostTest, StartFailsWhenThePortIsTaken) {
+  ServiceHost first(TestOptions());
+  ASSERT_TRUE(first.Start().ok());
+  ServerOptions options = TestOptions();
+  options.listen_address = first.address();
+  ServiceHost second(options);
+  absl::Status status = second.Start();
+  EXPECT_EQ(status.code(), absl::StatusCode::kUnavailable);
+  EXPECT_THAT(std::string(status.message()), HasSubstr(first.address()));
+  EXPECT_EQ(second.port(), 0);
+}
+
+TEST(ServiceHostTest, StartFailsOnABadAddress) {
+  ServerOptions options = TestOptions();
+  options.listen_address = "256.1.1.1:1";
+  ServiceHost host(options);
+  EXPECT_EQ(host.Start().code(), absl::StatusCode::kUnavailable);
+}
+
+TEST(ServiceHostTest, ExposesMetrics) {
+  ServerOptions options = TestOptions();
+  const int metrics_port = FreePort();
+  options.metrics_address = "127.0.0.1:" + std::to_string(metrics_port);
+  ServiceHost host(options);
+  prometheus::BuildCounter()
+      .Name("csm_test_things_total")
+      .Help("Things.")
+      .Register(host.registry())
+      .Add({})
+      .Increment(3);
+  ASSERT_TRUE(host.Start().ok());
+  const std::string page = HttpGet(metrics_port, "/metrics");
+  EXPECT_THAT(page, HasSubstr("200 OK"));
+  EXPECT_THAT(page, HasSubstr("csm_test_things_total 3"));
+}
+
+TEST(ServiceHostTest, StartFailsWhenTheMetricsPortIsTaken) {
+  ServerOptions options = TestOptions();
+  const int metrics_port = FreePort();
+  options.metrics_address = "127.0.0.1:" + std::to_string(metrics_port);
+  ServiceHost first(options);
+  ASSERT_TRUE(first.Start().ok());
+  ServiceHost second(options);
+  absl::Status status = second.Start();
+  EXPECT_EQ(status.code(), absl::StatusCode::kUnavailable);
+  EXPECT_THAT(std::string(status.message()), HasSubstr("metrics"));
+}
+
+TEST(ServiceHostTest, RunUntilSignalShutsDownOnSigterm) {
+  SlowEventService service;
+  ServiceHost host(TestOptions());
+  host.AddService(&service);
+  ASSERT_TRUE(host.Start().ok());
+  std::atomic<bool> returned{false};
+  std::thread runner([&] {
+    host.RunUntilSignal();
+    returned = true;
+  });
+  absl::SleepFor(absl::Milliseconds(100));
+  EXPECT_FALSE(returned);
+  // Delivered to whichever thread the kernel picks: the handler routes it.
+  ASSERT_EQ(kill(getpid(), SIGTERM), 0);
+  runner.join();
+  EXPECT_TRUE(returned);
+  EXPECT_EQ(CheckHealth(host.address(), "").status.error_code(),
+            grpc::StatusCode::UNAVAILABLE);
+  // The previous disposition is back once no host runs.
+  struct sigaction current {};
+  sigaction(SIGTERM, nullptr, &current);
+  EXPECT_EQ(current.sa_handler, SIG_DFL);
+}
+
+TEST(ServiceHostTest, RunUntilSignalReturnsWhenShutDownElsewhere) {
+  ServiceHost host(TestOptions());
+  ASSERT_TRUE(host.Start().ok());
+  std::thread runner([&] { host.RunUntilSignal(); });
+  absl::SleepFor(absl::Milliseconds(100));
+  host.Shutdown();
+  runner.join();  // hangs (and the test times out) if it does not return
+}
+
+// ParseFlags may run once per process (gtest_discover_tests runs every test
+// in its own process), so one test covers the environment and the files.
+TEST(ServiceFlagsTest, EnvironmentFilesAndCommandLine) {
+  const std::string dir = ::testing::TempDir();
+  const std::string secret_file = dir + "/jwt_secret";
+  const std::string password_file = dir + "/mysql_password";
+  {
+    FILE* f = fopen(secret_file.c_str(), "w");
+    ASSERT_NE(f, nullptr);
+    fputs("file-secret-0123456789\n", f);
+    fclose(f);
+    f = fopen(password_file.c_str(), "w");
+    ASSERT_NE(f, nullptr);
+    fputs("p@ss 密码\r\n", f);
+    fclose(f);
+  }
+  setenv("CSM_LISTEN_ADDRESS", "127.0.0.1:7000", 1);
+  setenv("CSM_MAX_THREADS", "12", 1);
+  setenv("CSM_SHUTDOWN_GRACE_SECONDS", "3", 1);
+  setenv("CSM_DEFAULT_DEADLINE_MS", "90000", 1);  // above the maximum
+  setenv("CSM_JWT_SECRET_FILE", secret_file.c_str(), 1);
+  setenv("CSM_JWT_ISSUER", "env-issuer", 1);
+  setenv("CSM_MYSQL_USER", "customer", 1);
+  setenv("CSM_MYSQL_DATABASE", "customer_db", 1);
+  setenv("CSM_MYSQL_PASSWORD_FILE", password_file.c_str(), 1);
+  std::string arg0 = "svc", arg1 = "--max_threads=9",
+              arg2 = "--mysql_socket=/run/mysqld.sock";
+  char* argv[] = {arg0.data(), arg1.data(), arg2.data(), nullptr};
+  ParseFlags(3, argv, "test");
+
+  ServerOptions server = ServerOptionsFromFlags("svc");
+  EXPECT_EQ(server.service_name, "svc");
+  EXPECT_EQ(server.listen_address, "127.0.0.1:7000");
+  EXPECT_EQ(server.max_threads, 9);  // the command line wins
+  EXPECT_EQ(server.shutdown_grace, absl::Seconds(3));
+  EXPECT_EQ(server.metrics_address, "0.0.0.0:9464");
+
+  RpcRuntimeOptions rpc = RpcRuntimeOptionsFromFlags("svc");
+  EXPECT_EQ(rpc.max_deadline, absl::Seconds(60));
+  EXPECT_EQ(rpc.default_deadline, absl::Seconds(60));  // capped
+
+  absl::StatusOr<MysqlOptions> mysql = MysqlOptionsFromFlags();
+  ASSERT_TRUE(mysql.ok()) << mysql.status();
+  EXPECT_EQ(mysql->user, "customer");
+  EXPECT_EQ(mysql->database, "customer_db");
+  EXPECT_EQ(mysql->password, "p@ss 密码");  // trailing newline stripped
+  EXPECT_EQ(mysql->unix_socket, "/run/mysqld.sock");
+  EXPECT_EQ(mysql->pool_size, 16);
+
+  absl::StatusOr<std::unique_ptr<TokenVerifier>> verifier =
+      TokenVerifierFromFlags();
+  ASSERT_TRUE(verifier.ok()) << verifier.status();
+  Principal p{"u100", "", {Role::kAgent}};
+  const absl::Time now = absl::Now();
+  EXPECT_TRUE((*verifier)
+                  ->Verify(*MintToken("file-secret-0123456789", "env-issuer", p,
+                                      now, absl::Hours(1)),
+                           now)
+                  .ok());
+
+  // Both a value and a file is ambiguous.
+  absl::SetFlag(&FLAGS_mysql_password, "inline");
+  EXPECT_EQ(MysqlOptionsFromFlags().status().code(),
+            absl::StatusCode::kInvalidArgument);
+  absl::SetFlag(&FLAGS_mysql_password_file, dir + "/missing");
+  absl::SetFlag(&FLAGS_mysql_password, "");
+  EXPECT_EQ(MysqlOptionsFromFlags().status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  absl::SetFlag(&FLAGS_mysql_user, "");
+  absl::SetFlag(&FLAGS_mysql_password_file, "");
+  EXPECT_THAT(std::string(MysqlOptionsFromFlags().status().message()),
+              HasSubstr("--mysql_user"));
+
+  absl::SetFlag(&FLAGS_jwt_secret_file, "");
+  verifier = TokenVerifierFromFlags();
+  EXPECT_EQ(verifier.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(std::string(verifier.status().message()),
+              HasSubstr("no JWT secret"));
+  absl::SetFlag(&FLAGS_jwt_secret, "too-short");
+  verifier = TokenVerifierFromFlags();
+  EXPECT_EQ(verifier.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(std::string(verifier.status().message()), HasSubstr("16"));
+}
+
+}  // namespace
+}  // namespace csm

@@ -1,0 +1,159 @@
+#ifndef CSM_CUSTOMER_SVC_API_CUSTOMER_API_H_
+#define CSM_CUSTOMER_SVC_API_CUSTOMER_API_H_
+
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "common/mysql_pool.h"
+#include "common/outbox.h"
+#include "common/rpc.h"
+#include "csm/customer/v1/customer.grpc.pb.h"
+#include "customer-svc/src/store/customer_store.h"
+
+namespace csm::customer {
+
+// The gRPC edge of customer-svc: validates requests, checks who may do what
+// with which archive, runs domain rules and store calls in one transaction
+// (with the request_id idempotency record and the outbox event), and maps
+// errors. Each RPC delegates to a Do* method returning absl::Status.
+class CustomerApi final : public v1::CustomerService::Service {
+ public:
+  CustomerApi(MysqlPool* pool, Outbox* outbox, RpcRuntime* runtime);
+
+  grpc::Status CreateCustomer(grpc::ServerContext* ctx,
+                              const v1::CreateCustomerRequest* req,
+                              v1::CreateCustomerResponse* resp) override;
+  grpc::Status GetCustomer(grpc::ServerContext* ctx,
+                           const v1::GetCustomerRequest* req,
+                           v1::Customer* resp) override;
+  grpc::Status ListCustomers(grpc::ServerContext* ctx,
+                             const v1::ListCustomersRequest* req,
+                             v1::ListCustomersResponse* resp) override;
+  grpc::Status UpdateCustomer(grpc::ServerContext* ctx,
+                              const v1::UpdateCustomerRequest* req,
+                              v1::Customer* resp) override;
+  grpc::Status CloseCustomer(grpc::ServerContext* ctx,
+                             const v1::CloseCustomerRequest* req,
+                             v1::Customer* resp) override;
+  grpc::Status ReopenCustomer(grpc::ServerContext* ctx,
+                              const v1::ReopenCustomerRequest* req,
+                              v1::Customer* resp) override;
+  grpc::Status AddContact(grpc::ServerContext* ctx,
+                          const v1::AddContactRequest* req,
+                          v1::Contact* resp) override;
+  grpc::Status UpdateContact(grpc::ServerContext* ctx,
+                             const v1::UpdateContactRequest* req,
+                             v1::Contact* resp) override;
+  grpc::Status RemoveContact(grpc::ServerContext* ctx,
+                             const v1::RemoveContactRequest* req,
+                             v1::Customer* resp) override;
+  grpc::Status ChangeGrade(grpc::ServerContext* ctx,
+                           const v1::ChangeGradeRequest* req,
+                           v1::Customer* resp) override;
+  grpc::Status ListGradeChanges(grpc::ServerContext* ctx,
+                                const v1::ListGradeChangesRequest* req,
+                                v1::ListGradeChangesResponse* resp) override;
+  grpc::Status ChangeCreditRating(grpc::ServerContext* ctx,
+                                  const v1::ChangeCreditRatingRequest* req,
+                                  v1::Customer* resp) override;
+  grpc::Status ListCreditRatingChanges(
+      grpc::ServerContext* ctx, const v1::ListCreditRatingChangesRequest* req,
+      v1::ListCreditRatingChangesResponse* resp) override;
+  grpc::Status TransferOwnership(grpc::ServerContext* ctx,
+                                 const v1::TransferOwnershipRequest* req,
+                                 v1::Customer* resp) override;
+  grpc::Status ListOwnerChanges(grpc::ServerContext* ctx,
+                                const v1::ListOwnerChangesRequest* req,
+                                v1::ListOwnerChangesResponse* resp) override;
+  grpc::Status RecordDealing(grpc::ServerContext* ctx,
+                             const v1::RecordDealingRequest* req,
+                             v1::Dealing* resp) override;
+  grpc::Status ListDealings(grpc::ServerContext* ctx,
+                            const v1::ListDealingsRequest* req,
+                            v1::ListDealingsResponse* resp) override;
+  grpc::Status ListCustomerChanges(
+      grpc::ServerContext* ctx, const v1::ListCustomerChangesRequest* req,
+      v1::ListCustomerChangesResponse* resp) override;
+  grpc::Status ListAccessRecords(grpc::ServerContext* ctx,
+                                 const v1::ListAccessRecordsRequest* req,
+                                 v1::ListAccessRecordsResponse* resp) override;
+  grpc::Status CreateTeam(grpc::ServerContext* ctx,
+                          const v1::CreateTeamRequest* req,
+                          v1::Team* resp) override;
+  grpc::Status UpdateTeam(grpc::ServerContext* ctx,
+                          const v1::UpdateTeamRequest* req,
+                          v1::Team* resp) override;
+  grpc::Status GetTeam(grpc::ServerContext* ctx, const v1::GetTeamRequest* req,
+                       v1::Team* resp) override;
+  grpc::Status ListTeams(grpc::ServerContext* ctx,
+                         const v1::ListTeamsRequest* req,
+                         v1::ListTeamsResponse* resp) override;
+
+ private:
+  absl::Status DoCreateCustomer(const CallContext& call,
+                                const v1::CreateCustomerRequest& req,
+                                v1::CreateCustomerResponse* resp);
+  absl::Status DoGetCustomer(const CallContext& call,
+                             const v1::GetCustomerRequest& req,
+                             v1::Customer* resp);
+  absl::Status DoListCustomers(const CallContext& call,
+                               const v1::ListCustomersRequest& req,
+                               v1::ListCustomersResponse* resp);
+  absl::Status DoUpdateCustomer(const CallContext& call,
+                                const v1::UpdateCustomerRequest& req,
+                                v1::Customer* resp);
+  absl::Status DoSetArchiveState(
+      const CallContext& call, const google::protobuf::Message& req,
+      absl::string_view name, absl::string_view reason, absl::string_view etag,
+      absl::string_view request_id, bool close, v1::Customer* resp);
+  absl::Status DoAddContact(const CallContext& call,
+                            const v1::AddContactRequest& req,
+                            v1::Contact* resp);
+  absl::Status DoUpdateContact(const CallContext& call,
+                               const v1::UpdateContactRequest& req,
+                               v1::Contact* resp);
+  absl::Status DoRemoveContact(const CallContext& call,
+                               const v1::RemoveContactRequest& req,
+                               v1::Customer* resp);
+  absl::Status DoChangeGrade(const CallContext& call,
+                             const v1::ChangeGradeRequest& req,
+                             v1::Customer* resp);
+  absl::Status DoChangeCreditRating(const CallContext& call,
+                                    const v1::ChangeCreditRatingRequest& req,
+                                    v1::Customer* resp);
+  absl::Status DoTransferOwnership(const CallContext& call,
+                                   const v1::TransferOwnershipRequest& req,
+                                   v1::Customer* resp);
+  absl::Status DoRecordDealing(const CallContext& call,
+                               const v1::RecordDealingRequest& req,
+                               v1::Dealing* resp);
+  absl::Status DoListCustomerChanges(const CallContext& call,
+                                     const v1::ListCustomerChangesRequest& req,
+                                     v1::ListCustomerChangesResponse* resp);
+  absl::Status DoListAccessRecords(const CallContext& call,
+                                   const v1::ListAccessRecordsRequest& req,
+                                   v1::ListAccessRecordsResponse* resp);
+  absl::Status DoCreateTeam(const CallContext& call,
+                            const v1::CreateTeamRequest& req, v1::Team* resp);
+  absl::Status DoUpdateTeam(const CallContext& call,
+                            const v1::UpdateTeamRequest& req, v1::Team* resp);
+
+  // Appends `payload` to the outbox for `customer` inside the transaction.
+  absl::Status Emit(MysqlConnection& conn, const CallContext& call,
+                    absl::string_view aggregate,
+                    const google::protobuf::Message& payload);
+  // Runs a mutation once per request_id and wakes event followers after it
+  // commits.
+  absl::Status Mutate(
+      const CallContext& call, absl::string_view request_id,
+      const google::protobuf::Message& req, google::protobuf::Message* resp,
+      const std::function<absl::Status(MysqlConnection&)>& body);
+
+  MysqlPool* pool_;
+  Outbox* outbox_;
+  RpcRuntime* runtime_;
+  CustomerStore store_;
+};
+
+}  // namespace csm::customer
+
+#endif  // CSM_CUSTOMER_SVC_API_CUSTOMER_API_H_

@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# Installs everything csm needs to build, run and test on Debian 12, and
+# nothing more:
+#   bash scripts/install-deps.sh
+# Idempotent and fast when all is present (one dpkg-query call, no network).
+# Only when a package is missing does it run apt-get update + install, as
+# root or through sudo. Then installs buf (the contract linter) from npm into
+# the repository's node_modules/, pinned by package.json/package-lock.json.
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+started=$(date +%s%N)
+elapsed() { echo "$(( ($(date +%s%N) - started) / 1000000 )) ms"; }
+
+# Why each package is here: docs/architecture.md, "Dependencies and why".
+packages=(
+  # toolchain
+  cmake ninja-build g++ pkg-config git ccache ca-certificates clang-format
+  # gRPC and protobuf, the contracts' imports
+  protobuf-compiler protobuf-compiler-grpc libgrpc++-dev libprotobuf-dev
+  libabsl-dev grpc-proto golang-github-gogo-googleapis-dev
+  # libraries
+  libmysqlcppconn-dev libboost-dev prometheus-cpp-dev libjwt-dev
+  nlohmann-json3-dev libssl-dev
+  # tests and benchmarks
+  libgtest-dev libgmock-dev libbenchmark-dev
+  # the private MariaDB of the tests and of run-local.sh
+  mariadb-server mariadb-client
+)
+# Node.js and npm only run buf. A machine may already have them from another
+# source (e.g. a nodejs package that bundles npm, which conflicts with
+# Debian's npm package): then the commands are enough.
+command -v node > /dev/null 2>&1 || packages+=(nodejs)
+command -v npm > /dev/null 2>&1 || packages+=(npm)
+
+missing=()
+# dpkg-query exits 1 when some package is unknown; its output still lists
+# the ones it knows.
+status=$(dpkg-query -W -f='${Package}:${db:Status-Abbrev}\n' "${packages[@]}" 2> /dev/null || true)
+installed=" $(awk -F: '$2 ~ /^ii/ {printf "%s ", $1}' <<< "$status")"
+for p in "${packages[@]}"; do
+  [[ "$installed" == *" $p "* ]] || missing+=("$p")
+done
+
+if ((${#missing[@]})); then
+  echo "install-deps: installing ${missing[*]}"
+  if [ "$(id -u)" -eq 0 ]; then
+    as_root=()
+  elif command -v sudo > /dev/null 2>&1; then
+    as_root=(sudo)
+  else
+    echo "install-deps: missing packages: ${missing[*]}" >&2
+    echo "install-deps: run this script as root, or install sudo, or install them yourself:" >&2
+    echo "  apt-get update && apt-get install -y --no-install-recommends ${missing[*]}" >&2
+    exit 1
+  fi
+  # mariadb-server's postinst would start a system-wide MariaDB; csm never
+  # uses it (scripts/mariadb.sh runs a private one), so forbid service starts
+  # during this install unless a policy is already in place.
+  policy=/usr/sbin/policy-rc.d
+  own_policy=0
+  if [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\n# temporary, from csm scripts/install-deps.sh\nexit 101\n' \
+      | "${as_root[@]}" tee "$policy" > /dev/null
+    "${as_root[@]}" chmod 755 "$policy"
+    own_policy=1
+  fi
+  remove_policy() {
+    if [ "$own_policy" = 1 ]; then "${as_root[@]}" rm -f "$policy"; fi
+  }
+  trap remove_policy EXIT
+  "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -q
+  "${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+    --no-install-recommends "${missing[@]}"
+  remove_policy
+  trap - EXIT
+  echo "install-deps: apt packages installed ($(elapsed))"
+fi
+
+# buf, pinned in package.json (the lock file pins the platform packages).
+# Read with sed rather than node: starting node costs a quarter of a second.
+want=$(sed -n 's|.*"@bufbuild/buf": *"\([^"]*\)".*|\1|p' package.json | head -n 1)
+have=""
+if [ -x node_modules/.bin/buf ] && [ -f node_modules/@bufbuild/buf/package.json ]; then
+  have=$(sed -n 's|^  "version": *"\([^"]*\)".*|\1|p' node_modules/@bufbuild/buf/package.json | head -n 1)
+fi
+if [ -z "$want" ]; then
+  echo "install-deps: package.json pins no @bufbuild/buf version" >&2
+  exit 1
+fi
+if [ "$have" != "$want" ]; then
+  echo "install-deps: installing @bufbuild/buf $want from npm"
+  if [ -f package-lock.json ]; then
+    npm ci --no-audit --no-fund --loglevel=error
+  else
+    npm install --no-audit --no-fund --loglevel=error
+  fi
+  node_modules/.bin/buf --version > /dev/null
+fi
+
+echo "install-deps: all present ($(elapsed))"

@@ -1,0 +1,110 @@
+#!/usr/bin/env bash
+# THE test command (README, CI):
+#   bash scripts/test.sh
+# 1. installs what is missing (scripts/install-deps.sh: apt-get, as root or
+#    through sudo; buf from npm), 2. builds (scripts/build.sh), 3. lints the
+# contracts (scripts/buf-lint.sh), 4. checks formatting with clang-format,
+# 5. runs every test with ctest (the database tests start their own private
+# MariaDB through a ctest fixture: nothing else to start).
+# Prints one summary line; exits non-zero if any step failed.
+# Environment: BUILD_DIR (default build), CTEST_JOBS (default 2),
+# CSM_SKIP_INSTALL=1 to skip step 1 on a machine known to be complete.
+set -uo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 1
+build_dir=${BUILD_DIR:-build}
+export BUILD_DIR=$build_dir
+ctest_jobs=${CTEST_JOBS:-2}
+
+results=()
+failed=0
+started=$(date +%s)
+
+# run_step NAME COMMAND...: runs it, records "NAME ok (Ns)" or "NAME FAILED".
+run_step() {
+  local name=$1
+  shift
+  local t0 rc
+  t0=$(date +%s)
+  echo
+  echo "=== $name"
+  "$@"
+  rc=$?
+  if [ "$rc" -eq 0 ]; then
+    results+=("$name ok ($(($(date +%s) - t0))s)")
+  else
+    results+=("$name FAILED")
+    failed=1
+  fi
+  return "$rc"
+}
+
+skip_step() {
+  results+=("$1 skipped ($2)")
+}
+
+summary() {
+  local verdict=PASS
+  [ "$failed" -eq 0 ] || verdict=FAIL
+  local line="" r
+  for r in "${results[@]}"; do line+="$r | "; done
+  echo
+  echo "test.sh summary: ${line}total $(($(date +%s) - started))s => $verdict"
+}
+
+# shellcheck disable=SC2317  # invoked through run_step
+clang_format_check() {
+  local dirs=() d
+  for d in common customer-svc complaint-svc reporting-svc tools tests; do
+    [ -d "$d" ] && dirs+=("$d")
+  done
+  local files=()
+  if ((${#dirs[@]})); then
+    mapfile -t files < <(find "${dirs[@]}" \
+      \( -name 'build*' -o -name node_modules -o -name .local \) -prune -o \
+      -type f \( -name '*.cc' -o -name '*.h' \) -print | LC_ALL=C sort)
+  fi
+  if ((${#files[@]} == 0)); then
+    echo "clang-format: no sources"
+    return 0
+  fi
+  local out
+  out=$(mktemp)
+  if clang-format --dry-run --Werror "${files[@]}" > "$out" 2>&1; then
+    rm -f "$out"
+    echo "clang-format: ${#files[@]} files formatted"
+    return 0
+  fi
+  # Every violation comes with context: show the first ones, then the list.
+  head -n 40 "$out"
+  echo "..."
+  echo "clang-format: files not formatted (violations):"
+  grep -oE '^[^: ]+\.(cc|h):[0-9]+:[0-9]+: error' "$out" | cut -d: -f1 |
+    sort | uniq -c | sed 's/^ */  /'
+  echo "clang-format: fix with: clang-format -i <file>  (style: .clang-format)"
+  rm -f "$out"
+  return 1
+}
+
+if [ "${CSM_SKIP_INSTALL:-0}" = 1 ]; then
+  skip_step install-deps CSM_SKIP_INSTALL=1
+elif ! run_step install-deps bash scripts/install-deps.sh; then
+  # Nothing else can work without the toolchain.
+  summary
+  exit 1
+fi
+
+built=0
+run_step build bash scripts/build.sh && built=1
+run_step buf-lint bash scripts/buf-lint.sh
+run_step clang-format clang_format_check
+if [ "$built" = 1 ]; then
+  # --no-tests=error: a run that found no test must not pass as green.
+  run_step ctest ctest --test-dir "$build_dir" --output-on-failure \
+    -j"$ctest_jobs" --timeout 600 --no-tests=error
+else
+  skip_step ctest "build failed"
+fi
+
+summary
+exit "$failed"

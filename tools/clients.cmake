@@ -1,0 +1,52 @@
+# The command-line clients: csmctl (generic gRPC client over the contracts
+# linked into it) and csm-demo-data (loads demo archives into customer-svc).
+# Included from tools/CMakeLists.txt.
+
+# Pure pieces of csmctl: method lookup, JSON conversion, argument parsing,
+# aliases, health wire format, error formatting.
+add_library(csmctl_lib STATIC csmctl_lib.cc)
+target_link_libraries(csmctl_lib PUBLIC csm_common csm_protos absl::status
+                      absl::statusor absl::strings absl::time absl::random_random)
+csm_warnings(csmctl_lib)
+
+# csmctl finds methods and messages by name in the generated descriptor pool,
+# so every generated file must be linked in even though nothing references it:
+# the whole archive, not just the objects the linker would pick.
+# ($<LINK_LIBRARY:WHOLE_ARCHIVE,...> cannot be used: csm_protos also comes in
+# without the feature through csm_common, which CMake refuses.)
+function(csm_link_all_protos target)
+  target_link_options(${target} PRIVATE "LINKER:--whole-archive"
+                      "$<TARGET_FILE:csm_protos>" "LINKER:--no-whole-archive")
+  add_dependencies(${target} csm_protos)
+endfunction()
+
+add_executable(csmctl csmctl.cc)
+target_link_libraries(csmctl PRIVATE csmctl_lib)
+csm_link_all_protos(csmctl)
+csm_warnings(csmctl)
+
+# Generators of valid Chinese identifiers and the demo data set.
+add_library(demo_data_lib STATIC demo_data_lib.cc)
+target_include_directories(demo_data_lib PUBLIC "${PROJECT_SOURCE_DIR}")
+target_link_libraries(demo_data_lib PUBLIC csm_protos absl::strings absl::time)
+csm_warnings(demo_data_lib)
+
+add_executable(csm-demo-data demo_data.cc)
+target_link_libraries(csm-demo-data PRIVATE demo_data_lib csmctl_lib absl::flags
+                      absl::flags_parse absl::flags_usage)
+csm_warnings(csm-demo-data)
+
+if(CSM_BUILD_TESTS)
+  add_executable(csmctl_test csmctl_test.cc)
+  target_link_libraries(csmctl_test PRIVATE csmctl_lib GTest::gtest_main
+                        GTest::gmock)
+  csm_link_all_protos(csmctl_test)
+  csm_warnings(csmctl_test)
+  gtest_discover_tests(csmctl_test DISCOVERY_TIMEOUT 30)
+
+  add_executable(demo_data_test demo_data_test.cc)
+  target_link_libraries(demo_data_test PRIVATE demo_data_lib
+                        GTest::gtest_main GTest::gmock)
+  csm_warnings(demo_data_test)
+  gtest_discover_tests(demo_data_test DISCOVERY_TIMEOUT 30)
+endif()
