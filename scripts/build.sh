@@ -25,6 +25,8 @@ fi
 configure=(-S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE="$build_type")
 if command -v ccache > /dev/null 2>&1; then
   configure+=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+  # Paths relative to the checkout, so clones in other folders share hits.
+  export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$PWD}
 fi
 
 started=$(date +%s)
