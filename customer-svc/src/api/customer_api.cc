@@ -17,48 +17,17 @@
 #include "common/sql_values.h"
 #include "common/status.h"
 #include "csm/events/v1/customer_events.pb.h"
+#include "customer-svc/src/api/api_common.h"
 #include "customer-svc/src/domain/allocation.h"
 #include "customer-svc/src/domain/archive_access.h"
 #include "customer-svc/src/domain/customer_rules.h"
 #include "customer-svc/src/domain/masking.h"
+#include "customer-svc/src/store/visit_store.h"
 
 namespace csm::customer {
 namespace {
 
 namespace ev = ::csm::events::v1;
-
-constexpr RoleSet kReaders{Role::kAgent,     Role::kSupervisor,
-                           Role::kManager,   Role::kGeneralManager,
-                           Role::kArchivist, Role::kService};
-constexpr RoleSet kCreators{Role::kAgent, Role::kSupervisor, Role::kManager,
-                            Role::kArchivist, Role::kService};
-constexpr RoleSet kMaintainers{Role::kAgent, Role::kSupervisor, Role::kManager,
-                               Role::kArchivist};
-constexpr RoleSet kSupervisors{Role::kSupervisor, Role::kManager,
-                               Role::kArchivist};
-constexpr RoleSet kDealingRecorders{Role::kAgent, Role::kSupervisor,
-                                    Role::kManager, Role::kArchivist,
-                                    Role::kService};
-constexpr RoleSet kTeamAdmins{Role::kManager, Role::kArchivist};
-constexpr RoleSet kArchivists{Role::kArchivist};
-
-ArchiveAccess AccessOf(const v1::Customer& c) {
-  return ArchiveAccess{c.owner_id(), c.department()};
-}
-
-// "7" -> 7. Empty means "no precondition". A malformed etag is the client's
-// bug, not a conflict: INVALID_ARGUMENT.
-absl::StatusOr<int64_t> ParseEtag(absl::string_view etag,
-                                  absl::string_view field) {
-  int64_t version = 0;
-  if (etag.empty()) return 0;
-  if (!absl::SimpleAtoi(etag, &version) || version <= 0) {
-    return InvalidField(
-        std::string(field),
-        absl::StrCat("'", etag, "' is not an etag this service issued"));
-  }
-  return version;
-}
 
 int64_t VersionOf(const v1::Customer& c) {
   int64_t v = 0;
@@ -77,59 +46,6 @@ absl::Status CheckEtag(const v1::Customer& current, absl::string_view etag,
   return absl::OkStatus();
 }
 
-absl::Status RequireOpen(const v1::Customer& c) {
-  if (c.state() == v1::ARCHIVE_STATE_CLOSED) {
-    return absl::FailedPreconditionError(
-        absl::StrCat(c.name(), " (", c.archive_number(),
-                     ") is closed; reopen it before changing it"));
-  }
-  return absl::OkStatus();
-}
-
-absl::Status RequireMaintainer(const CallContext& call, const v1::Customer& c) {
-  if (!MayMaintain(call.principal, AccessOf(c))) {
-    return absl::PermissionDeniedError(
-        absl::StrCat(call.principal.staff_id, " may not change ", c.name(),
-                     ": only its owner, a supervisor or manager of department ",
-                     c.department(), ", or an archivist may"));
-  }
-  return absl::OkStatus();
-}
-
-absl::Status RequireSupervisor(const CallContext& call, const v1::Customer& c) {
-  if (!MaySupervise(call.principal, AccessOf(c))) {
-    return absl::PermissionDeniedError(
-        absl::StrCat(call.principal.staff_id, " may not do this to ", c.name(),
-                     ": only a supervisor or manager of department ",
-                     c.department(), ", or an archivist may"));
-  }
-  return absl::OkStatus();
-}
-
-ev::CustomerSnapshot Snapshot(const v1::Customer& c) {
-  ev::CustomerSnapshot s;
-  s.set_name(c.name());
-  s.set_archive_number(c.archive_number());
-  s.set_display_name(c.display_name());
-  s.set_kind(v1::CustomerKind_Name(c.kind()));
-  s.set_grade(v1::Grade_Name(c.grade()));
-  s.set_credit_rating(v1::CreditRating_Name(c.credit_rating()));
-  s.set_lifecycle_status(v1::LifecycleStatus_Name(c.lifecycle_status()));
-  s.set_state(v1::ArchiveState_Name(c.state()));
-  s.set_province(c.province());
-  s.set_city(c.city());
-  s.set_industry(c.industry());
-  s.set_acquisition_channel(
-      v1::AcquisitionChannel_Name(c.acquisition_channel()));
-  s.set_owner_id(c.owner_id());
-  s.set_team(c.team());
-  s.set_department(c.department());
-  const Completeness completeness = ArchiveCompleteness(c);
-  s.set_required_fields_filled(completeness.filled);
-  s.set_required_fields_total(completeness.total);
-  return s;
-}
-
 // Order names accepted by ListCustomers.
 absl::StatusOr<CustomerOrder> ParseCustomerOrder(absl::string_view order_by) {
   if (order_by.empty() || order_by == "create_time") {
@@ -143,18 +59,6 @@ absl::StatusOr<CustomerOrder> ParseCustomerOrder(absl::string_view order_by) {
                                    "' is not supported; use one of: "
                                    "create_time, create_time desc, "
                                    "display_name, update_time desc"));
-}
-
-absl::StatusOr<std::optional<PageCursor>> DecodeToken(
-    absl::string_view token, absl::string_view fingerprint) {
-  if (token.empty()) return std::optional<PageCursor>();
-  CSM_ASSIGN_OR_RETURN(PageCursor cursor, DecodePageToken(token, fingerprint));
-  return std::optional<PageCursor>(std::move(cursor));
-}
-
-std::string EncodeToken(const std::optional<PageCursor>& next,
-                        absl::string_view fingerprint) {
-  return next.has_value() ? EncodePageToken(*next, fingerprint) : "";
 }
 
 // Whether a call asks for unmasked data; FULL needs a stated purpose.
@@ -839,6 +743,30 @@ absl::Status CustomerApi::DoRemoveContact(const CallContext& call,
       });
 }
 
+// Lists one kind of record kept under an archive (grade, credit and owner
+// history, dealings): the archive must exist; keyset pages bound to parent.
+template <typename Item, typename Request, typename Response>
+absl::Status CustomerApi::ListOfArchive(
+    const CallContext& call, const Request& req, absl::string_view kind,
+    const std::function<absl::StatusOr<Page<Item>>(
+        MysqlConnection&, int64_t, std::optional<PageCursor>, int)>& list,
+    google::protobuf::RepeatedPtrField<Item>* out, Response* resp) {
+  CSM_ASSIGN_OR_RETURN(
+      int64_t id, CustomerStore::ParseCustomerName(req.parent(), "parent"));
+  CSM_ASSIGN_OR_RETURN(int limit, ResolvePageSize(req.page_size()));
+  const std::string fp = absl::StrCat(kind, "|", req.parent());
+  CSM_ASSIGN_OR_RETURN(auto after, DecodeToken(req.page_token(), fp));
+  return RunWithConnection(
+      *pool_, call.deadline, [&](MysqlConnection& conn) -> absl::Status {
+        CSM_RETURN_IF_ERROR(store_.GetCustomer(conn, id, false).status());
+        CSM_ASSIGN_OR_RETURN(Page<Item> page, list(conn, id, after, limit));
+        resp->Clear();
+        for (Item& item : page.items) *out->Add() = std::move(item);
+        resp->set_next_page_token(EncodeToken(page.next, fp));
+        return absl::OkStatus();
+      });
+}
+
 // ------------------------------------------------------ grade, credit, owner
 
 grpc::Status CustomerApi::ChangeGrade(grpc::ServerContext* ctx,
@@ -882,6 +810,9 @@ absl::Status CustomerApi::DoChangeGrade(const CallContext& call,
             conn, id, "ChangeGrade", call.principal, call.request_id,
             {{"grade", v1::Grade_Name(from), v1::Grade_Name(req.grade())}},
             call.start));
+        // A grade may tighten the visit schedule (客户分级): the open visit
+        // plans follow the new grade in the same transaction.
+        CSM_RETURN_IF_ERROR(VisitStore().RescheduleCustomerPlans(conn, id));
         CSM_ASSIGN_OR_RETURN(*resp, store_.GetCustomer(conn, id, false));
         ev::CustomerGradeChanged event;
         *event.mutable_customer() = Snapshot(*resp);
@@ -898,25 +829,14 @@ grpc::Status CustomerApi::ListGradeChanges(
     grpc::ServerContext* ctx, const v1::ListGradeChangesRequest* req,
     v1::ListGradeChangesResponse* resp) {
   return runtime_->Handle(
-      ctx, "ListGradeChanges", kReaders,
-      [&](const CallContext& call) -> absl::Status {
-        CSM_ASSIGN_OR_RETURN(int64_t id, CustomerStore::ParseCustomerName(
-                                             req->parent(), "parent"));
-        CSM_ASSIGN_OR_RETURN(int limit, ResolvePageSize(req->page_size()));
-        const std::string fp = absl::StrCat("grades|", req->parent());
-        CSM_ASSIGN_OR_RETURN(auto after, DecodeToken(req->page_token(), fp));
-        return RunWithConnection(
-            *pool_, call.deadline, [&](MysqlConnection& conn) -> absl::Status {
-              CSM_RETURN_IF_ERROR(store_.GetCustomer(conn, id, false).status());
-              CSM_ASSIGN_OR_RETURN(
-                  auto page, store_.ListGradeChanges(conn, id, after, limit));
-              resp->Clear();
-              for (auto& item : page.items) {
-                *resp->add_grade_changes() = std::move(item);
-              }
-              resp->set_next_page_token(EncodeToken(page.next, fp));
-              return absl::OkStatus();
-            });
+      ctx, "ListGradeChanges", kReaders, [&](const CallContext& call) {
+        return ListOfArchive<v1::GradeChange>(
+            call, *req, "grades",
+            [&](MysqlConnection& conn, int64_t id,
+                std::optional<PageCursor> after, int limit) {
+              return store_.ListGradeChanges(conn, id, after, limit);
+            },
+            resp->mutable_grade_changes(), resp);
       });
 }
 
@@ -990,25 +910,14 @@ grpc::Status CustomerApi::ListCreditRatingChanges(
     grpc::ServerContext* ctx, const v1::ListCreditRatingChangesRequest* req,
     v1::ListCreditRatingChangesResponse* resp) {
   return runtime_->Handle(
-      ctx, "ListCreditRatingChanges", kReaders,
-      [&](const CallContext& call) -> absl::Status {
-        CSM_ASSIGN_OR_RETURN(int64_t id, CustomerStore::ParseCustomerName(
-                                             req->parent(), "parent"));
-        CSM_ASSIGN_OR_RETURN(int limit, ResolvePageSize(req->page_size()));
-        const std::string fp = absl::StrCat("credit|", req->parent());
-        CSM_ASSIGN_OR_RETURN(auto after, DecodeToken(req->page_token(), fp));
-        return RunWithConnection(
-            *pool_, call.deadline, [&](MysqlConnection& conn) -> absl::Status {
-              CSM_RETURN_IF_ERROR(store_.GetCustomer(conn, id, false).status());
-              CSM_ASSIGN_OR_RETURN(auto page, store_.ListCreditRatingChanges(
-                                                  conn, id, after, limit));
-              resp->Clear();
-              for (auto& item : page.items) {
-                *resp->add_credit_rating_changes() = std::move(item);
-              }
-              resp->set_next_page_token(EncodeToken(page.next, fp));
-              return absl::OkStatus();
-            });
+      ctx, "ListCreditRatingChanges", kReaders, [&](const CallContext& call) {
+        return ListOfArchive<v1::CreditRatingChange>(
+            call, *req, "credit",
+            [&](MysqlConnection& conn, int64_t id,
+                std::optional<PageCursor> after, int limit) {
+              return store_.ListCreditRatingChanges(conn, id, after, limit);
+            },
+            resp->mutable_credit_rating_changes(), resp);
       });
 }
 
@@ -1101,25 +1010,14 @@ grpc::Status CustomerApi::ListOwnerChanges(
     grpc::ServerContext* ctx, const v1::ListOwnerChangesRequest* req,
     v1::ListOwnerChangesResponse* resp) {
   return runtime_->Handle(
-      ctx, "ListOwnerChanges", kReaders,
-      [&](const CallContext& call) -> absl::Status {
-        CSM_ASSIGN_OR_RETURN(int64_t id, CustomerStore::ParseCustomerName(
-                                             req->parent(), "parent"));
-        CSM_ASSIGN_OR_RETURN(int limit, ResolvePageSize(req->page_size()));
-        const std::string fp = absl::StrCat("owners|", req->parent());
-        CSM_ASSIGN_OR_RETURN(auto after, DecodeToken(req->page_token(), fp));
-        return RunWithConnection(
-            *pool_, call.deadline, [&](MysqlConnection& conn) -> absl::Status {
-              CSM_RETURN_IF_ERROR(store_.GetCustomer(conn, id, false).status());
-              CSM_ASSIGN_OR_RETURN(
-                  auto page, store_.ListOwnerChanges(conn, id, after, limit));
-              resp->Clear();
-              for (auto& item : page.items) {
-                *resp->add_owner_changes() = std::move(item);
-              }
-              resp->set_next_page_token(EncodeToken(page.next, fp));
-              return absl::OkStatus();
-            });
+      ctx, "ListOwnerChanges", kReaders, [&](const CallContext& call) {
+        return ListOfArchive<v1::OwnerChange>(
+            call, *req, "owners",
+            [&](MysqlConnection& conn, int64_t id,
+                std::optional<PageCursor> after, int limit) {
+              return store_.ListOwnerChanges(conn, id, after, limit);
+            },
+            resp->mutable_owner_changes(), resp);
       });
 }
 
@@ -1172,25 +1070,14 @@ grpc::Status CustomerApi::ListDealings(grpc::ServerContext* ctx,
                                        const v1::ListDealingsRequest* req,
                                        v1::ListDealingsResponse* resp) {
   return runtime_->Handle(
-      ctx, "ListDealings", kReaders,
-      [&](const CallContext& call) -> absl::Status {
-        CSM_ASSIGN_OR_RETURN(int64_t id, CustomerStore::ParseCustomerName(
-                                             req->parent(), "parent"));
-        CSM_ASSIGN_OR_RETURN(int limit, ResolvePageSize(req->page_size()));
-        const std::string fp = absl::StrCat("dealings|", req->parent());
-        CSM_ASSIGN_OR_RETURN(auto after, DecodeToken(req->page_token(), fp));
-        return RunWithConnection(
-            *pool_, call.deadline, [&](MysqlConnection& conn) -> absl::Status {
-              CSM_RETURN_IF_ERROR(store_.GetCustomer(conn, id, false).status());
-              CSM_ASSIGN_OR_RETURN(auto page,
-                                   store_.ListDealings(conn, id, after, limit));
-              resp->Clear();
-              for (auto& item : page.items) {
-                *resp->add_dealings() = std::move(item);
-              }
-              resp->set_next_page_token(EncodeToken(page.next, fp));
-              return absl::OkStatus();
-            });
+      ctx, "ListDealings", kReaders, [&](const CallContext& call) {
+        return ListOfArchive<v1::Dealing>(
+            call, *req, "dealings",
+            [&](MysqlConnection& conn, int64_t id,
+                std::optional<PageCursor> after, int limit) {
+              return store_.ListDealings(conn, id, after, limit);
+            },
+            resp->mutable_dealings(), resp);
       });
 }
 

@@ -137,6 +137,13 @@ class CustomerApi final : public v1::CustomerService::Service {
   absl::Status DoUpdateTeam(const CallContext& call,
                             const v1::UpdateTeamRequest& req, v1::Team* resp);
 
+  template <typename Item, typename Request, typename Response>
+  absl::Status ListOfArchive(
+      const CallContext& call, const Request& req, absl::string_view kind,
+      const std::function<absl::StatusOr<Page<Item>>(
+          MysqlConnection&, int64_t, std::optional<PageCursor>, int)>& list,
+      google::protobuf::RepeatedPtrField<Item>* out, Response* resp);
+
   // Appends `payload` to the outbox for `customer` inside the transaction.
   absl::Status Emit(MysqlConnection& conn, const CallContext& call,
                     absl::string_view aggregate,
