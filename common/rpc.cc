@@ -235,7 +235,10 @@ grpc::Status RpcRuntime::Handle(
     if (verifier_ == nullptr) {
       return absl::UnauthenticatedError("server has no token verifier");
     }
-    absl::StatusOr<Principal> principal = verifier_->Verify(token, call.start);
+    // Token expiry and deadlines are wall-clock facts; the injected clock is
+    // the business clock (call.start) that domain rules read.
+    const absl::Time wall_now = absl::Now();
+    absl::StatusOr<Principal> principal = verifier_->Verify(token, wall_now);
     if (!principal.ok()) return principal.status();
     call.principal = *std::move(principal);
     if (!call.principal.roles.Intersects(allowed)) {
@@ -247,10 +250,10 @@ grpc::Status RpcRuntime::Handle(
     const auto client_deadline = context->deadline();
     call.deadline =
         client_deadline == std::chrono::system_clock::time_point::max()
-            ? call.start + options_.default_deadline
+            ? wall_now + options_.default_deadline
             : FromSystemClock(client_deadline);
-    call.deadline = std::min(call.deadline, call.start + options_.max_deadline);
-    if (call.deadline <= call.start) {
+    call.deadline = std::min(call.deadline, wall_now + options_.max_deadline);
+    if (call.deadline <= wall_now) {
       return absl::DeadlineExceededError(
           "the call's deadline had passed before it started");
     }

@@ -32,7 +32,10 @@ struct CallContext {
   // The client's deadline, or now + the default when it set none, capped at
   // the configured maximum.
   absl::Time deadline;
-  // When the call started, by the runtime's clock.
+  // When the call started, by the runtime's (business) clock: what domain
+  // rules call "now". `deadline` is on the wall clock, since the pool, locks
+  // and remote calls wait in real time; tests that move the business clock
+  // therefore never starve I/O.
   absl::Time start;
 };
 
