@@ -167,7 +167,7 @@ RpcRuntimeOptions RpcRuntimeOptionsFromFlags(std::string service_name) {
   return options;
 }
 
-absl::StatusOr<std::unique_ptr<TokenVerifier>> TokenVerifierFromFlags() {
+absl::StatusOr<JwtConfig> JwtConfigFromFlags() {
   auto secret = Secret("jwt_secret", absl::GetFlag(FLAGS_jwt_secret),
                        absl::GetFlag(FLAGS_jwt_secret_file));
   if (!secret.ok()) return secret.status();
@@ -181,8 +181,14 @@ absl::StatusOr<std::unique_ptr<TokenVerifier>> TokenVerifierFromFlags() {
         absl::StrCat("the JWT secret is ", secret->size(), " bytes; at least ",
                      kMinSecretBytes, " are required"));
   }
-  return std::make_unique<TokenVerifier>(*std::move(secret),
-                                         absl::GetFlag(FLAGS_jwt_issuer));
+  return JwtConfig{*std::move(secret), absl::GetFlag(FLAGS_jwt_issuer)};
+}
+
+absl::StatusOr<std::unique_ptr<TokenVerifier>> TokenVerifierFromFlags() {
+  auto jwt = JwtConfigFromFlags();
+  if (!jwt.ok()) return jwt.status();
+  return std::make_unique<TokenVerifier>(std::move(jwt->secret),
+                                         std::move(jwt->issuer));
 }
 
 }  // namespace csm

@@ -26,6 +26,15 @@ ServerOptions ServerOptionsFromFlags(std::string service_name);
 RpcRuntimeOptions RpcRuntimeOptionsFromFlags(std::string service_name);
 absl::StatusOr<std::unique_ptr<TokenVerifier>> TokenVerifierFromFlags();
 
+// The bearer-token secret and issuer, for a service that mints its own token
+// to call another service (complaint-svc calling customer-svc). Validated as
+// TokenVerifierFromFlags() validates them.
+struct JwtConfig {
+  std::string secret;
+  std::string issuer;
+};
+absl::StatusOr<JwtConfig> JwtConfigFromFlags();
+
 }  // namespace csm
 
 #endif  // CSM_COMMON_SERVICE_FLAGS_H_
