@@ -1,10 +1,15 @@
 // customer-svc: customer archives (客户档案). Wiring only.
 #include <cstdlib>
 
+#include "absl/flags/flag.h"
 #include "common/clock.h"
 #include "common/log.h"
 #include "common/service_flags.h"
 #include "customer-svc/src/customer_server.h"
+
+ABSL_FLAG(int, visit_sweep_interval_seconds, 60,
+          "how often the overdue sweep reports visits and promises past due "
+          "(VisitBecameOverdue, PromiseBroken); 0 disables it");
 
 int main(int argc, char** argv) {
   csm::ParseFlags(argc, argv,
@@ -24,6 +29,8 @@ int main(int argc, char** argv) {
   config.mysql = *mysql;
   config.server = csm::ServerOptionsFromFlags("customer-svc");
   config.runtime = csm::RpcRuntimeOptionsFromFlags("customer-svc");
+  config.visit_sweep_interval =
+      absl::Seconds(absl::GetFlag(FLAGS_visit_sweep_interval_seconds));
 
   auto server = csm::customer::CustomerServer::Start(config, verifier->get(),
                                                      &csm::Clock::Real());

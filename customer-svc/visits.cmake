@@ -13,3 +13,34 @@ if(CSM_BUILD_TESTS)
   csm_warnings(visit_schedule_test)
   gtest_discover_tests(visit_schedule_test DISCOVERY_TIMEOUT 30)
 endif()
+
+# Communication records, visit plans and visits, the overdue sweep: part of
+# customer_domain and customer_service (defined in CMakeLists.txt before
+# this file is included).
+target_sources(customer_domain PRIVATE src/domain/service_records.cc)
+target_link_libraries(customer_domain PUBLIC customer_visit_rules)
+target_sources(customer_service PRIVATE
+  src/store/sql_rows.cc
+  src/store/visit_store.cc
+  src/api/api_common.cc
+  src/api/communication_api.cc
+  src/api/visit_api.cc
+  src/api/visit_sweep.cc
+)
+
+if(CSM_BUILD_TESTS)
+  add_executable(service_records_test src/domain/service_records_test.cc)
+  target_link_libraries(service_records_test PRIVATE customer_domain
+                        GTest::gtest_main GTest::gmock)
+  csm_warnings(service_records_test)
+  gtest_discover_tests(service_records_test DISCOVERY_TIMEOUT 30)
+
+  # Through real gRPC against the fixture's MariaDB, on a manual clock.
+  foreach(t visit_api communication_api visit_sweep)
+    add_executable(${t}_test src/api/${t}_test.cc)
+    target_link_libraries(${t}_test PRIVATE customer_service csm_testing
+                          GTest::gtest_main GTest::gmock)
+    csm_warnings(${t}_test)
+    csm_database_test(${t}_test)
+  endforeach()
+endif()

@@ -246,7 +246,7 @@ if [ "$do_install" = 1 ]; then
   bash scripts/install-deps.sh
 fi
 if [ "$do_build" = 1 ] && [ "$db_only" = 0 ]; then
-  BUILD_TARGETS="customer-svc csmctl csm-token csm-demo-data" bash scripts/build.sh
+  BUILD_TARGETS="customer-svc complaint-svc csmctl csm-token csm-demo-data" bash scripts/build.sh
 fi
 
 # --- 3. MariaDB, schemas, users ---------------------------------------------
@@ -298,7 +298,9 @@ fi
 # --- 4. services -------------------------------------------------------------
 # One line per service: NAME PORT METRICS_PORT SCHEMA USER [EXTRA FLAGS...]
 start_service customer-svc 50051 9464 csm_customer customer_svc
-# start_service complaint-svc 50052 9465 csm_complaint complaint_svc --customer_address=127.0.0.1:50051
+# complaint-svc after customer-svc: it asks customer-svc about each new
+# complaint's customer (and mints its own token with the same JWT secret).
+start_service complaint-svc 50052 9465 csm_complaint complaint_svc --customer_address=127.0.0.1:50051
 # start_service reporting-svc 50053 9466 csm_reporting reporting_svc
 
 # --- 5. demo data, once ------------------------------------------------------
@@ -327,6 +329,8 @@ cat << EOF
 csm is running. Ctrl-C stops it.
   customer-svc  gRPC 127.0.0.1:50051   metrics http://127.0.0.1:9464/metrics
                 log  $logs/customer-svc.log
+  complaint-svc gRPC 127.0.0.1:50052   metrics http://127.0.0.1:9465/metrics
+                log  $logs/complaint-svc.log
   MariaDB       127.0.0.1:$mysql_port (socket $sock)
 
 Token (staff demo-archivist, roles archivist,supervisor, 客服部, valid 12 h;
@@ -339,6 +343,7 @@ Try, from $root (csmctl reads the token from CSM_TOKEN):
   $csmctl customers get 1 --full --purpose="checking the demo data"
   $csmctl call csm.customer.v1.CustomerService/ListCustomers \\
     '{"filter": "grade = GRADE_A", "order_by": "display_name"}'
+  $csmctl --addr=127.0.0.1:50052 call csm.complaint.v1.ComplaintConfigService/ListCategories '{}'
   $csmctl list        # every method, with its REST path
   curl -s http://127.0.0.1:9464/metrics | head
 With grpcurl (not packaged in Debian; the server serves reflection):

@@ -31,7 +31,8 @@ target_include_directories(demo_data_lib PUBLIC "${PROJECT_SOURCE_DIR}")
 target_link_libraries(demo_data_lib PUBLIC csm_protos absl::strings absl::time)
 csm_warnings(demo_data_lib)
 
-add_executable(csm-demo-data demo_data.cc)
+# demo_complaints.cc: the complaint-svc part (--complaints_addr).
+add_executable(csm-demo-data demo_data.cc demo_complaints.cc)
 target_link_libraries(csm-demo-data PRIVATE demo_data_lib csmctl_lib absl::flags
                       absl::flags_parse absl::flags_usage)
 csm_warnings(csm-demo-data)

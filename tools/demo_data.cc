@@ -1,7 +1,8 @@
 // csm-demo-data: loads a realistic demo data set into a running customer-svc
 // through its gRPC API: 3 teams, 37 archives (enterprises, institutions,
 // individuals) with contacts, grade and credit rating changes, dealings, one
-// ownership transfer and one closed archive. Every mutating call carries a
+// ownership transfer and one closed archive; communication records with
+// promises, return-visit plans and visits. Every mutating call carries a
 // request id derived from the seed, so running it again changes nothing.
 
 #include <grpcpp/create_channel.h>
@@ -22,13 +23,17 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "csm/customer/v1/customer.grpc.pb.h"
+#include "csm/customer/v1/visits.grpc.pb.h"
 #include "tools/csmctl_lib.h"
+#include "tools/demo_complaints.h"
 #include "tools/demo_data_lib.h"
 
 ABSL_FLAG(std::string, addr, "127.0.0.1:50051", "customer-svc address");
 ABSL_FLAG(std::string, token, "",
           "bearer token with the roles archivist and supervisor "
           "(default: $CSM_TOKEN)");
+ABSL_FLAG(std::string, complaints_addr, "127.0.0.1:50052",
+          "complaint-svc address for the demo complaints; empty skips them");
 ABSL_FLAG(uint64_t, seed, 1,
           "seed of the data set: the same seed loads the same data, and "
           "loading it again changes nothing");
@@ -52,13 +57,24 @@ struct Summary {
   int transfers = 0;
   int dealings = 0;
   int closed = 0;
+  int communications = 0;
+  int promises = 0;
+  int promises_kept = 0;
+  int visit_plans = 0;
+  int visits = 0;
+  int sms_visits = 0;
+  int visits_not_counted = 0;
+  // Plans overdue right after loading (as the server said).
+  int plans_overdue = 0;
   std::vector<std::string> warnings;
 };
 
 class Loader {
  public:
   Loader(std::shared_ptr<grpc::Channel> channel, std::string token)
-      : stub_(v1::CustomerService::NewStub(std::move(channel))),
+      : stub_(v1::CustomerService::NewStub(channel)),
+        communications_(v1::CommunicationService::NewStub(channel)),
+        visits_(v1::VisitService::NewStub(channel)),
         token_(std::move(token)) {}
 
   // False after printing the first unexpected error.
@@ -81,13 +97,22 @@ class Loader {
   template <typename Request, typename Response>
   grpc::Status Invoke(Method<Request, Response> method, const Request& request,
                       const std::string& request_id, Response* response) {
+    return InvokeOn(*stub_, method, request, request_id, response);
+  }
+
+  template <typename S, typename Request, typename Response>
+  grpc::Status InvokeOn(S& stub,
+                        grpc::Status (S::*method)(grpc::ClientContext*,
+                                                  const Request&, Response*),
+                        const Request& request, const std::string& request_id,
+                        Response* response) {
     grpc::ClientContext context;
     context.set_deadline(absl::ToChronoTime(absl::Now() + kDeadline));
     if (!token_.empty()) {
       context.AddMetadata("authorization", "Bearer " + token_);
     }
     context.AddMetadata("x-request-id", request_id);
-    return (stub_.get()->*method)(&context, request, response);
+    return (stub.*method)(&context, request, response);
   }
 
   static bool Fail(absl::string_view step, const grpc::Status& status) {
@@ -178,13 +203,13 @@ class Loader {
       ++summary_.dealings;
     }
 
+    if (!LoadFollowUps(plan, c, label)) return false;
+
     if (plan.close) {
-      // Dealings may have moved the etag on: read the current one.
-      v1::GetCustomerRequest get;
-      get.set_name(c.name());
-      s = Invoke(&Stub::GetCustomer, get, plan.close->request_id() + "-get",
-                 &c);
-      if (!s.ok()) return Fail("reading " + label, s);
+      // The etag of the last change: dealings, contacts and visits do not
+      // move it, and on a second run the replayed answers carry the same one
+      // (reading the archive now would see it closed, with a newer etag, and
+      // the close would no longer match its request id).
       v1::CloseCustomerRequest req = *plan.close;
       req.set_name(c.name());
       req.set_etag(c.etag());
@@ -199,7 +224,65 @@ class Loader {
     return true;
   }
 
+  // Communication records with their promises, then visit plans with their
+  // visits, in the order they happened.
+  bool LoadFollowUps(const CustomerPlan& plan, const v1::Customer& c,
+                     const std::string& label) {
+    using CommStub = v1::CommunicationService::Stub;
+    using VisitStub = v1::VisitService::Stub;
+    for (const CommunicationStep& step : plan.communications) {
+      v1::RecordCommunicationRequest req = step.record;
+      req.set_parent(c.name());
+      if (req.communication().staff_id().empty()) {
+        req.mutable_communication()->set_staff_id(c.owner_id());
+      }
+      v1::Communication recorded;
+      grpc::Status s =
+          InvokeOn(*communications_, &CommStub::RecordCommunication, req,
+                   req.request_id(), &recorded);
+      if (!s.ok()) return Fail("recording a contact with " + label, s);
+      ++summary_.communications;
+      if (recorded.has_promise()) ++summary_.promises;
+      if (step.keep) {
+        v1::KeepPromiseRequest keep = *step.keep;
+        keep.set_name(recorded.name());
+        s = InvokeOn(*communications_, &CommStub::KeepPromise, keep,
+                     keep.request_id(), &recorded);
+        if (!s.ok()) return Fail("keeping a promise to " + label, s);
+        ++summary_.promises_kept;
+      }
+    }
+    for (const VisitPlanStep& step : plan.visit_plans) {
+      v1::CreateVisitPlanRequest create = step.create;
+      create.set_parent(c.name());
+      v1::VisitPlan visit_plan;
+      grpc::Status s = InvokeOn(*visits_, &VisitStub::CreateVisitPlan, create,
+                                create.request_id(), &visit_plan);
+      if (!s.ok()) return Fail("creating a visit plan for " + label, s);
+      ++summary_.visit_plans;
+      for (v1::RecordVisitRequest req : step.visits) {
+        req.set_parent(visit_plan.name());
+        v1::RecordVisitResponse recorded;
+        s = InvokeOn(*visits_, &VisitStub::RecordVisit, req, req.request_id(),
+                     &recorded);
+        if (!s.ok()) return Fail("recording a visit to " + label, s);
+        ++summary_.visits;
+        if (recorded.visit().method() == v1::VISIT_METHOD_SMS) {
+          ++summary_.sms_visits;
+        }
+        if (!recorded.visit().counted()) ++summary_.visits_not_counted;
+        visit_plan = recorded.visit_plan();
+      }
+      if (visit_plan.status() == v1::VISIT_STATUS_OVERDUE) {
+        ++summary_.plans_overdue;
+      }
+    }
+    return true;
+  }
+
   std::unique_ptr<Stub> stub_;
+  std::unique_ptr<v1::CommunicationService::Stub> communications_;
+  std::unique_ptr<v1::VisitService::Stub> visits_;
   std::string token_;
   // Team id -> member staff ids, as the server has them.
   std::map<std::string, std::vector<std::string>> members_;
@@ -235,6 +318,11 @@ void PrintSummary(const DemoPlan& plan, const std::string& addr,
             << ", credit rating changes " << s.credit_changes << ", dealings "
             << s.dealings << ", transfers " << s.transfers << ", closed "
             << s.closed << "\n"
+            << "  communications " << s.communications << " (promises "
+            << s.promises << ", kept " << s.promises_kept << "), visit plans "
+            << s.visit_plans << " (overdue " << s.plans_overdue << "), visits "
+            << s.visits << " (by SMS " << s.sms_visits << ", not counted "
+            << s.visits_not_counted << ")\n"
             << "  duplicate warnings: " << s.warnings.size() << "\n";
   for (const std::string& w : s.warnings) std::cout << "    " << w << "\n";
 }
@@ -263,6 +351,16 @@ int Main(int argc, char** argv) {
                 token);
   if (!loader.Load(plan)) return 1;
   PrintSummary(plan, addr, loader.summary());
+  if (const std::string complaints = absl::GetFlag(FLAGS_complaints_addr);
+      !complaints.empty()) {
+    std::cout << "\n";
+    if (!LoadDemoComplaints(
+            grpc::CreateChannel(addr, grpc::InsecureChannelCredentials()),
+            grpc::CreateChannel(complaints, grpc::InsecureChannelCredentials()),
+            token, absl::GetFlag(FLAGS_seed))) {
+      return 1;
+    }
+  }
   return 0;
 }
 

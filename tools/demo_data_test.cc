@@ -2,10 +2,14 @@
 #include <google/protobuf/util/message_differencer.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 #include <regex>
 #include <set>
 
+#include "absl/strings/str_cat.h"
+#include "absl/time/civil_time.h"
+#include "absl/time/time.h"
 #include "tools/demo_data_lib.h"
 
 namespace csm::demo {
@@ -225,6 +229,112 @@ TEST_P(DemoPlanSeedTest, ContainsLikelyDuplicates) {
               names.count("杭州云帆科技有限公司"));
   EXPECT_TRUE(names.count("明达（深圳）供应链管理有限公司") &&
               names.count("明达(深圳)供应链管理有限公司"));
+}
+
+TEST_P(DemoPlanSeedTest, CommunicationsWithPromisesOneOverdue) {
+  const DemoPlan plan = BuildDemoPlan(GetParam(), kToday);
+  const absl::TimeZone shanghai = absl::FixedTimeZone(8 * 3600);
+  int contacts = 0, promises = 0, overdue = 0, kept = 0;
+  std::set<std::string> request_ids;
+  for (const CustomerPlan& p : plan.customers) {
+    if (p.close) {
+      EXPECT_THAT(p.communications, ::testing::IsEmpty());
+    }
+    int64_t previous = 0;
+    for (const CommunicationStep& step : p.communications) {
+      ++contacts;
+      const v1::Communication& c = step.record.communication();
+      EXPECT_THAT(
+          step.record.request_id(),
+          StartsWith(absl::StrCat("demo-", GetParam(), "-", p.key, "-comm-")));
+      EXPECT_TRUE(request_ids.insert(step.record.request_id()).second);
+      EXPECT_NE(c.channel(), v1::COMMUNICATION_CHANNEL_UNSPECIFIED);
+      EXPECT_FALSE(c.summary().empty());
+      EXPECT_GE(c.contact_time().seconds(), previous);  // oldest first
+      previous = c.contact_time().seconds();
+      const absl::CivilDay day = absl::ToCivilDay(
+          absl::FromUnixSeconds(c.contact_time().seconds()), shanghai);
+      EXPECT_LT(day, kToday);
+      EXPECT_GE(day, kToday - 60);
+      if (!c.has_promise()) {
+        EXPECT_FALSE(step.keep.has_value());
+        continue;
+      }
+      ++promises;
+      EXPECT_FALSE(c.promise().description().empty());
+      EXPECT_GE(c.promise().within_days(), 1);
+      const absl::CivilDay due = day + c.promise().within_days();
+      if (due < kToday) {
+        ++overdue;
+        EXPECT_FALSE(step.keep.has_value());
+      }
+      if (step.keep) {
+        ++kept;
+        EXPECT_EQ(step.keep->request_id(), step.record.request_id() + "-keep");
+      }
+    }
+  }
+  EXPECT_GE(contacts, static_cast<int>(plan.customers.size()));
+  EXPECT_GE(promises, 3);
+  EXPECT_EQ(overdue, 1);
+  EXPECT_GE(kept, 1);
+}
+
+TEST_P(DemoPlanSeedTest, VisitPlansForAboutHalfTheEnterprises) {
+  const DemoPlan plan = BuildDemoPlan(GetParam(), kToday);
+  int enterprises = 0, plans = 0, unvisited_long_ago = 0, sms = 0,
+      sms_streak_plans = 0, visits = 0;
+  for (const CustomerPlan& p : plan.customers) {
+    const bool enterprise =
+        p.create.customer().kind() == v1::CUSTOMER_KIND_ENTERPRISE;
+    enterprises += enterprise ? 1 : 0;
+    if (!enterprise || p.close) {
+      EXPECT_THAT(p.visit_plans, ::testing::IsEmpty());
+    }
+    for (const VisitPlanStep& step : p.visit_plans) {
+      ++plans;
+      const auto& d = step.create.visit_plan().delivery_date();
+      const absl::CivilDay delivery(d.year(), d.month(), d.day());
+      EXPECT_EQ(delivery.day(), d.day());  // a real date
+      const absl::CivilMonth months(kToday);
+      const int64_t age = months - absl::CivilMonth(delivery);
+      EXPECT_GE(age, 2);
+      EXPECT_LE(age, 20);
+      EXPECT_FALSE(step.create.visit_plan().project().empty());
+      if (step.visits.empty() && age >= 8) ++unvisited_long_ago;
+      absl::CivilDay previous = delivery;
+      int in_a_row = 0;
+      int longest = 0;
+      for (const v1::RecordVisitRequest& v : step.visits) {
+        ++visits;
+        const auto& a = v.visit().actual_date();
+        const absl::CivilDay actual(a.year(), a.month(), a.day());
+        EXPECT_GT(actual, previous);  // recorded as they happened
+        EXPECT_LT(actual, kToday);
+        previous = actual;
+        EXPECT_NE(v.visit().satisfaction(),
+                  csm::common::v1::SATISFACTION_UNSPECIFIED);
+        EXPECT_THAT(v.request_id(),
+                    StartsWith(step.create.request_id() + "-visit-"));
+        if (v.visit().method() == v1::VISIT_METHOD_SMS) {
+          ++sms;
+          longest = std::max(longest, ++in_a_row);
+        } else {
+          in_a_row = 0;
+        }
+      }
+      if (longest >= 3) {
+        ++sms_streak_plans;
+        EXPECT_EQ(in_a_row, 3);  // the plan ends on it: it stays due
+      }
+    }
+  }
+  EXPECT_GE(plans, enterprises / 3);
+  EXPECT_LE(plans, enterprises * 2 / 3);
+  EXPECT_EQ(unvisited_long_ago, 3);
+  EXPECT_EQ(sms_streak_plans, 1);
+  EXPECT_GT(sms, 3);
+  EXPECT_GE(visits, 20);
 }
 
 }  // namespace

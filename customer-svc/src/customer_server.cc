@@ -34,11 +34,23 @@ absl::StatusOr<std::unique_ptr<CustomerServer>> CustomerServer::Start(
                                           s->runtime_.get());
   s->events_ = std::make_unique<EventStreamService>(
       s->pool_.get(), s->outbox_.get(), s->runtime_.get(), config.events);
+  s->communication_api_ = std::make_unique<CommunicationApi>(
+      s->pool_.get(), s->outbox_.get(), s->runtime_.get());
+  s->visit_api_ = std::make_unique<VisitApi>(s->pool_.get(), s->outbox_.get(),
+                                             s->runtime_.get());
+  s->clock_ = clock != nullptr ? clock : &Clock::Real();
+  s->sweep_ = std::make_unique<OverdueSweep>(s->pool_.get(), s->outbox_.get(),
+                                             s->clock_);
   s->host_->AddService(s->api_.get());
+  s->host_->AddService(s->communication_api_.get());
+  s->host_->AddService(s->visit_api_.get());
   s->host_->AddService(s->events_.get());
+  OverdueSweep* sweep = s->sweep_.get();
+  s->host_->OnShutdown([sweep] { sweep->Stop(); });
   EventStreamService* events = s->events_.get();
   s->host_->OnShutdown([events] { events->Shutdown(); });
   CSM_RETURN_IF_ERROR(s->host_->Start());
+  s->sweep_->Start(config.visit_sweep_interval);
   return s;
 }
 

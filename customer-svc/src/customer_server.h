@@ -11,7 +11,10 @@
 #include "common/outbox.h"
 #include "common/rpc.h"
 #include "common/server.h"
+#include "customer-svc/src/api/communication_api.h"
 #include "customer-svc/src/api/customer_api.h"
+#include "customer-svc/src/api/visit_api.h"
+#include "customer-svc/src/api/visit_sweep.h"
 
 namespace csm::customer {
 
@@ -20,6 +23,9 @@ struct CustomerServerConfig {
   ServerOptions server;
   RpcRuntimeOptions runtime;
   EventStreamOptions events;
+  // How often the overdue sweep runs (VisitBecameOverdue, PromiseBroken);
+  // zero starts no sweep thread (tests drive RunSweepOnce()).
+  absl::Duration visit_sweep_interval = absl::Seconds(60);
 };
 
 // customer-svc wired together: pool, migrations, API, event stream, health,
@@ -37,6 +43,9 @@ class CustomerServer {
   std::string address() const { return host_->address(); }
   void Shutdown() { host_->Shutdown(); }
   void RunUntilSignal() { host_->RunUntilSignal(); }
+  // One overdue sweep as of the server's clock: the number of plans and
+  // promises reported.
+  absl::StatusOr<int> RunSweepOnce() { return sweep_->RunOnce(clock_->Now()); }
 
  private:
   CustomerServer() = default;
@@ -48,6 +57,10 @@ class CustomerServer {
   std::unique_ptr<Outbox> outbox_;
   std::unique_ptr<CustomerApi> api_;
   std::unique_ptr<EventStreamService> events_;
+  std::unique_ptr<CommunicationApi> communication_api_;
+  std::unique_ptr<VisitApi> visit_api_;
+  const Clock* clock_ = nullptr;
+  std::unique_ptr<OverdueSweep> sweep_;
 };
 
 // The schema customer-svc needs: the common tables, then its own.

@@ -29,6 +29,8 @@ bool IsSpace(char32_t c) {
          c == 0x202F || c == 0x205F;
 }
 
+}  // namespace
+
 // Blank values count as missing: "   " is not a name.
 bool IsBlank(absl::string_view s) {
   for (const CodePoint& cp : DecodeUtf8(s)) {
@@ -36,6 +38,8 @@ bool IsBlank(absl::string_view s) {
   }
   return true;
 }
+
+namespace {
 
 void AppendUtf8(char32_t c, std::string* out) {
   if (c < 0x80) {

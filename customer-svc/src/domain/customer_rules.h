@@ -37,6 +37,10 @@ std::vector<CodePoint> DecodeUtf8(absl::string_view s);
 // Number of code points in `s` (each invalid byte counts as one).
 size_t CodePointCount(absl::string_view s);
 
+// True when `s` holds nothing but white space (ASCII, no-break, ideographic
+// U+3000 ...): a blank value counts as missing.
+bool IsBlank(absl::string_view s);
+
 // ---------------------------------------------------------------------------
 // Identifiers and contact details.
 

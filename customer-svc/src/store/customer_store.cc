@@ -15,64 +15,23 @@
 #include "common/status.h"
 #include "cppconn/prepared_statement.h"
 #include "cppconn/resultset.h"
+#include "customer-svc/src/store/sql_rows.h"
 
 namespace csm::customer {
 namespace {
 
-using ResultSetPtr = std::unique_ptr<sql::ResultSet>;
-
-std::string Str(const ResultSetPtr& rs, const char* column) {
-  return std::string(rs->getString(column));
-}
-
-absl::StatusOr<absl::Time> TimeCol(const ResultSetPtr& rs, const char* column) {
-  return FromSqlTime(Str(rs, column));
-}
-
-absl::Status SetTime(const ResultSetPtr& rs, const char* column,
-                     google::protobuf::Timestamp* out) {
-  CSM_ASSIGN_OR_RETURN(absl::Time t, TimeCol(rs, column));
-  ToProtoTimestamp(t, out);
-  return absl::OkStatus();
-}
-
-int64_t LastInsertId(MysqlConnection& conn) {
-  ResultSetPtr rs(conn.Prepare("SELECT LAST_INSERT_ID()").executeQuery());
-  rs->next();
-  return rs->getInt64(1);
-}
-
-// Pads an id list to a few fixed sizes so that the number of distinct
-// prepared statements (cached per connection) stays small.
-size_t PaddedSize(size_t n) {
-  for (size_t bucket : {1, 8, 64, 512}) {
-    if (n <= bucket) return bucket;
-  }
-  return n;
-}
-
-std::string Placeholders(size_t n) {
-  std::string s;
-  for (size_t i = 0; i < n; ++i) absl::StrAppend(&s, i == 0 ? "?" : ",?");
-  return s;
-}
-
-void SetActor(const Principal& p, csm::common::v1::Actor* actor) {
-  actor->set_staff_id(p.staff_id);
-  actor->set_department(p.department);
-}
-
-template <typename T>
-Page<T> MakePage(std::vector<T> items, std::vector<PageCursor> cursors,
-                 int limit) {
-  Page<T> page;
-  if (static_cast<int>(items.size()) > limit) {
-    items.resize(limit);
-    page.next = cursors[limit - 1];
-  }
-  page.items = std::move(items);
-  return page;
-}
+// Shared row helpers (sql_rows.h).
+using sql_rows::Bind;
+using sql_rows::FilterColumn;
+using sql_rows::LastInsertId;
+using sql_rows::MakePage;
+using sql_rows::PaddedSize;
+using sql_rows::Param;
+using sql_rows::Placeholders;
+using sql_rows::ResultSetPtr;
+using sql_rows::SetActor;
+using sql_rows::SetTime;
+using sql_rows::Str;
 
 constexpr char kCustomerColumns[] =
     "id, archive_number, display_name, kind, credit_code, province, city, "
@@ -190,12 +149,6 @@ absl::Status InsertPhones(MysqlConnection& conn, int64_t contact_id,
   return absl::OkStatus();
 }
 
-struct FilterColumn {
-  const char* column;
-  enum Kind { kString, kEnum, kTime } kind;
-  const google::protobuf::EnumDescriptor* (*descriptor)();
-};
-
 const absl::flat_hash_map<std::string, FilterColumn>& FilterColumns() {
   static const auto* columns = new absl::flat_hash_map<std::string,
                                                        FilterColumn>{
@@ -222,53 +175,6 @@ const absl::flat_hash_map<std::string, FilterColumn>& FilterColumns() {
       {"update_time", {"update_time", FilterColumn::kTime, nullptr}},
   };
   return *columns;
-}
-
-const char* SqlOp(FilterTerm::Op op) {
-  switch (op) {
-    case FilterTerm::Op::kEq:
-      return "=";
-    case FilterTerm::Op::kNe:
-      return "<>";
-    case FilterTerm::Op::kLt:
-      return "<";
-    case FilterTerm::Op::kLe:
-      return "<=";
-    case FilterTerm::Op::kGt:
-      return ">";
-    case FilterTerm::Op::kGe:
-      return ">=";
-    case FilterTerm::Op::kHas:
-      return "LIKE";
-  }
-  return "=";
-}
-
-std::string EscapeLike(absl::string_view value) {
-  std::string out;
-  for (char ch : value) {
-    if (ch == '%' || ch == '_' || ch == '\\') out.push_back('\\');
-    out.push_back(ch);
-  }
-  return out;
-}
-
-// A bound parameter of a dynamically built query.
-struct Param {
-  enum { kString, kInt } type;
-  std::string s;
-  int64_t i = 0;
-};
-
-void Bind(sql::PreparedStatement& stmt, const std::vector<Param>& params) {
-  for (size_t i = 0; i < params.size(); ++i) {
-    const unsigned idx = static_cast<unsigned>(i + 1);
-    if (params[i].type == Param::kString) {
-      stmt.setString(idx, params[i].s);
-    } else {
-      stmt.setInt64(idx, params[i].i);
-    }
-  }
 }
 
 }  // namespace
@@ -390,60 +296,8 @@ absl::StatusOr<Page<v1::Customer>> CustomerStore::ListCustomers(
       return InvalidField("filter",
                           absl::StrCat("unknown field '", term.field, "'"));
     }
-    const FilterColumn& col = it->second;
-    const bool ordering_op =
-        term.op == FilterTerm::Op::kLt || term.op == FilterTerm::Op::kLe ||
-        term.op == FilterTerm::Op::kGt || term.op == FilterTerm::Op::kGe;
-    switch (col.kind) {
-      case FilterColumn::kString: {
-        if (ordering_op) {
-          return InvalidField("filter", absl::StrCat("field '", term.field,
-                                                     "' supports = != and :"));
-        }
-        if (term.op == FilterTerm::Op::kHas) {
-          where.push_back(absl::StrCat(col.column, " LIKE ?"));
-          params.push_back(
-              {Param::kString, absl::StrCat("%", EscapeLike(term.value), "%")});
-        } else {
-          where.push_back(absl::StrCat(col.column, " ", SqlOp(term.op), " ?"));
-          params.push_back({Param::kString, term.value});
-        }
-        break;
-      }
-      case FilterColumn::kEnum: {
-        if (term.op != FilterTerm::Op::kEq && term.op != FilterTerm::Op::kNe) {
-          return InvalidField("filter", absl::StrCat("field '", term.field,
-                                                     "' supports = and !="));
-        }
-        const google::protobuf::EnumValueDescriptor* value =
-            col.descriptor()->FindValueByName(term.value);
-        if (value == nullptr || value->number() == 0) {
-          return InvalidField(
-              "filter", absl::StrCat("'", term.value, "' is not a value of ",
-                                     col.descriptor()->name()));
-        }
-        where.push_back(absl::StrCat(col.column, " ", SqlOp(term.op), " ?"));
-        params.push_back({Param::kInt, "", value->number()});
-        break;
-      }
-      case FilterColumn::kTime: {
-        if (term.op == FilterTerm::Op::kHas) {
-          return InvalidField("filter", absl::StrCat("field '", term.field,
-                                                     "' supports comparisons"));
-        }
-        absl::Time t;
-        std::string err;
-        if (!absl::ParseTime(absl::RFC3339_full, term.value, &t, &err)) {
-          return InvalidField(
-              "filter", absl::StrCat("'", term.value, "' for ", term.field,
-                                     " is not an RFC 3339 time (e.g. "
-                                     "2026-11-01T00:00:00+08:00)"));
-        }
-        where.push_back(absl::StrCat(col.column, " ", SqlOp(term.op), " ?"));
-        params.push_back({Param::kString, ToSqlTime(t)});
-        break;
-      }
-    }
+    CSM_RETURN_IF_ERROR(
+        sql_rows::AddFilterCondition(term, it->second, &where, &params));
   }
 
   // Keyset pagination: (key, id) strictly after the cursor.

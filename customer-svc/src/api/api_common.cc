@@ -1,0 +1,97 @@
+#include "customer-svc/src/api/api_common.h"
+
+#include <string>
+#include <utility>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "common/status.h"
+#include "customer-svc/src/domain/archive_access.h"
+#include "customer-svc/src/domain/customer_rules.h"
+
+namespace csm::customer {
+
+namespace ev = ::csm::events::v1;
+
+ArchiveAccess AccessOf(const v1::Customer& c) {
+  return ArchiveAccess{c.owner_id(), c.department()};
+}
+
+absl::StatusOr<int64_t> ParseEtag(absl::string_view etag,
+                                  absl::string_view field) {
+  int64_t version = 0;
+  if (etag.empty()) return 0;
+  if (!absl::SimpleAtoi(etag, &version) || version <= 0) {
+    return InvalidField(
+        std::string(field),
+        absl::StrCat("'", etag, "' is not an etag this service issued"));
+  }
+  return version;
+}
+
+absl::Status RequireOpen(const v1::Customer& c) {
+  if (c.state() == v1::ARCHIVE_STATE_CLOSED) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(c.name(), " (", c.archive_number(),
+                     ") is closed; reopen it before changing it"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status RequireMaintainer(const CallContext& call, const v1::Customer& c) {
+  if (!MayMaintain(call.principal, AccessOf(c))) {
+    return absl::PermissionDeniedError(
+        absl::StrCat(call.principal.staff_id, " may not change ", c.name(),
+                     ": only its owner, a supervisor or manager of department ",
+                     c.department(), ", or an archivist may"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status RequireSupervisor(const CallContext& call, const v1::Customer& c) {
+  if (!MaySupervise(call.principal, AccessOf(c))) {
+    return absl::PermissionDeniedError(
+        absl::StrCat(call.principal.staff_id, " may not do this to ", c.name(),
+                     ": only a supervisor or manager of department ",
+                     c.department(), ", or an archivist may"));
+  }
+  return absl::OkStatus();
+}
+
+ev::CustomerSnapshot Snapshot(const v1::Customer& c) {
+  ev::CustomerSnapshot s;
+  s.set_name(c.name());
+  s.set_archive_number(c.archive_number());
+  s.set_display_name(c.display_name());
+  s.set_kind(v1::CustomerKind_Name(c.kind()));
+  s.set_grade(v1::Grade_Name(c.grade()));
+  s.set_credit_rating(v1::CreditRating_Name(c.credit_rating()));
+  s.set_lifecycle_status(v1::LifecycleStatus_Name(c.lifecycle_status()));
+  s.set_state(v1::ArchiveState_Name(c.state()));
+  s.set_province(c.province());
+  s.set_city(c.city());
+  s.set_industry(c.industry());
+  s.set_acquisition_channel(
+      v1::AcquisitionChannel_Name(c.acquisition_channel()));
+  s.set_owner_id(c.owner_id());
+  s.set_team(c.team());
+  s.set_department(c.department());
+  const Completeness completeness = ArchiveCompleteness(c);
+  s.set_required_fields_filled(completeness.filled);
+  s.set_required_fields_total(completeness.total);
+  return s;
+}
+
+absl::StatusOr<std::optional<PageCursor>> DecodeToken(
+    absl::string_view token, absl::string_view fingerprint) {
+  if (token.empty()) return std::optional<PageCursor>();
+  CSM_ASSIGN_OR_RETURN(PageCursor cursor, DecodePageToken(token, fingerprint));
+  return std::optional<PageCursor>(std::move(cursor));
+}
+
+std::string EncodeToken(const std::optional<PageCursor>& next,
+                        absl::string_view fingerprint) {
+  return next.has_value() ? EncodePageToken(*next, fingerprint) : "";
+}
+
+}  // namespace csm::customer

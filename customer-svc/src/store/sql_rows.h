@@ -1,0 +1,93 @@
+// Small helpers the customer-svc stores share for reading rows, binding
+// dynamically built queries and turning filters into SQL. Internal to
+// customer-svc/src/store: not part of any store's interface.
+#ifndef CSM_CUSTOMER_SVC_STORE_SQL_ROWS_H_
+#define CSM_CUSTOMER_SVC_STORE_SQL_ROWS_H_
+
+#include <google/protobuf/descriptor.h>
+#include <google/protobuf/timestamp.pb.h>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/civil_time.h"
+#include "absl/time/time.h"
+#include "common/auth.h"
+#include "common/filter.h"
+#include "common/mysql_pool.h"
+#include "common/paging.h"
+#include "csm/common/v1/common.pb.h"
+#include "customer-svc/src/store/customer_store.h"
+
+namespace csm::customer::sql_rows {
+
+using ResultSetPtr = std::unique_ptr<sql::ResultSet>;
+
+std::string Str(const ResultSetPtr& rs, const char* column);
+absl::StatusOr<absl::Time> TimeCol(const ResultSetPtr& rs, const char* column);
+absl::Status SetTime(const ResultSetPtr& rs, const char* column,
+                     google::protobuf::Timestamp* out);
+// A DATE column; std::nullopt when NULL.
+absl::StatusOr<std::optional<absl::CivilDay>> DateCol(const ResultSetPtr& rs,
+                                                      const char* column);
+int64_t LastInsertId(MysqlConnection& conn);
+
+// Pads an id list to a few fixed sizes so that the number of distinct
+// prepared statements (cached per connection) stays small.
+size_t PaddedSize(size_t n);
+// "?,?,?" for n placeholders.
+std::string Placeholders(size_t n);
+
+void SetActor(const Principal& p, csm::common::v1::Actor* actor);
+
+// `items` were read with LIMIT limit + 1: a row beyond `limit` means another
+// page follows, whose cursor is that of the last row kept.
+template <typename T>
+Page<T> MakePage(std::vector<T> items, std::vector<PageCursor> cursors,
+                 int limit) {
+  Page<T> page;
+  if (static_cast<int>(items.size()) > limit) {
+    items.resize(limit);
+    page.next = cursors[limit - 1];
+  }
+  page.items = std::move(items);
+  return page;
+}
+
+// A bound parameter of a dynamically built query.
+struct Param {
+  enum { kString, kInt } type;
+  std::string s;
+  int64_t i = 0;
+};
+
+void Bind(sql::PreparedStatement& stmt, const std::vector<Param>& params);
+
+const char* SqlOp(FilterTerm::Op op);
+std::string EscapeLike(absl::string_view value);
+
+// How one filter field maps to a column.
+struct FilterColumn {
+  const char* column;
+  enum Kind { kString, kEnum, kTime } kind;
+  const google::protobuf::EnumDescriptor* (*descriptor)();
+};
+
+// Appends the SQL condition of `term` on `col` to `where` and its values to
+// `params`: strings take = != and : (contains), enums = and != by value name,
+// times comparisons with an RFC 3339 value. INVALID_ARGUMENT on "filter"
+// otherwise.
+absl::Status AddFilterCondition(const FilterTerm& term, const FilterColumn& col,
+                                std::vector<std::string>* where,
+                                std::vector<Param>* params);
+
+}  // namespace csm::customer::sql_rows
+
+#endif  // CSM_CUSTOMER_SVC_STORE_SQL_ROWS_H_
