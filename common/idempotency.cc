@@ -169,4 +169,15 @@ absl::Status RunIdempotent(
   return absl::OkStatus();
 }
 
+absl::Status RunMutation(
+    MysqlPool& pool, Outbox& outbox, const CallContext& call,
+    absl::string_view request_id, const google::protobuf::Message& request,
+    google::protobuf::Message* response,
+    const std::function<absl::Status(MysqlConnection&)>& body) {
+  absl::Status status =
+      RunIdempotent(pool, call, request_id, request, response, body);
+  if (status.ok()) outbox.NotifyCommitted();
+  return status;
+}
+
 }  // namespace csm

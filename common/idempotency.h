@@ -9,6 +9,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "common/mysql_pool.h"
+#include "common/outbox.h"
 #include "common/rpc.h"
 
 namespace csm {
@@ -24,6 +25,15 @@ namespace csm {
 absl::Status RunIdempotent(
     MysqlPool& pool, const CallContext& call, absl::string_view request_id,
     const google::protobuf::Message& request,
+    google::protobuf::Message* response,
+    const std::function<absl::Status(MysqlConnection&)>& body);
+
+// RunIdempotent for a mutation whose body appends outbox events: once it
+// has committed, this process's event followers are woken at once instead
+// of at their next poll.
+absl::Status RunMutation(
+    MysqlPool& pool, Outbox& outbox, const CallContext& call,
+    absl::string_view request_id, const google::protobuf::Message& request,
     google::protobuf::Message* response,
     const std::function<absl::Status(MysqlConnection&)>& body);
 

@@ -34,6 +34,14 @@ class Outbox {
                       absl::string_view request_id, absl::string_view aggregate,
                       const google::protobuf::Message& payload);
 
+  // The same, with the call's staff id and request id.
+  absl::Status Append(MysqlConnection& conn, const CallContext& call,
+                      absl::string_view aggregate,
+                      const google::protobuf::Message& payload) {
+    return Append(conn, call.principal.staff_id, call.request_id, aggregate,
+                  payload);
+  }
+
   // Wakes followers in this process after a commit that appended. Other
   // replicas' events are found by polling.
   void NotifyCommitted();

@@ -218,23 +218,6 @@ ComplaintApi::ComplaintApi(MysqlPool* pool, Outbox* outbox, RpcRuntime* runtime,
       customers_(customers),
       config_(config) {}
 
-absl::Status ComplaintApi::Emit(MysqlConnection& conn, const CallContext& call,
-                                absl::string_view aggregate,
-                                const google::protobuf::Message& payload) {
-  return outbox_->Append(conn, call.principal.staff_id, call.request_id,
-                         aggregate, payload);
-}
-
-absl::Status ComplaintApi::Mutate(
-    const CallContext& call, absl::string_view request_id,
-    const google::protobuf::Message& req, google::protobuf::Message* resp,
-    const std::function<absl::Status(MysqlConnection&)>& body) {
-  absl::Status status =
-      RunIdempotent(*pool_, call, request_id, req, resp, body);
-  if (status.ok()) outbox_->NotifyCommitted();
-  return status;
-}
-
 // ------------------------------------------------------------ registration
 
 grpc::Status ComplaintApi::RegisterComplaint(
@@ -283,8 +266,8 @@ absl::Status ComplaintApi::DoRegister(const CallContext& call,
         "complaint"));
   }
 
-  return Mutate(
-      call, req.request_id(), req, resp,
+  return RunMutation(
+      *pool_, *outbox_, call, req.request_id(), req, resp,
       [&](MysqlConnection& conn) -> absl::Status {
         resp->Clear();
         const absl::Time now = call.start;
@@ -318,7 +301,8 @@ absl::Status ComplaintApi::DoRegister(const CallContext& call,
           ev::ComplaintLinked linked;
           *linked.mutable_complaint() = SnapshotOf(fresh.complaint);
           linked.set_reason(same->reason);
-          CSM_RETURN_IF_ERROR(Emit(conn, call, fresh.complaint.name(), linked));
+          CSM_RETURN_IF_ERROR(
+              outbox_->Append(conn, call, fresh.complaint.name(), linked));
           *resp->mutable_complaint() = std::move(fresh.complaint);
           resp->set_linked_to_open_complaint(true);
           resp->set_link_reason(same->reason);
@@ -391,13 +375,14 @@ absl::Status ComplaintApi::DoRegister(const CallContext& call,
         ev::ComplaintRegistered registered;
         *registered.mutable_complaint() = snapshot;
         CSM_RETURN_IF_ERROR(
-            Emit(conn, call, fresh.complaint.name(), registered));
+            outbox_->Append(conn, call, fresh.complaint.name(), registered));
         if (notify_gm) {
           ev::GeneralManagerNotified gm;
           *gm.mutable_complaint() = snapshot;
           gm.set_reason(absl::StrCat(SeverityWord(c.severity()),
                                      " complaint registered"));
-          CSM_RETURN_IF_ERROR(Emit(conn, call, fresh.complaint.name(), gm));
+          CSM_RETURN_IF_ERROR(
+              outbox_->Append(conn, call, fresh.complaint.name(), gm));
         }
         *resp->mutable_complaint() = std::move(fresh.complaint);
         return absl::OkStatus();
@@ -526,8 +511,9 @@ absl::Status ComplaintApi::Transition(
   CSM_ASSIGN_OR_RETURN(int64_t id,
                        ComplaintStore::ParseComplaintName(name, "name"));
   CSM_RETURN_IF_ERROR(ParseEtag(etag, "etag").status());
-  return Mutate(
-      call, request_id, req, resp, [&](MysqlConnection& conn) -> absl::Status {
+  return RunMutation(
+      *pool_, *outbox_, call, request_id, req, resp,
+      [&](MysqlConnection& conn) -> absl::Status {
         const absl::Time now = call.start;
         CSM_ASSIGN_OR_RETURN(ComplaintRecord r,
                              store_.GetComplaint(conn, id, /*lock=*/true));
@@ -571,7 +557,8 @@ absl::Status ComplaintApi::Transition(
         const ev::ComplaintSnapshot snapshot = SnapshotOf(fresh.complaint);
         for (auto& event : scope.events) {
           AttachSnapshot(snapshot, event.get());
-          CSM_RETURN_IF_ERROR(Emit(conn, call, fresh.complaint.name(), *event));
+          CSM_RETURN_IF_ERROR(
+              outbox_->Append(conn, call, fresh.complaint.name(), *event));
         }
         *resp = std::move(fresh.complaint);
         return absl::OkStatus();
@@ -1093,8 +1080,8 @@ absl::Status ComplaintApi::DoCreateFaultReport(
     }
   }
   CSM_RETURN_IF_ERROR(v.ToStatus());
-  return Mutate(
-      call, req.request_id(), req, resp,
+  return RunMutation(
+      *pool_, *outbox_, call, req.request_id(), req, resp,
       [&](MysqlConnection& conn) -> absl::Status {
         const absl::Time now = call.start;
         v1::FaultReport f;
@@ -1136,7 +1123,7 @@ absl::Status ComplaintApi::DoCreateFaultReport(
         for (const std::string& c : resp->complaints()) {
           created.add_complaints(c);
         }
-        return Emit(conn, call, resp->name(), created);
+        return outbox_->Append(conn, call, resp->name(), created);
       });
 }
 
@@ -1203,8 +1190,8 @@ absl::Status ComplaintApi::DoSubmitFaultAnalysis(
   RequireText(v, "preventive_measures", req.preventive_measures(), 4000);
   CSM_RETURN_IF_ERROR(v.ToStatus());
   CSM_ASSIGN_OR_RETURN(int64_t expected, ParseEtag(req.etag(), "etag"));
-  return Mutate(
-      call, req.request_id(), req, resp,
+  return RunMutation(
+      *pool_, *outbox_, call, req.request_id(), req, resp,
       [&](MysqlConnection& conn) -> absl::Status {
         CSM_ASSIGN_OR_RETURN(v1::FaultReport current,
                              store_.GetFaultReport(conn, id, true));
@@ -1234,7 +1221,7 @@ absl::Status ComplaintApi::DoSubmitFaultAnalysis(
         for (const std::string& c : resp->complaints()) {
           submitted.add_complaints(c);
         }
-        return Emit(conn, call, resp->name(), submitted);
+        return outbox_->Append(conn, call, resp->name(), submitted);
       });
 }
 

@@ -165,16 +165,6 @@ class ComplaintApi final : public v1::ComplaintService::Service {
       v1::Complaint* resp,
       const std::function<absl::Status(TransitionScope&)>& apply);
 
-  absl::Status Emit(MysqlConnection& conn, const CallContext& call,
-                    absl::string_view aggregate,
-                    const google::protobuf::Message& payload);
-  // Runs a mutation once per request_id and wakes event followers after it
-  // commits.
-  absl::Status Mutate(
-      const CallContext& call, absl::string_view request_id,
-      const google::protobuf::Message& req, google::protobuf::Message* resp,
-      const std::function<absl::Status(MysqlConnection&)>& body);
-
   MysqlPool* pool_;
   Outbox* outbox_;
   RpcRuntime* runtime_;

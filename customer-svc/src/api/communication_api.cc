@@ -33,24 +33,6 @@ CommunicationApi::CommunicationApi(MysqlPool* pool, Outbox* outbox,
                                    RpcRuntime* runtime)
     : pool_(pool), outbox_(outbox), runtime_(runtime) {}
 
-absl::Status CommunicationApi::Emit(MysqlConnection& conn,
-                                    const CallContext& call,
-                                    absl::string_view aggregate,
-                                    const google::protobuf::Message& payload) {
-  return outbox_->Append(conn, call.principal.staff_id, call.request_id,
-                         aggregate, payload);
-}
-
-absl::Status CommunicationApi::Mutate(
-    const CallContext& call, absl::string_view request_id,
-    const google::protobuf::Message& req, google::protobuf::Message* resp,
-    const std::function<absl::Status(MysqlConnection&)>& body) {
-  absl::Status status =
-      RunIdempotent(*pool_, call, request_id, req, resp, body);
-  if (status.ok()) outbox_->NotifyCommitted();
-  return status;
-}
-
 // ---------------------------------------------------------------- record
 
 grpc::Status CommunicationApi::RecordCommunication(
@@ -89,8 +71,8 @@ absl::Status CommunicationApi::DoRecordCommunication(
     p->clear_kept_note();
   }
 
-  return Mutate(
-      call, req.request_id(), req, resp,
+  return RunMutation(
+      *pool_, *outbox_, call, req.request_id(), req, resp,
       [&](MysqlConnection& conn) -> absl::Status {
         CSM_ASSIGN_OR_RETURN(v1::Customer c,
                              customers_.GetCustomer(conn, id, false));
@@ -107,7 +89,7 @@ absl::Status CommunicationApi::DoRecordCommunication(
         if (record.has_promise()) {
           *event.mutable_promise_due_date() = record.promise().due_date();
         }
-        CSM_RETURN_IF_ERROR(Emit(conn, call, c.name(), event));
+        CSM_RETURN_IF_ERROR(outbox_->Append(conn, call, c.name(), event));
         *resp = std::move(record);
         return absl::OkStatus();
       });
@@ -176,8 +158,8 @@ absl::Status CommunicationApi::DoKeepPromise(const CallContext& call,
         absl::StrCat("must be at most ", kMaxRecordTextLength, " characters"));
   }
   const absl::CivilDay today = BusinessDate(call.start);
-  return Mutate(
-      call, req.request_id(), req, resp,
+  return RunMutation(
+      *pool_, *outbox_, call, req.request_id(), req, resp,
       [&](MysqlConnection& conn) -> absl::Status {
         CSM_ASSIGN_OR_RETURN(v1::Customer c,
                              customers_.GetCustomer(conn, ids.first, false));
@@ -215,7 +197,7 @@ absl::Status CommunicationApi::DoKeepPromise(const CallContext& call,
         event.set_communication(m.name());
         event.set_staff_id(m.staff_id());
         event.set_late(late);
-        return Emit(conn, call, c.name(), event);
+        return outbox_->Append(conn, call, c.name(), event);
       });
 }
 

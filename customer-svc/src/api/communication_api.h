@@ -49,14 +49,6 @@ class CommunicationApi final : public v1::CommunicationService::Service {
                                      const v1::ListOverduePromisesRequest& req,
                                      v1::ListOverduePromisesResponse* resp);
 
-  absl::Status Emit(MysqlConnection& conn, const CallContext& call,
-                    absl::string_view aggregate,
-                    const google::protobuf::Message& payload);
-  absl::Status Mutate(
-      const CallContext& call, absl::string_view request_id,
-      const google::protobuf::Message& req, google::protobuf::Message* resp,
-      const std::function<absl::Status(MysqlConnection&)>& body);
-
   MysqlPool* pool_;
   Outbox* outbox_;
   RpcRuntime* runtime_;

@@ -156,23 +156,6 @@ FieldViolations ValidateTeam(const v1::Team& team, absl::string_view prefix,
 CustomerApi::CustomerApi(MysqlPool* pool, Outbox* outbox, RpcRuntime* runtime)
     : pool_(pool), outbox_(outbox), runtime_(runtime) {}
 
-absl::Status CustomerApi::Emit(MysqlConnection& conn, const CallContext& call,
-                               absl::string_view aggregate,
-                               const google::protobuf::Message& payload) {
-  return outbox_->Append(conn, call.principal.staff_id, call.request_id,
-                         aggregate, payload);
-}
-
-absl::Status CustomerApi::Mutate(
-    const CallContext& call, absl::string_view request_id,
-    const google::protobuf::Message& req, google::protobuf::Message* resp,
-    const std::function<absl::Status(MysqlConnection&)>& body) {
-  absl::Status status =
-      RunIdempotent(*pool_, call, request_id, req, resp, body);
-  if (status.ok()) outbox_->NotifyCommitted();
-  return status;
-}
-
 // ---------------------------------------------------------------- archives
 
 grpc::Status CustomerApi::CreateCustomer(grpc::ServerContext* ctx,
@@ -214,8 +197,8 @@ absl::Status CustomerApi::DoCreateCustomer(const CallContext& call,
     for (const std::string& p : c.phones()) phones.push_back(NormalizePhone(p));
   }
 
-  return Mutate(
-      call, req.request_id(), req, resp,
+  return RunMutation(
+      *pool_, *outbox_, call, req.request_id(), req, resp,
       [&](MysqlConnection& conn) -> absl::Status {
         v1::Customer c = customer;
         resp->Clear();
@@ -300,13 +283,13 @@ absl::Status CustomerApi::DoCreateCustomer(const CallContext& call,
 
         ev::CustomerCreated created;
         *created.mutable_customer() = Snapshot(c);
-        CSM_RETURN_IF_ERROR(Emit(conn, call, c.name(), created));
+        CSM_RETURN_IF_ERROR(outbox_->Append(conn, call, c.name(), created));
         ev::CustomerOwnerChanged owned;
         *owned.mutable_customer() = Snapshot(c);
         owned.set_to_owner_id(c.owner_id());
         owned.set_reason(owner.reason());
         owned.set_allocated(allocate);
-        CSM_RETURN_IF_ERROR(Emit(conn, call, c.name(), owned));
+        CSM_RETURN_IF_ERROR(outbox_->Append(conn, call, c.name(), owned));
 
         MaskCustomer(&c);
         *resp->mutable_customer() = std::move(c);
@@ -439,8 +422,8 @@ absl::Status CustomerApi::DoUpdateCustomer(const CallContext& call,
   CSM_RETURN_IF_ERROR(
       ParseEtag(req.customer().etag(), "customer.etag").status());
 
-  return Mutate(
-      call, req.request_id(), req, resp,
+  return RunMutation(
+      *pool_, *outbox_, call, req.request_id(), req, resp,
       [&](MysqlConnection& conn) -> absl::Status {
         CSM_ASSIGN_OR_RETURN(v1::Customer current,
                              store_.GetCustomer(conn, id, /*lock=*/true));
@@ -481,7 +464,7 @@ absl::Status CustomerApi::DoUpdateCustomer(const CallContext& call,
         *updated.mutable_customer() = Snapshot(*resp);
         for (const FieldChangeRecord& f : changes)
           updated.add_changed_fields(f.field);
-        CSM_RETURN_IF_ERROR(Emit(conn, call, resp->name(), updated));
+        CSM_RETURN_IF_ERROR(outbox_->Append(conn, call, resp->name(), updated));
         MaskCustomer(resp);
         return absl::OkStatus();
       });
@@ -515,8 +498,9 @@ absl::Status CustomerApi::DoSetArchiveState(
                        CustomerStore::ParseCustomerName(name, "name"));
   CSM_RETURN_IF_ERROR(ValidateReason("reason", std::string(reason)));
   CSM_RETURN_IF_ERROR(ParseEtag(etag, "etag").status());
-  return Mutate(
-      call, request_id, req, resp, [&](MysqlConnection& conn) -> absl::Status {
+  return RunMutation(
+      *pool_, *outbox_, call, request_id, req, resp,
+      [&](MysqlConnection& conn) -> absl::Status {
         CSM_ASSIGN_OR_RETURN(v1::Customer c,
                              store_.GetCustomer(conn, id, true));
         CSM_RETURN_IF_ERROR(RequireSupervisor(call, c));
@@ -545,12 +529,12 @@ absl::Status CustomerApi::DoSetArchiveState(
           ev::CustomerClosed event;
           *event.mutable_customer() = Snapshot(*resp);
           event.set_reason(std::string(reason));
-          CSM_RETURN_IF_ERROR(Emit(conn, call, resp->name(), event));
+          CSM_RETURN_IF_ERROR(outbox_->Append(conn, call, resp->name(), event));
         } else {
           ev::CustomerReopened event;
           *event.mutable_customer() = Snapshot(*resp);
           event.set_reason(std::string(reason));
-          CSM_RETURN_IF_ERROR(Emit(conn, call, resp->name(), event));
+          CSM_RETURN_IF_ERROR(outbox_->Append(conn, call, resp->name(), event));
         }
         MaskCustomer(resp);
         return absl::OkStatus();
@@ -573,8 +557,8 @@ absl::Status CustomerApi::DoAddContact(const CallContext& call,
   CSM_ASSIGN_OR_RETURN(
       int64_t id, CustomerStore::ParseCustomerName(req.parent(), "parent"));
   CSM_RETURN_IF_ERROR(ValidateContact(req.contact(), "contact").ToStatus());
-  return Mutate(
-      call, req.request_id(), req, resp,
+  return RunMutation(
+      *pool_, *outbox_, call, req.request_id(), req, resp,
       [&](MysqlConnection& conn) -> absl::Status {
         CSM_ASSIGN_OR_RETURN(v1::Customer c,
                              store_.GetCustomer(conn, id, true));
@@ -603,7 +587,7 @@ absl::Status CustomerApi::DoAddContact(const CallContext& call,
         ev::CustomerUpdated updated;
         *updated.mutable_customer() = Snapshot(c);
         updated.add_changed_fields("contacts");
-        CSM_RETURN_IF_ERROR(Emit(conn, call, c.name(), updated));
+        CSM_RETURN_IF_ERROR(outbox_->Append(conn, call, c.name(), updated));
         *resp = MaskedContact(contact);
         return absl::OkStatus();
       });
@@ -628,8 +612,8 @@ absl::Status CustomerApi::DoUpdateContact(const CallContext& call,
   CSM_RETURN_IF_ERROR(ValidateContactUpdate(req.contact(), paths).ToStatus());
   CSM_ASSIGN_OR_RETURN(int64_t expected,
                        ParseEtag(req.contact().etag(), "contact.etag"));
-  return Mutate(
-      call, req.request_id(), req, resp,
+  return RunMutation(
+      *pool_, *outbox_, call, req.request_id(), req, resp,
       [&](MysqlConnection& conn) -> absl::Status {
         CSM_ASSIGN_OR_RETURN(v1::Customer c,
                              store_.GetCustomer(conn, ids.first, true));
@@ -672,7 +656,7 @@ absl::Status CustomerApi::DoUpdateContact(const CallContext& call,
         ev::CustomerUpdated updated;
         *updated.mutable_customer() = Snapshot(c);
         updated.add_changed_fields("contacts");
-        CSM_RETURN_IF_ERROR(Emit(conn, call, c.name(), updated));
+        CSM_RETURN_IF_ERROR(outbox_->Append(conn, call, c.name(), updated));
         CSM_ASSIGN_OR_RETURN(v1::Customer after,
                              store_.GetCustomer(conn, ids.first, false));
         const v1::Contact* stored = FindContact(after, contact.name());
@@ -695,8 +679,8 @@ absl::Status CustomerApi::DoRemoveContact(const CallContext& call,
                                           v1::Customer* resp) {
   CSM_ASSIGN_OR_RETURN(auto ids,
                        CustomerStore::ParseContactName(req.name(), "name"));
-  return Mutate(
-      call, req.request_id(), req, resp,
+  return RunMutation(
+      *pool_, *outbox_, call, req.request_id(), req, resp,
       [&](MysqlConnection& conn) -> absl::Status {
         CSM_ASSIGN_OR_RETURN(v1::Customer c,
                              store_.GetCustomer(conn, ids.first, true));
@@ -737,7 +721,7 @@ absl::Status CustomerApi::DoRemoveContact(const CallContext& call,
         ev::CustomerUpdated updated;
         *updated.mutable_customer() = Snapshot(*resp);
         updated.add_changed_fields("contacts");
-        CSM_RETURN_IF_ERROR(Emit(conn, call, resp->name(), updated));
+        CSM_RETURN_IF_ERROR(outbox_->Append(conn, call, resp->name(), updated));
         MaskCustomer(resp);
         return absl::OkStatus();
       });
@@ -789,8 +773,8 @@ absl::Status CustomerApi::DoChangeGrade(const CallContext& call,
         CheckGradeChange(v1::GRADE_UNSPECIFIED, req.grade(), req.reason());
     if (!input.ok() && absl::IsInvalidArgument(input)) return input;
   }
-  return Mutate(
-      call, req.request_id(), req, resp,
+  return RunMutation(
+      *pool_, *outbox_, call, req.request_id(), req, resp,
       [&](MysqlConnection& conn) -> absl::Status {
         CSM_ASSIGN_OR_RETURN(v1::Customer c,
                              store_.GetCustomer(conn, id, true));
@@ -819,7 +803,7 @@ absl::Status CustomerApi::DoChangeGrade(const CallContext& call,
         event.set_from_grade(v1::Grade_Name(from));
         event.set_to_grade(v1::Grade_Name(req.grade()));
         event.set_reason(req.reason());
-        CSM_RETURN_IF_ERROR(Emit(conn, call, resp->name(), event));
+        CSM_RETURN_IF_ERROR(outbox_->Append(conn, call, resp->name(), event));
         MaskCustomer(resp);
         return absl::OkStatus();
       });
@@ -871,8 +855,8 @@ absl::Status CustomerApi::DoChangeCreditRating(
     }
     CSM_RETURN_IF_ERROR(v.ToStatus());
   }
-  return Mutate(
-      call, req.request_id(), req, resp,
+  return RunMutation(
+      *pool_, *outbox_, call, req.request_id(), req, resp,
       [&](MysqlConnection& conn) -> absl::Status {
         CSM_ASSIGN_OR_RETURN(v1::Customer c,
                              store_.GetCustomer(conn, id, true));
@@ -900,7 +884,7 @@ absl::Status CustomerApi::DoChangeCreditRating(
         event.set_from_rating(v1::CreditRating_Name(from));
         event.set_to_rating(v1::CreditRating_Name(req.credit_rating()));
         event.set_reason(req.reason());
-        CSM_RETURN_IF_ERROR(Emit(conn, call, resp->name(), event));
+        CSM_RETURN_IF_ERROR(outbox_->Append(conn, call, resp->name(), event));
         MaskCustomer(resp);
         return absl::OkStatus();
       });
@@ -948,8 +932,8 @@ absl::Status CustomerApi::DoTransferOwnership(
     CSM_RETURN_IF_ERROR(v.ToStatus());
   }
   CSM_RETURN_IF_ERROR(ParseEtag(req.etag(), "etag").status());
-  return Mutate(
-      call, req.request_id(), req, resp,
+  return RunMutation(
+      *pool_, *outbox_, call, req.request_id(), req, resp,
       [&](MysqlConnection& conn) -> absl::Status {
         CSM_ASSIGN_OR_RETURN(v1::Customer c,
                              store_.GetCustomer(conn, id, true));
@@ -1000,7 +984,7 @@ absl::Status CustomerApi::DoTransferOwnership(
         event.set_from_owner_id(change.from_owner_id());
         event.set_to_owner_id(change.to_owner_id());
         event.set_reason(req.reason());
-        CSM_RETURN_IF_ERROR(Emit(conn, call, resp->name(), event));
+        CSM_RETURN_IF_ERROR(outbox_->Append(conn, call, resp->name(), event));
         MaskCustomer(resp);
         return absl::OkStatus();
       });
@@ -1040,30 +1024,31 @@ absl::Status CustomerApi::DoRecordDealing(const CallContext& call,
   csm::common::v1::Date today;
   ToProtoDate(Today(call), &today);
   CSM_RETURN_IF_ERROR(ValidateDealing(req.dealing(), today).ToStatus());
-  return Mutate(call, req.request_id(), req, resp,
-                [&](MysqlConnection& conn) -> absl::Status {
-                  CSM_ASSIGN_OR_RETURN(v1::Customer c,
-                                       store_.GetCustomer(conn, id, false));
-                  if (!call.principal.roles.Has(Role::kService)) {
-                    CSM_RETURN_IF_ERROR(RequireMaintainer(call, c));
-                  }
-                  CSM_RETURN_IF_ERROR(RequireOpen(c));
-                  v1::Dealing dealing = req.dealing();
-                  dealing.clear_name();
-                  dealing.clear_recorder();
-                  dealing.clear_create_time();
-                  CSM_RETURN_IF_ERROR(store_.InsertDealing(
-                      conn, id, &dealing, call.principal, call.start));
-                  ev::DealingRecorded event;
-                  *event.mutable_customer() = Snapshot(c);
-                  event.set_dealing(dealing.name());
-                  event.set_kind(v1::DealingKind_Name(dealing.kind()));
-                  *event.mutable_deal_date() = dealing.deal_date();
-                  event.set_amount_fen(dealing.amount_fen());
-                  CSM_RETURN_IF_ERROR(Emit(conn, call, c.name(), event));
-                  *resp = std::move(dealing);
-                  return absl::OkStatus();
-                });
+  return RunMutation(
+      *pool_, *outbox_, call, req.request_id(), req, resp,
+      [&](MysqlConnection& conn) -> absl::Status {
+        CSM_ASSIGN_OR_RETURN(v1::Customer c,
+                             store_.GetCustomer(conn, id, false));
+        if (!call.principal.roles.Has(Role::kService)) {
+          CSM_RETURN_IF_ERROR(RequireMaintainer(call, c));
+        }
+        CSM_RETURN_IF_ERROR(RequireOpen(c));
+        v1::Dealing dealing = req.dealing();
+        dealing.clear_name();
+        dealing.clear_recorder();
+        dealing.clear_create_time();
+        CSM_RETURN_IF_ERROR(store_.InsertDealing(conn, id, &dealing,
+                                                 call.principal, call.start));
+        ev::DealingRecorded event;
+        *event.mutable_customer() = Snapshot(c);
+        event.set_dealing(dealing.name());
+        event.set_kind(v1::DealingKind_Name(dealing.kind()));
+        *event.mutable_deal_date() = dealing.deal_date();
+        event.set_amount_fen(dealing.amount_fen());
+        CSM_RETURN_IF_ERROR(outbox_->Append(conn, call, c.name(), event));
+        *resp = std::move(dealing);
+        return absl::OkStatus();
+      });
 }
 
 grpc::Status CustomerApi::ListDealings(grpc::ServerContext* ctx,
@@ -1195,18 +1180,18 @@ absl::Status CustomerApi::DoCreateTeam(const CallContext& call,
     v.Add("team_id", "required: 1 to 63 characters of [a-z0-9-]");
   }
   CSM_RETURN_IF_ERROR(v.ToStatus());
-  return Mutate(call, req.request_id(), req, resp,
-                [&](MysqlConnection& conn) -> absl::Status {
-                  if (store_.GetTeam(conn, req.team_id(), true).ok()) {
-                    return absl::AlreadyExistsError(absl::StrCat(
-                        "team teams/", req.team_id(), " already exists"));
-                  }
-                  v1::Team team = req.team();
-                  CSM_RETURN_IF_ERROR(store_.InsertTeam(conn, req.team_id(),
-                                                        &team, call.start));
-                  *resp = std::move(team);
-                  return absl::OkStatus();
-                });
+  return RunMutation(*pool_, *outbox_, call, req.request_id(), req, resp,
+                     [&](MysqlConnection& conn) -> absl::Status {
+                       if (store_.GetTeam(conn, req.team_id(), true).ok()) {
+                         return absl::AlreadyExistsError(absl::StrCat(
+                             "team teams/", req.team_id(), " already exists"));
+                       }
+                       v1::Team team = req.team();
+                       CSM_RETURN_IF_ERROR(store_.InsertTeam(
+                           conn, req.team_id(), &team, call.start));
+                       *resp = std::move(team);
+                       return absl::OkStatus();
+                     });
 }
 
 grpc::Status CustomerApi::UpdateTeam(grpc::ServerContext* ctx,
@@ -1242,30 +1227,30 @@ absl::Status CustomerApi::DoUpdateTeam(const CallContext& call,
   CSM_RETURN_IF_ERROR(v.ToStatus());
   CSM_ASSIGN_OR_RETURN(int64_t expected,
                        ParseEtag(req.team().etag(), "team.etag"));
-  return Mutate(call, req.request_id(), req, resp,
-                [&](MysqlConnection& conn) -> absl::Status {
-                  CSM_ASSIGN_OR_RETURN(TeamRecord rec,
-                                       store_.GetTeam(conn, team_id, true));
-                  if (expected != 0 && expected != rec.version) {
-                    return absl::AbortedError(absl::StrCat(
-                        req.team().name(), " has changed (etag ", rec.version,
-                        "); read it again and retry"));
-                  }
-                  v1::Team team = rec.team;
-                  if (paths.contains("display_name")) {
-                    team.set_display_name(req.team().display_name());
-                  }
-                  if (paths.contains("department")) {
-                    team.set_department(req.team().department());
-                  }
-                  if (paths.contains("member_ids")) {
-                    *team.mutable_member_ids() = req.team().member_ids();
-                  }
-                  CSM_RETURN_IF_ERROR(store_.UpdateTeam(
-                      conn, team_id, &team, rec.version, call.start));
-                  *resp = std::move(team);
-                  return absl::OkStatus();
-                });
+  return RunMutation(*pool_, *outbox_, call, req.request_id(), req, resp,
+                     [&](MysqlConnection& conn) -> absl::Status {
+                       CSM_ASSIGN_OR_RETURN(
+                           TeamRecord rec, store_.GetTeam(conn, team_id, true));
+                       if (expected != 0 && expected != rec.version) {
+                         return absl::AbortedError(absl::StrCat(
+                             req.team().name(), " has changed (etag ",
+                             rec.version, "); read it again and retry"));
+                       }
+                       v1::Team team = rec.team;
+                       if (paths.contains("display_name")) {
+                         team.set_display_name(req.team().display_name());
+                       }
+                       if (paths.contains("department")) {
+                         team.set_department(req.team().department());
+                       }
+                       if (paths.contains("member_ids")) {
+                         *team.mutable_member_ids() = req.team().member_ids();
+                       }
+                       CSM_RETURN_IF_ERROR(store_.UpdateTeam(
+                           conn, team_id, &team, rec.version, call.start));
+                       *resp = std::move(team);
+                       return absl::OkStatus();
+                     });
 }
 
 grpc::Status CustomerApi::GetTeam(grpc::ServerContext* ctx,

@@ -144,17 +144,6 @@ class CustomerApi final : public v1::CustomerService::Service {
           MysqlConnection&, int64_t, std::optional<PageCursor>, int)>& list,
       google::protobuf::RepeatedPtrField<Item>* out, Response* resp);
 
-  // Appends `payload` to the outbox for `customer` inside the transaction.
-  absl::Status Emit(MysqlConnection& conn, const CallContext& call,
-                    absl::string_view aggregate,
-                    const google::protobuf::Message& payload);
-  // Runs a mutation once per request_id and wakes event followers after it
-  // commits.
-  absl::Status Mutate(
-      const CallContext& call, absl::string_view request_id,
-      const google::protobuf::Message& req, google::protobuf::Message* resp,
-      const std::function<absl::Status(MysqlConnection&)>& body);
-
   MysqlPool* pool_;
   Outbox* outbox_;
   RpcRuntime* runtime_;

@@ -152,23 +152,6 @@ std::string DateKey(const csm::common::v1::Date& d) {
 VisitApi::VisitApi(MysqlPool* pool, Outbox* outbox, RpcRuntime* runtime)
     : pool_(pool), outbox_(outbox), runtime_(runtime) {}
 
-absl::Status VisitApi::Emit(MysqlConnection& conn, const CallContext& call,
-                            absl::string_view aggregate,
-                            const google::protobuf::Message& payload) {
-  return outbox_->Append(conn, call.principal.staff_id, call.request_id,
-                         aggregate, payload);
-}
-
-absl::Status VisitApi::Mutate(
-    const CallContext& call, absl::string_view request_id,
-    const google::protobuf::Message& req, google::protobuf::Message* resp,
-    const std::function<absl::Status(MysqlConnection&)>& body) {
-  absl::Status status =
-      RunIdempotent(*pool_, call, request_id, req, resp, body);
-  if (status.ok()) outbox_->NotifyCommitted();
-  return status;
-}
-
 // ---------------------------------------------------------------- plans
 
 grpc::Status VisitApi::CreateVisitPlan(grpc::ServerContext* ctx,
@@ -210,8 +193,8 @@ absl::Status VisitApi::DoCreateVisitPlan(const CallContext& call,
     CSM_RETURN_IF_ERROR(v.ToStatus());
   }
 
-  return Mutate(
-      call, req.request_id(), req, resp,
+  return RunMutation(
+      *pool_, *outbox_, call, req.request_id(), req, resp,
       [&](MysqlConnection& conn) -> absl::Status {
         // Lock order of every schedule change: policy, archive, plan.
         CSM_ASSIGN_OR_RETURN(PolicyRecord policy,
@@ -236,7 +219,7 @@ absl::Status VisitApi::DoCreateVisitPlan(const CallContext& call,
         event.set_visit_plan(resp->name());
         *event.mutable_delivery_date() = resp->delivery_date();
         *event.mutable_next_due_date() = resp->next_due_date();
-        return Emit(conn, call, c.name(), event);
+        return outbox_->Append(conn, call, c.name(), event);
       });
 }
 
@@ -314,8 +297,8 @@ absl::Status VisitApi::DoCloseVisitPlan(const CallContext& call,
   CSM_ASSIGN_OR_RETURN(auto ids, VisitStore::ParsePlanName(req.name(), "name"));
   CSM_RETURN_IF_ERROR(ValidateReason("reason", req.reason()));
   const absl::CivilDay today = BusinessDate(call.start);
-  return Mutate(
-      call, req.request_id(), req, resp,
+  return RunMutation(
+      *pool_, *outbox_, call, req.request_id(), req, resp,
       [&](MysqlConnection& conn) -> absl::Status {
         CSM_ASSIGN_OR_RETURN(PolicyRecord policy,
                              store_.GetPolicy(conn, PolicyLock::kShare));
@@ -338,7 +321,7 @@ absl::Status VisitApi::DoCloseVisitPlan(const CallContext& call,
         *event.mutable_customer() = Snapshot(c);
         event.set_visit_plan(resp->name());
         event.set_reason(req.reason());
-        return Emit(conn, call, c.name(), event);
+        return outbox_->Append(conn, call, c.name(), event);
       });
 }
 
@@ -368,8 +351,8 @@ absl::Status VisitApi::DoRecordVisit(const CallContext& call,
   }
   const VisitMethod method = VisitStore::ToRuleMethod(in.method());
 
-  return Mutate(
-      call, req.request_id(), req, resp,
+  return RunMutation(
+      *pool_, *outbox_, call, req.request_id(), req, resp,
       [&](MysqlConnection& conn) -> absl::Status {
         resp->Clear();
         CSM_ASSIGN_OR_RETURN(PolicyRecord policy,
@@ -439,7 +422,7 @@ absl::Status VisitApi::DoRecordVisit(const CallContext& call,
         *event.mutable_actual_date() = visit.actual_date();
         ToProtoDate(answered, event.mutable_due_date());
         ToProtoDate(state.next_due, event.mutable_next_due_date());
-        CSM_RETURN_IF_ERROR(Emit(conn, call, c.name(), event));
+        CSM_RETURN_IF_ERROR(outbox_->Append(conn, call, c.name(), event));
 
         *resp->mutable_visit() = std::move(visit);
         *resp->mutable_visit_plan() = PlanToProto(plan, today, policy.policy);
@@ -703,8 +686,8 @@ absl::Status VisitApi::DoUpdateVisitPolicy(
   CSM_ASSIGN_OR_RETURN(int64_t expected,
                        ParseEtag(in.etag(), "visit_policy.etag"));
 
-  return Mutate(
-      call, req.request_id(), req, resp,
+  return RunMutation(
+      *pool_, *outbox_, call, req.request_id(), req, resp,
       [&](MysqlConnection& conn) -> absl::Status {
         CSM_ASSIGN_OR_RETURN(PolicyRecord current,
                              store_.GetPolicy(conn, PolicyLock::kUpdate));
@@ -755,7 +738,7 @@ absl::Status VisitApi::DoUpdateVisitPolicy(
         ev::VisitPolicyChanged event;
         for (const std::string& f : changed) event.add_changed_fields(f);
         event.set_rescheduled_plans(moved);
-        return Emit(conn, call, kPolicyName, event);
+        return outbox_->Append(conn, call, kPolicyName, event);
       });
 }
 

@@ -84,14 +84,6 @@ class VisitApi final : public v1::VisitService::Service {
                                    const v1::UpdateVisitPolicyRequest& req,
                                    v1::VisitPolicy* resp);
 
-  absl::Status Emit(MysqlConnection& conn, const CallContext& call,
-                    absl::string_view aggregate,
-                    const google::protobuf::Message& payload);
-  absl::Status Mutate(
-      const CallContext& call, absl::string_view request_id,
-      const google::protobuf::Message& req, google::protobuf::Message* resp,
-      const std::function<absl::Status(MysqlConnection&)>& body);
-
   MysqlPool* pool_;
   Outbox* outbox_;
   RpcRuntime* runtime_;
