@@ -27,6 +27,7 @@
 #include "csm/customer/v1/customer.grpc.pb.h"
 #include "csm/events/v1/events.grpc.pb.h"
 #include "customer-svc/src/customer_server.h"
+#include "google/rpc/code.pb.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
 #include "gtest/gtest.h"
@@ -39,25 +40,10 @@ namespace ev = ::csm::events::v1;
 
 // "INVALID_ARGUMENT: customer.display_name is required" for failure output.
 inline std::string Describe(const grpc::Status& status) {
-  static const char* const kNames[] = {"OK",
-                                       "CANCELLED",
-                                       "UNKNOWN",
-                                       "INVALID_ARGUMENT",
-                                       "DEADLINE_EXCEEDED",
-                                       "NOT_FOUND",
-                                       "ALREADY_EXISTS",
-                                       "PERMISSION_DENIED",
-                                       "RESOURCE_EXHAUSTED",
-                                       "FAILED_PRECONDITION",
-                                       "ABORTED",
-                                       "OUT_OF_RANGE",
-                                       "UNIMPLEMENTED",
-                                       "INTERNAL",
-                                       "UNAVAILABLE",
-                                       "DATA_LOSS",
-                                       "UNAUTHENTICATED"};
-  const int code = static_cast<int>(status.error_code());
-  const char* name = code >= 0 && code <= 16 ? kNames[code] : "?";
+  // google.rpc.Code numbers are gRPC's status codes.
+  const auto code = static_cast<google::rpc::Code>(status.error_code());
+  const std::string name =
+      google::rpc::Code_IsValid(code) ? google::rpc::Code_Name(code) : "?";
   return absl::StrCat(name, ": ", status.error_message());
 }
 
