@@ -2,8 +2,10 @@
 #define CSM_COMMON_PAGING_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -20,6 +22,13 @@ absl::StatusOr<int> ResolvePageSize(int32_t page_size, int default_size = 50,
 struct PageCursor {
   std::string key;
   int64_t id = 0;
+};
+
+// A page of rows plus the keyset cursor of its last row.
+template <typename T>
+struct Page {
+  std::vector<T> items;
+  std::optional<PageCursor> next;  // set when more rows follow
 };
 
 // Opaque, URL-safe tokens bound to the query that produced them (filter,

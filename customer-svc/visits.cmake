@@ -20,7 +20,6 @@ endif()
 target_sources(customer_domain PRIVATE src/domain/service_records.cc)
 target_link_libraries(customer_domain PUBLIC customer_visit_rules)
 target_sources(customer_service PRIVATE
-  src/store/sql_rows.cc
   src/store/visit_store.cc
   src/api/api_common.cc
   src/api/communication_api.cc

@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "common/sql_rows.h"
 #include "common/sql_values.h"
 #include "common/status.h"
 #include "complaint-svc/src/domain/complaint_state_machine.h"
@@ -18,15 +19,10 @@
 namespace csm::complaint {
 namespace {
 
-using ResultSetPtr = std::unique_ptr<sql::ResultSet>;
-
-std::string Str(const ResultSetPtr& rs, const char* column) {
-  return std::string(rs->getString(column));
-}
-
-absl::StatusOr<absl::Time> TimeCol(const ResultSetPtr& rs, const char* column) {
-  return FromSqlTime(Str(rs, column));
-}
+using sql_rows::LastInsertId;
+using sql_rows::ResultSetPtr;
+using sql_rows::Str;
+using sql_rows::TimeCol;
 
 absl::StatusOr<std::optional<absl::Time>> OptTimeCol(const ResultSetPtr& rs,
                                                      const char* column) {
@@ -37,12 +33,6 @@ absl::StatusOr<std::optional<absl::Time>> OptTimeCol(const ResultSetPtr& rs,
 
 void SetTs(absl::Time t, google::protobuf::Timestamp* out) {
   ToProtoTimestamp(t, out);
-}
-
-int64_t LastInsertId(MysqlConnection& conn) {
-  ResultSetPtr rs(conn.Prepare("SELECT LAST_INSERT_ID()").executeQuery());
-  rs->next();
-  return rs->getInt64(1);
 }
 
 // A bound value of a statement built from a column list.

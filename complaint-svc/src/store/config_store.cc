@@ -8,6 +8,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "common/sql_rows.h"
 #include "common/sql_values.h"
 #include "common/status.h"
 #include "cppconn/prepared_statement.h"
@@ -16,23 +17,9 @@
 namespace csm::complaint {
 namespace {
 
-using ResultSetPtr = std::unique_ptr<sql::ResultSet>;
-
-std::string Str(const ResultSetPtr& rs, const char* column) {
-  return std::string(rs->getString(column));
-}
-
-template <typename T>
-ConfigPage<T> MakePage(std::vector<T> items, std::vector<PageCursor> cursors,
-                       int limit) {
-  ConfigPage<T> page;
-  if (static_cast<int>(items.size()) > limit) {
-    items.resize(limit);
-    page.next = cursors[limit - 1];
-  }
-  page.items = std::move(items);
-  return page;
-}
+using sql_rows::MakePage;
+using sql_rows::ResultSetPtr;
+using sql_rows::Str;
 
 v1::Category CategoryFrom(const ResultSetPtr& rs) {
   v1::Category c;
@@ -136,7 +123,7 @@ absl::StatusOr<std::optional<v1::Category>> ConfigStore::GetCategory(
   return std::optional<v1::Category>(CategoryFrom(rs));
 }
 
-absl::StatusOr<ConfigPage<v1::Category>> ConfigStore::ListCategories(
+absl::StatusOr<Page<v1::Category>> ConfigStore::ListCategories(
     MysqlConnection& conn, const std::optional<PageCursor>& after, int limit) {
   sql::PreparedStatement& stmt = conn.Prepare(absl::StrCat(
       "SELECT category_id, display_name, handling_department, active, version "
@@ -211,7 +198,7 @@ absl::StatusOr<std::vector<v1::SlaPolicy>> ConfigStore::ListSlaPolicies(
   return all;
 }
 
-absl::StatusOr<ConfigPage<v1::SlaPolicy>> ConfigStore::ListSlaPoliciesPage(
+absl::StatusOr<Page<v1::SlaPolicy>> ConfigStore::ListSlaPoliciesPage(
     MysqlConnection& conn, const std::optional<PageCursor>& after, int limit) {
   // Cursor: key = category + "\n" + grade, id = severity.
   std::string category, grade;

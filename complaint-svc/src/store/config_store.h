@@ -27,13 +27,6 @@ namespace csm::complaint {
 
 namespace v1 = ::csm::complaint::v1;
 
-// A page of rows plus the keyset cursor of its last row.
-template <typename T>
-struct ConfigPage {
-  std::vector<T> items;
-  std::optional<PageCursor> next;  // set when more rows follow
-};
-
 // The calendar as stored.
 struct CalendarRecord {
   std::string working_hours;            // "09:00-12:00,13:30-17:30"
@@ -66,7 +59,7 @@ class ConfigStore {
   absl::StatusOr<std::optional<v1::Category>> GetCategory(
       MysqlConnection& conn, absl::string_view category_id, bool lock = false);
   // Ordered by id.
-  absl::StatusOr<ConfigPage<v1::Category>> ListCategories(
+  absl::StatusOr<Page<v1::Category>> ListCategories(
       MysqlConnection& conn, const std::optional<PageCursor>& after, int limit);
   // Fills name and etag. ALREADY_EXISTS on a duplicate id.
   absl::Status InsertCategory(MysqlConnection& conn,
@@ -84,7 +77,7 @@ class ConfigStore {
   absl::StatusOr<std::vector<v1::SlaPolicy>> ListSlaPolicies(
       MysqlConnection& conn);
   // Keyset page of the same order; the cursor key is the policy name.
-  absl::StatusOr<ConfigPage<v1::SlaPolicy>> ListSlaPoliciesPage(
+  absl::StatusOr<Page<v1::SlaPolicy>> ListSlaPoliciesPage(
       MysqlConnection& conn, const std::optional<PageCursor>& after, int limit);
   // Creates or replaces the row of the policy's key; fills its name.
   absl::Status UpsertSlaPolicy(MysqlConnection& conn, v1::SlaPolicy* policy,

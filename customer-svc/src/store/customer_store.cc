@@ -11,11 +11,11 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
+#include "common/sql_rows.h"
 #include "common/sql_values.h"
 #include "common/status.h"
 #include "cppconn/prepared_statement.h"
 #include "cppconn/resultset.h"
-#include "customer-svc/src/store/sql_rows.h"
 
 namespace csm::customer {
 namespace {

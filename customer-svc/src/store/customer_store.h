@@ -48,13 +48,6 @@ struct TeamRecord {
   int64_t version = 0;
 };
 
-// A page of rows plus the keyset cursor of its last row.
-template <typename T>
-struct Page {
-  std::vector<T> items;
-  std::optional<PageCursor> next;  // set when more rows follow
-};
-
 class CustomerStore {
  public:
   // "customers/{id}" -> id. INVALID_ARGUMENT on `field` otherwise.

@@ -11,9 +11,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "common/sql_rows.h"
 #include "common/sql_values.h"
 #include "common/status.h"
-#include "customer-svc/src/store/sql_rows.h"
 
 namespace csm::customer {
 namespace {

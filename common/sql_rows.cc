@@ -1,4 +1,4 @@
-#include "customer-svc/src/store/sql_rows.h"
+#include "common/sql_rows.h"
 
 #include <string>
 #include <vector>
@@ -9,7 +9,7 @@
 #include "cppconn/prepared_statement.h"
 #include "cppconn/resultset.h"
 
-namespace csm::customer::sql_rows {
+namespace csm::sql_rows {
 
 std::string Str(const ResultSetPtr& rs, const char* column) {
   return std::string(rs->getString(column));
@@ -156,4 +156,4 @@ absl::Status AddFilterCondition(const FilterTerm& term, const FilterColumn& col,
   return absl::OkStatus();
 }
 
-}  // namespace csm::customer::sql_rows
+}  // namespace csm::sql_rows

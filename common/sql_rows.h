@@ -1,8 +1,8 @@
-// Small helpers the customer-svc stores share for reading rows, binding
-// dynamically built queries and turning filters into SQL. Internal to
-// customer-svc/src/store: not part of any store's interface.
-#ifndef CSM_CUSTOMER_SVC_STORE_SQL_ROWS_H_
-#define CSM_CUSTOMER_SVC_STORE_SQL_ROWS_H_
+// Small helpers every service's store shares for reading rows, binding
+// dynamically built queries and turning filters into SQL. For store .cc
+// files: not part of any store's interface.
+#ifndef CSM_COMMON_SQL_ROWS_H_
+#define CSM_COMMON_SQL_ROWS_H_
 
 #include <google/protobuf/descriptor.h>
 #include <google/protobuf/timestamp.pb.h>
@@ -24,9 +24,8 @@
 #include "common/mysql_pool.h"
 #include "common/paging.h"
 #include "csm/common/v1/common.pb.h"
-#include "customer-svc/src/store/customer_store.h"
 
-namespace csm::customer::sql_rows {
+namespace csm::sql_rows {
 
 using ResultSetPtr = std::unique_ptr<sql::ResultSet>;
 
@@ -88,6 +87,6 @@ absl::Status AddFilterCondition(const FilterTerm& term, const FilterColumn& col,
                                 std::vector<std::string>* where,
                                 std::vector<Param>* params);
 
-}  // namespace csm::customer::sql_rows
+}  // namespace csm::sql_rows
 
-#endif  // CSM_CUSTOMER_SVC_STORE_SQL_ROWS_H_
+#endif  // CSM_COMMON_SQL_ROWS_H_
