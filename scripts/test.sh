@@ -3,12 +3,16 @@
 #   bash scripts/test.sh
 # 1. installs what is missing (scripts/install-deps.sh: apt-get, as root or
 #    through sudo; buf from npm), 2. builds (scripts/build.sh), 3. lints the
-# contracts (scripts/buf-lint.sh), 4. checks formatting with clang-format,
-# 5. runs every test with ctest (the database tests start their own private
-# MariaDB through a ctest fixture: nothing else to start).
+# contracts and checks them against their release (scripts/buf-lint.sh),
+# 4. checks formatting with clang-format, 5. builds the container images from
+# the binaries just built (scripts/images.sh; root, Debian mirror), 6. runs
+# every test with ctest (the database tests start their own private MariaDB
+# through a ctest fixture; the image tests start each image: nothing else to
+# start).
 # Prints one summary line; exits non-zero if any step failed.
 # Environment: BUILD_DIR (default build), CTEST_JOBS (default 2),
-# CSM_SKIP_INSTALL=1 to skip step 1 on a machine known to be complete.
+# CSM_SKIP_INSTALL=1 to skip step 1 on a machine known to be complete,
+# CSM_SKIP_IMAGES=1 to skip step 5 (the image tests then report skipped).
 set -uo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 1
@@ -98,6 +102,15 @@ built=0
 run_step build bash scripts/build.sh && built=1
 run_step buf-lint bash scripts/buf-lint.sh
 run_step clang-format clang_format_check
+if [ "${CSM_SKIP_IMAGES:-0}" = 1 ]; then
+  skip_step images CSM_SKIP_IMAGES=1
+elif [ "$built" = 1 ]; then
+  # The image tests in ctest must find every image that could be built.
+  export CSM_REQUIRE_IMAGES=1
+  run_step images bash scripts/images.sh
+else
+  skip_step images "build failed"
+fi
 if [ "$built" = 1 ]; then
   # --no-tests=error: a run that found no test must not pass as green.
   run_step ctest ctest --test-dir "$build_dir" --output-on-failure \
