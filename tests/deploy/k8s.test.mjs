@@ -51,7 +51,7 @@ for (const [name, v] of Object.entries(variants)) {
     await t.test("every namespaced object is in namespace csm", () => {
       assert.deepEqual(objs.filter((o) => o.kind !== "Namespace" && o.metadata.namespace !== "csm").map(k8s.describe), []);
     });
-    await t.test("Deployments: probes, non-root, read-only root, resources, drain", () => {
+    await t.test("workloads: probes, non-root, read-only root, resources, drain", () => {
       assert.deepEqual(k8s.deploymentProblems(objs), []);
     });
     await t.test("no literal secret; every referenced Secret is documented", () => {
@@ -96,6 +96,9 @@ test("the checks catch broken manifests", () => {
     ["TCP probe", k8s.deploymentProblems, (o) => { c0(o, "complaint-svc").readinessProbe = { tcpSocket: { port: 50052 } }; }],
     ["gateway liveness on /healthz", k8s.deploymentProblems, (o) => { c0(o, "csm-gateway").livenessProbe.httpGet.path = "/healthz"; }],
     ["no limits", k8s.deploymentProblems, (o) => { delete c0(o, "customer-svc").resources.limits; }],
+    ["database with escalation", k8s.deploymentProblems, (o) => {
+      o.find((x) => x.kind === "StatefulSet").spec.template.spec.containers[0].securityContext.allowPrivilegeEscalation = true;
+    }],
     ["grace shorter than the drain", k8s.deploymentProblems, (o) => { cm(o, "customer-svc-config").data.CSM_SHUTDOWN_GRACE_SECONDS = "40"; }],
     ["literal password", k8s.secretProblems, (o) => { c0(o, "customer-svc").env = [{ name: "CSM_MYSQL_PASSWORD", value: "hunter2" }]; }],
     ["Secret object", k8s.secretProblems, (o) => { o.push({ apiVersion: "v1", kind: "Secret", metadata: { name: "x" }, stringData: { a: "b" } }); }],

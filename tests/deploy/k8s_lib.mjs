@@ -215,9 +215,39 @@ export function referencedSecrets(objs) {
   return [...names].sort();
 }
 
+// Pod Security "restricted" and more, for every workload (the services,
+// the gateway and the databases): non-root, seccomp, no escalation, no
+// capabilities, read-only root, requests and limits.
+export function podSecurityProblems(objs) {
+  const problems = [];
+  for (const w of objs.filter((o) => o.kind === "Deployment" || o.kind === "StatefulSet")) {
+    const where = describe(w);
+    const pod = w.spec.template.spec;
+    const sc = pod.securityContext || {};
+    if (sc.runAsNonRoot !== true) problems.push(`${where}: runAsNonRoot is not true`);
+    if (!(sc.runAsUser > 0)) problems.push(`${where}: runAsUser must be a non-zero uid`);
+    if (sc.seccompProfile?.type !== "RuntimeDefault") problems.push(`${where}: seccompProfile is not RuntimeDefault`);
+    if (pod.automountServiceAccountToken !== false) problems.push(`${where}: mounts a service-account token it does not use`);
+    for (const c of [...pod.containers, ...(pod.initContainers || [])]) {
+      const csc = c.securityContext || {};
+      if (csc.allowPrivilegeEscalation !== false) problems.push(`${where}: allowPrivilegeEscalation is not false`);
+      if (csc.readOnlyRootFilesystem !== true) problems.push(`${where}: readOnlyRootFilesystem is not true`);
+      if (!(csc.capabilities?.drop || []).includes("ALL")) problems.push(`${where}: capabilities do not drop ALL`);
+      if (csc.privileged || csc.runAsUser === 0) problems.push(`${where}: privileged or root container`);
+      for (const r of ["cpu", "memory"]) {
+        const req = c.resources?.requests?.[r];
+        const lim = c.resources?.limits?.[r];
+        if (req === undefined || lim === undefined) problems.push(`${where}: ${r} request and limit required`);
+        else if (quantity(req) > quantity(lim)) problems.push(`${where}: ${r} request ${req} above its limit ${lim}`);
+      }
+    }
+  }
+  return problems;
+}
+
 // The invariants every Deployment keeps (docs/operations.md, k8s/README.md).
 export function deploymentProblems(objs) {
-  const problems = [];
+  const problems = podSecurityProblems(objs);
   const deployments = byKind(objs, "Deployment");
   if (!deployments.some((d) => d.metadata.name === gateway)) problems.push("no gateway Deployment");
   for (const d of deployments) {
@@ -231,22 +261,6 @@ export function deploymentProblems(objs) {
     const pod = d.spec.template.spec;
     if (pod.containers.length !== 1) problems.push(`${where}: one container expected`);
     const c = pod.containers[0];
-    const sc = pod.securityContext || {};
-    if (sc.runAsNonRoot !== true) problems.push(`${where}: runAsNonRoot is not true`);
-    if (!(sc.runAsUser > 0)) problems.push(`${where}: runAsUser must be a non-zero uid`);
-    if (sc.seccompProfile?.type !== "RuntimeDefault") problems.push(`${where}: seccompProfile is not RuntimeDefault`);
-    if (pod.automountServiceAccountToken !== false) problems.push(`${where}: mounts a service-account token it does not use`);
-    const csc = c.securityContext || {};
-    if (csc.allowPrivilegeEscalation !== false) problems.push(`${where}: allowPrivilegeEscalation is not false`);
-    if (csc.readOnlyRootFilesystem !== true) problems.push(`${where}: readOnlyRootFilesystem is not true`);
-    if (!(csc.capabilities?.drop || []).includes("ALL")) problems.push(`${where}: capabilities do not drop ALL`);
-    if (csc.privileged) problems.push(`${where}: privileged`);
-    for (const r of ["cpu", "memory"]) {
-      const req = c.resources?.requests?.[r];
-      const lim = c.resources?.limits?.[r];
-      if (req === undefined || lim === undefined) problems.push(`${where}: ${r} request and limit required`);
-      else if (quantity(req) > quantity(lim)) problems.push(`${where}: ${r} request ${req} above its limit ${lim}`);
-    }
     if (!/^[^:@]+(:[\w][\w.-]*|@sha256:[0-9a-f]{64})$/.test(c.image.replace(/^[^/]+\.[^/]+\//, ""))) {
       problems.push(`${where}: image ${c.image} has no tag`);
     }
