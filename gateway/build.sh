@@ -45,6 +45,14 @@ for tool in go protoc /usr/bin/protoc-gen-go protoc-gen-grpc-gateway protoc-gen-
   fi
 done
 
+# grpc-gateway 1.6.4 needs golang/protobuf 1.3; 1.4+ (protoc-gen-go 1.2x,
+# golang-github-golang-protobuf-1-5-dev) replaces it and breaks this build.
+if grep -qs 'google.golang.org/protobuf' /usr/share/gocode/src/github.com/golang/protobuf/proto/*.go; then
+  echo "gateway: /usr/share/gocode has golang/protobuf 1.4 or later; install" >&2
+  echo "gateway: golang-goprotobuf-dev (1.3.5) instead of golang-github-golang-protobuf-1-5-dev" >&2
+  exit 1
+fi
+
 # The source tree is csm/gateway inside the GOPATH.
 mkdir -p "$gopath/src/csm"
 ln -sfn "$root/gateway" "$gopath/src/csm/gateway"

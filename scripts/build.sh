@@ -4,7 +4,9 @@
 # Environment: BUILD_DIR (default build), CMAKE_BUILD_TYPE (default
 # RelWithDebInfo), JOBS (default nproc), BUILD_TARGETS (default: all; the
 # run command builds only the binaries it starts). Binaries land in
-#   $BUILD_DIR/customer-svc/customer-svc, $BUILD_DIR/tools/csmctl, ...
+#   $BUILD_DIR/customer-svc/customer-svc, $BUILD_DIR/tools/csmctl, ...,
+#   $BUILD_DIR/gateway/csm-gateway (Go; its GOPATH and build cache live in
+#   $BUILD_DIR/gateway too: gateway/build.sh)
 # Run scripts/install-deps.sh first on a fresh machine (test.sh and
 # run-local.sh do).
 set -euo pipefail

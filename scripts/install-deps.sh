@@ -18,12 +18,19 @@ elapsed() { echo "$(( ($(date +%s%N) - started) / 1000000 )) ms"; }
 packages=(
   # toolchain
   cmake ninja-build g++ pkg-config git ccache ca-certificates clang-format
+  # REST calls in the README and run-local.sh (and its gateway health wait)
+  curl
   # gRPC and protobuf, the contracts' imports
   protobuf-compiler protobuf-compiler-grpc libgrpc++-dev libprotobuf-dev
   libabsl-dev grpc-proto golang-github-gogo-googleapis-dev
   # libraries
   libmysqlcppconn-dev libboost-dev prometheus-cpp-dev libjwt-dev
   nlohmann-json3-dev libssl-dev
+  # the REST gateway (gateway/): Go 1.19 in GOPATH mode, grpc-gateway 1.6.4
+  # (protoc plugins and runtime), golang/protobuf 1.3 with protoc-gen-go 1.3,
+  # grpc-go, genproto (google.api, google.rpc in Go)
+  golang-go golang-grpc-gateway golang-github-grpc-ecosystem-grpc-gateway-dev
+  golang-goprotobuf-dev golang-google-grpc-dev golang-google-genproto-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev
   # the private MariaDB of the tests and of run-local.sh

@@ -4,9 +4,16 @@
 # Installs what is missing (scripts/install-deps.sh), builds, starts a private
 # MariaDB in .local/mariadb (127.0.0.1:3307; CSM_LOCAL_MYSQL_PORT overrides),
 # creates one schema and one database user per service (each user reaches
-# only its own schema), starts the services, loads the demo data once, and
-# prints the addresses and a ready token. Ctrl-C (or SIGTERM) stops the
-# services gracefully, then MariaDB. No root service, no Docker.
+# only its own schema), starts the services and the REST gateway
+# (http://127.0.0.1:8080), loads the demo data once, and prints the
+# addresses, a ready token and curl examples. Ctrl-C (or SIGTERM) stops the
+# gateway and the services gracefully, then MariaDB. No root service, no
+# Docker.
+#
+# Ports (all on 127.0.0.1), each overridable by the environment:
+#   CSM_LOCAL_MYSQL_PORT 3307, CSM_LOCAL_CUSTOMER_PORT 50051,
+#   CSM_LOCAL_COMPLAINT_PORT 50052, CSM_LOCAL_CUSTOMER_METRICS_PORT 9464,
+#   CSM_LOCAL_COMPLAINT_METRICS_PORT 9465, CSM_LOCAL_GATEWAY_PORT 8080
 #
 #   --db-only     only MariaDB, schemas, users and secrets; then wait
 #   --no-install  skip scripts/install-deps.sh
@@ -16,7 +23,7 @@
 #   .local/mariadb/            data dir, socket mysqld.sock, error.log
 #   .local/secrets/            <user>_mysql_password, jwt_secret (chmod 600,
 #                              generated once, kept across runs)
-#   .local/logs/<svc>.log      one JSON line per event, appended
+#   .local/logs/<svc>.log      one JSON line per event, appended (csm-gateway.log too)
 #   .local/token               the last printed token (valid 12 h)
 #   .local/demo-loaded         marker: demo data was loaded into this database
 # Remove .local/ to start from an empty database.
@@ -48,6 +55,12 @@ build_dir=${BUILD_DIR:-build}
 export BUILD_DIR=$build_dir
 local_dir=${CSM_LOCAL_DIR:-$root/.local}
 mysql_port=${CSM_LOCAL_MYSQL_PORT:-3307}
+customer_port=${CSM_LOCAL_CUSTOMER_PORT:-50051}
+complaint_port=${CSM_LOCAL_COMPLAINT_PORT:-50052}
+customer_metrics_port=${CSM_LOCAL_CUSTOMER_METRICS_PORT:-9464}
+complaint_metrics_port=${CSM_LOCAL_COMPLAINT_METRICS_PORT:-9465}
+gateway_port=${CSM_LOCAL_GATEWAY_PORT:-8080}
+gateway=http://127.0.0.1:$gateway_port
 db_dir=$local_dir/mariadb
 secrets=$local_dir/secrets
 logs=$local_dir/logs
@@ -234,6 +247,34 @@ start_service() {
   exit 1
 }
 
+# start_gateway [FLAGS...]: csm-gateway on 127.0.0.1:$gateway_port in front
+# of the services; waits until its /healthz says every backend is SERVING.
+start_gateway() {
+  local bin=$build_dir/gateway/csm-gateway log=$logs/csm-gateway.log pid i
+  [ -x "$bin" ] || die "$bin not found; build first (bash scripts/build.sh)"
+  port_in_use "$gateway_port" && die "port $gateway_port is in use; set CSM_LOCAL_GATEWAY_PORT"
+  echo "---- $(date -u +%FT%TZ) run-local starts csm-gateway" >> "$log"
+  "$bin" --listen="127.0.0.1:$gateway_port" --shutdown_grace="${grace_seconds}s" "$@" >> "$log" 2>&1 &
+  pid=$!
+  svc_names+=(csm-gateway)
+  svc_pids+=("$pid")
+  echo "$pid" > "$run_dir/csm-gateway.pid"
+  say "started csm-gateway (pid $pid) on $gateway, log $log"
+  for ((i = 0; i < health_timeout * 2; i++)); do
+    alive "$pid" || {
+      tail -n 30 "$log" >&2
+      die "csm-gateway exited during start-up"
+    }
+    if curl -fsS -o /dev/null "$gateway/healthz" 2> /dev/null; then
+      say "csm-gateway is serving"
+      return 0
+    fi
+    sleep 0.5
+  done
+  curl -sS "$gateway/healthz" >&2 || true
+  die "csm-gateway not healthy after ${health_timeout} s (log $log)"
+}
+
 # mint_token STAFF ROLES TTL: a JWT signed with the local secret.
 mint_token() {
   [ -x "$csm_token" ] || die "$csm_token not found; build first"
@@ -246,7 +287,7 @@ if [ "$do_install" = 1 ]; then
   bash scripts/install-deps.sh
 fi
 if [ "$do_build" = 1 ] && [ "$db_only" = 0 ]; then
-  BUILD_TARGETS="customer-svc complaint-svc csmctl csm-token csm-demo-data" bash scripts/build.sh
+  BUILD_TARGETS="customer-svc complaint-svc gateway csmctl csm-token csm-demo-data" bash scripts/build.sh
 fi
 
 # --- 3. MariaDB, schemas, users ---------------------------------------------
@@ -297,11 +338,15 @@ fi
 
 # --- 4. services -------------------------------------------------------------
 # One line per service: NAME PORT METRICS_PORT SCHEMA USER [EXTRA FLAGS...]
-start_service customer-svc 50051 9464 csm_customer customer_svc
+start_service customer-svc "$customer_port" "$customer_metrics_port" csm_customer customer_svc
 # complaint-svc after customer-svc: it asks customer-svc about each new
 # complaint's customer (and mints its own token with the same JWT secret).
-start_service complaint-svc 50052 9465 csm_complaint complaint_svc --customer_address=127.0.0.1:50051
+start_service complaint-svc "$complaint_port" "$complaint_metrics_port" csm_complaint complaint_svc \
+  --customer_address="127.0.0.1:$customer_port"
 # start_service reporting-svc 50053 9466 csm_reporting reporting_svc
+# (then give the gateway --reporting_addr=127.0.0.1:50053 below)
+start_gateway --customer_addr="127.0.0.1:$customer_port" \
+  --complaint_addr="127.0.0.1:$complaint_port" --reporting_addr=
 
 # --- 5. demo data, once ------------------------------------------------------
 if [ ! -f "$local_dir/demo-loaded" ]; then
@@ -309,7 +354,8 @@ if [ ! -f "$local_dir/demo-loaded" ]; then
     say "loading demo data"
     loader_token=$(mint_token demo-loader archivist,supervisor 1h)
     # The token through the environment keeps it out of `ps`.
-    if CSM_TOKEN=$loader_token "$build_dir/tools/csm-demo-data" --addr=127.0.0.1:50051; then
+    if CSM_TOKEN=$loader_token "$build_dir/tools/csm-demo-data" --addr="127.0.0.1:$customer_port" \
+      --complaints_addr="127.0.0.1:$complaint_port"; then
       date -u +%FT%TZ > "$local_dir/demo-loaded"
     else
       say "demo data failed to load (see above); continuing with what is there"
@@ -324,12 +370,18 @@ token=$(mint_token demo-archivist archivist,supervisor 12h)
 (umask 077 && printf '%s\n' "$token" > "$local_dir/token")
 token_file=${local_dir#"$root"/}/token
 
+# csmctl's default address is customer-svc's default port.
+csmctl_c=$csmctl
+[ "$customer_port" = 50051 ] || csmctl_c="$csmctl --addr=127.0.0.1:$customer_port"
+
 cat << EOF
 
 csm is running. Ctrl-C stops it.
-  customer-svc  gRPC 127.0.0.1:50051   metrics http://127.0.0.1:9464/metrics
+  gateway       REST $gateway   (/healthz, /metrics, /openapi.json)
+                log  $logs/csm-gateway.log
+  customer-svc  gRPC 127.0.0.1:$customer_port   metrics http://127.0.0.1:$customer_metrics_port/metrics
                 log  $logs/customer-svc.log
-  complaint-svc gRPC 127.0.0.1:50052   metrics http://127.0.0.1:9465/metrics
+  complaint-svc gRPC 127.0.0.1:$complaint_port   metrics http://127.0.0.1:$complaint_metrics_port/metrics
                 log  $logs/complaint-svc.log
   MariaDB       127.0.0.1:$mysql_port (socket $sock)
 
@@ -339,16 +391,24 @@ $token
 
 Try, from $root (csmctl reads the token from CSM_TOKEN):
   export CSM_TOKEN=\$(cat $token_file)
-  $csmctl customers list --page_size=5
-  $csmctl customers get 1 --full --purpose="checking the demo data"
-  $csmctl call csm.customer.v1.CustomerService/ListCustomers \\
+  $csmctl_c customers list --page_size=5
+  $csmctl_c customers get 1 --full --purpose="checking the demo data"
+  $csmctl_c call csm.customer.v1.CustomerService/ListCustomers \\
     '{"filter": "grade = GRADE_A", "order_by": "display_name"}'
-  $csmctl --addr=127.0.0.1:50052 call csm.complaint.v1.ComplaintConfigService/ListCategories '{}'
+  $csmctl --addr=127.0.0.1:$complaint_port call csm.complaint.v1.ComplaintConfigService/ListCategories '{}'
   $csmctl list        # every method, with its REST path
-  curl -s http://127.0.0.1:9464/metrics | head
+  curl -s http://127.0.0.1:$customer_metrics_port/metrics | head
+The same through the REST gateway (docs/api.md):
+  curl -s -H "authorization: Bearer \$CSM_TOKEN" '$gateway/v1/customers?page_size=5'
+  curl -s -H "authorization: Bearer \$CSM_TOKEN" \\
+    '$gateway/v1/customers/1?view=CUSTOMER_VIEW_FULL&access_purpose=checking%20the%20demo%20data'
+  curl -s -H "authorization: Bearer \$CSM_TOKEN" --get '$gateway/v1/customers' \\
+    --data-urlencode 'filter=grade = GRADE_A' --data-urlencode 'order_by=display_name'
+  curl -s -H "authorization: Bearer \$CSM_TOKEN" '$gateway/v1/categories'
+  curl -s $gateway/healthz
 With grpcurl (not packaged in Debian; the server serves reflection):
   grpcurl -plaintext -H "authorization: Bearer \$CSM_TOKEN" -d '{"page_size": 5}' \\
-    127.0.0.1:50051 csm.customer.v1.CustomerService/ListCustomers
+    127.0.0.1:$customer_port csm.customer.v1.CustomerService/ListCustomers
 More: docs/api.md. Other tokens: $csm_token --help
 EOF
 

@@ -4,11 +4,11 @@
 # 1. installs what is missing (scripts/install-deps.sh: apt-get, as root or
 #    through sudo; buf from npm), 2. builds (scripts/build.sh), 3. lints the
 # contracts and checks them against their release (scripts/buf-lint.sh),
-# 4. checks formatting with clang-format, 5. builds the container images from
-# the binaries just built (scripts/images.sh; root, Debian mirror), 6. runs
-# every test with ctest (the database tests start their own private MariaDB
-# through a ctest fixture; the image tests start each image: nothing else to
-# start).
+# 4. checks formatting with clang-format (C++) and gofmt (the gateway's Go),
+# 5. builds the container images from the binaries just built
+# (scripts/images.sh; root, Debian mirror), 6. runs every test with ctest
+# (the database tests start their own private MariaDB through a ctest
+# fixture; the image tests start each image: nothing else to start).
 # Prints one summary line; exits non-zero if any step failed.
 # Environment: BUILD_DIR (default build), CTEST_JOBS (default 2),
 # CSM_SKIP_INSTALL=1 to skip step 1 on a machine known to be complete,
@@ -90,6 +90,18 @@ clang_format_check() {
   return 1
 }
 
+# shellcheck disable=SC2317  # invoked through run_step
+gofmt_check() {
+  local out
+  out=$(gofmt -l gateway) || return 1
+  if [ -n "$out" ]; then
+    echo "gofmt: files not formatted (fix with: gofmt -w gateway):"
+    echo "$out" | sed 's/^/  /'
+    return 1
+  fi
+  echo "gofmt: gateway/ formatted"
+}
+
 if [ "${CSM_SKIP_INSTALL:-0}" = 1 ]; then
   skip_step install-deps CSM_SKIP_INSTALL=1
 elif ! run_step install-deps bash scripts/install-deps.sh; then
@@ -102,6 +114,7 @@ built=0
 run_step build bash scripts/build.sh && built=1
 run_step buf-lint bash scripts/buf-lint.sh
 run_step clang-format clang_format_check
+run_step gofmt gofmt_check
 if [ "${CSM_SKIP_IMAGES:-0}" = 1 ]; then
   skip_step images CSM_SKIP_IMAGES=1
 elif [ "$(id -u)" -ne 0 ]; then
