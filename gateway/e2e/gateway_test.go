@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"os/exec"
 	"regexp"
 	"strings"
 	"syscall"
@@ -53,6 +54,7 @@ func TestGateway(t *testing.T) {
 		name string
 		run  func(*testing.T)
 	}{
+		{"HelpExitsZero", testHelp},
 		{"HealthzAllServing", testHealthzUp},
 		{"CreateTeamAndCustomerPOST", s.createCustomer},
 		{"GetCustomerMaskedAndChineseExact", s.getCustomer},
@@ -92,6 +94,16 @@ type scenario struct {
 	customerURL string
 	etag        string
 	oldEtag     string
+}
+
+func testHelp(t *testing.T) {
+	out, err := exec.Command(e.gatewayBin(), "--help").Output()
+	if err != nil || !strings.Contains(string(out), "-console_dir") || !strings.Contains(string(out), "CSM_GATEWAY_") {
+		t.Errorf("--help: %v\n%s", err, out)
+	}
+	if err := exec.Command(e.gatewayBin(), "--no_such_flag").Run(); err == nil {
+		t.Error("an unknown flag was accepted")
+	}
 }
 
 func testHealthzUp(t *testing.T) {

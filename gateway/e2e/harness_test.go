@@ -104,13 +104,16 @@ func setUp() (*env, error) {
 		"--customer_address="+x.customer.addr, "--escalation_sweep_interval_seconds=0"); err != nil {
 		return x, err
 	}
-	x.gateway, err = startProc("csm-gateway", filepath.Join(x.buildDir, "gateway", "csm-gateway"), []string{
+	// Two settings through the environment (CSM_GATEWAY_<FLAG>, as the
+	// Kubernetes manifests set them), the rest as flags.
+	os.Setenv("CSM_GATEWAY_ALLOWED_ORIGINS", origin+", http://localhost:3000")
+	os.Setenv("CSM_GATEWAY_MAX_BODY_BYTES", fmt.Sprint(maxBodyBytes))
+	os.Setenv("CSM_GATEWAY_LISTEN", "127.0.0.1:1") // the flag wins
+	x.gateway, err = startProc("csm-gateway", x.gatewayBin(), []string{
 		"--listen=127.0.0.1:0",
 		"--customer_addr=" + x.customer.addr,
 		"--complaint_addr=" + x.complaint.addr,
 		"--reporting_addr=",
-		"--allowed_origins=" + origin + ",http://localhost:3000",
-		fmt.Sprintf("--max_body_bytes=%d", maxBodyBytes),
 		"--default_timeout=10s",
 		"--console_dir=" + x.consoleDir,
 		"--shutdown_grace=5s",
@@ -121,6 +124,8 @@ func setUp() (*env, error) {
 	x.base = "http://" + x.gateway.addr
 	return x, nil
 }
+
+func (x *env) gatewayBin() string { return filepath.Join(x.buildDir, "gateway", "csm-gateway") }
 
 func (x *env) startService(name, database string, extra ...string) (*proc, error) {
 	args := append([]string{
@@ -226,9 +231,15 @@ func startProc(name, bin string, args []string, ready string) (*proc, error) {
 	}
 	w.Close()
 	addr := make(chan string, 1)
-	go p.scan(r, ready, addr)
+	scanned := make(chan struct{})
+	go func() {
+		p.scan(r, ready, addr)
+		close(scanned)
+	}()
+	// Exited means its last line has been read too.
 	go func() {
 		p.err = p.cmd.Wait()
+		<-scanned
 		close(p.exited)
 	}()
 	select {

@@ -51,6 +51,7 @@ type Gateway struct {
 	metrics  *metrics
 	openapi  []byte
 	console  http.Handler
+	own      map[string]http.HandlerFunc // the gateway's own endpoints
 	draining atomic.Bool
 }
 
@@ -72,6 +73,12 @@ func New(cfg Config, services []Service) (*Gateway, error) {
 		return nil, err
 	}
 	g := &Gateway{cfg: cfg, cors: cors, metrics: newMetrics(), console: console}
+	g.own = map[string]http.HandlerFunc{
+		"/healthz":      g.serveHealth,
+		"/livez":        g.serveLive,
+		"/metrics":      g.serveMetrics,
+		"/openapi.json": g.serveOpenAPI,
+	}
 	if g.openapi, err = mergeOpenAPI(cfg.OpenAPI); err != nil {
 		return nil, fmt.Errorf("OpenAPI document: %v", err)
 	}
@@ -150,13 +157,7 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 func (g *Gateway) serve(w http.ResponseWriter, r *http.Request, call *callState) {
-	own := map[string]http.HandlerFunc{
-		"/healthz":      g.serveHealth,
-		"/livez":        g.serveLive,
-		"/metrics":      g.serveMetrics,
-		"/openapi.json": g.serveOpenAPI,
-	}
-	if h, ok := own[r.URL.Path]; ok {
+	if h, ok := g.own[r.URL.Path]; ok {
 		call.route = r.URL.Path
 		if onlyGet(w, r) {
 			h(w, r)
