@@ -2,12 +2,14 @@
 # escalation ladder, the same-matter rule, complaint numbers. Included from
 # complaint-svc/CMakeLists.txt.
 add_library(complaint_domain STATIC
+  src/domain/complaint_access.cc
   src/domain/complaint_number.cc
   src/domain/complaint_snapshot.cc
   src/domain/complaint_state_machine.cc
   src/domain/escalation.cc
   src/domain/linking.cc
   src/domain/sla.cc
+  src/domain/text_limits.cc
 )
 target_include_directories(complaint_domain PUBLIC "${PROJECT_SOURCE_DIR}")
 target_link_libraries(complaint_domain PUBLIC csm_calendar csm_protos
@@ -15,7 +17,7 @@ target_link_libraries(complaint_domain PUBLIC csm_calendar csm_protos
 csm_warnings(complaint_domain)
 
 if(CSM_BUILD_TESTS)
-  foreach(t complaint_state_machine sla escalation linking)
+  foreach(t complaint_access complaint_state_machine sla escalation linking)
     add_executable(complaint_${t}_test src/domain/${t}_test.cc)
     target_link_libraries(complaint_${t}_test PRIVATE complaint_domain
                           GTest::gtest_main GTest::gmock)

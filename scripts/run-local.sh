@@ -354,8 +354,9 @@ if [ ! -f "$local_dir/demo-loaded" ]; then
     say "loading demo data"
     loader_token=$(mint_token demo-loader archivist,supervisor 1h)
     # The token through the environment keeps it out of `ps`.
+    # The secret file lets it act as the staff of each handling department.
     if CSM_TOKEN=$loader_token "$build_dir/tools/csm-demo-data" --addr="127.0.0.1:$customer_port" \
-      --complaints_addr="127.0.0.1:$complaint_port"; then
+      --complaints_addr="127.0.0.1:$complaint_port" --jwt_secret_file="$secrets/jwt_secret"; then
       date -u +%FT%TZ > "$local_dir/demo-loaded"
     else
       say "demo data failed to load (see above); continuing with what is there"

@@ -26,6 +26,7 @@ enum class Step {
   kAccept,
   kTransfer,
   kStart,
+  kInvestigate,
   kWait,
   kResume,
   kResolve,
@@ -100,7 +101,7 @@ const std::vector<ComplaintPlan>& Plans() {
        "客户复检三项指标超出出厂报告范围。",
        "重新检测并出具报告",
        "LOT-2026-0331",
-       {kAccept, kStart, kWait}},
+       {kAccept, kInvestigate, kStart, kWait}},
       // resolved
       {5,
        "sales",
@@ -110,7 +111,7 @@ const std::vector<ComplaintPlan>& Plans() {
        "发票金额比合同少开运费部分。",
        "补开发票",
        "HT-2026-0042",
-       {kAccept, kStart, kResolve}},
+       {kAccept, kInvestigate, kStart, kResolve}},
       // confirmed
       {6,
        "attitude",
@@ -120,7 +121,7 @@ const std::vector<ComplaintPlan>& Plans() {
        "客户反映客服在电话中语气生硬、多次打断。",
        "道歉",
        "",
-       {kAccept, kStart, kResolve, kConfirmSatisfied}},
+       {kAccept, kInvestigate, kStart, kResolve, kConfirmSatisfied}},
       // closed after the complaint return visit (投诉回访)
       {7,
        "logistics",
@@ -130,7 +131,7 @@ const std::vector<ComplaintPlan>& Plans() {
        "货物送至客户旧仓库地址。",
        "改送新仓库",
        "SO-2026-0107",
-       {kAccept, kStart, kResolve, kConfirmSatisfied, kClose}},
+       {kAccept, kInvestigate, kStart, kResolve, kConfirmSatisfied, kClose}},
       // reopened: the fix did not hold
       {8,
        "quality",
@@ -161,8 +162,8 @@ const std::vector<ComplaintPlan>& Plans() {
        "雨季运输包装受潮，纸箱变形。",
        "改进防潮包装",
        "SO-2026-0111",
-       {kTransfer, kAccept, kStart, kWait, kResume, kResolve, kConfirmSatisfied,
-        kClose}},
+       {kTransfer, kAccept, kInvestigate, kStart, kWait, kResume, kResolve,
+        kConfirmSatisfied, kClose}},
       // major, accepted: the general manager was notified at registration
       {11,
        "service",
@@ -210,10 +211,11 @@ class ComplaintLoader {
  public:
   ComplaintLoader(std::shared_ptr<grpc::Channel> customers,
                   std::shared_ptr<grpc::Channel> complaints, std::string token,
-                  uint64_t seed)
+                  DepartmentTokens staff_of, uint64_t seed)
       : customers_(cv1::CustomerService::NewStub(std::move(customers))),
         complaints_(v1::ComplaintService::NewStub(std::move(complaints))),
         token_(std::move(token)),
+        staff_of_(std::move(staff_of)),
         seed_(seed) {}
 
   bool Load() {
@@ -258,11 +260,26 @@ class ComplaintLoader {
   template <typename Req, typename Resp>
   grpc::Status Invoke(grpc::Status (Stub::*method)(grpc::ClientContext*,
                                                    const Req&, Resp*),
-                      const Req& req, Resp* resp) {
+                      const Req& req, Resp* resp,
+                      const std::string& token = "") {
     grpc::ClientContext ctx;
     ctx.set_deadline(absl::ToChronoTime(absl::Now() + kDeadline));
-    ctx.AddMetadata("authorization", "Bearer " + token_);
+    ctx.AddMetadata("authorization",
+                    "Bearer " + (token.empty() ? token_ : token));
     return ((*complaints_).*method)(&ctx, req, resp);
+  }
+
+  // Handling and decisions are the handling department's; following up
+  // with the customer is the first responder's (the loader's).
+  std::string TokenFor(Step step, const v1::Complaint& c) const {
+    switch (step) {
+      case Step::kConfirmSatisfied:
+      case Step::kClose:
+      case Step::kReopen:
+        return token_;
+      default:
+        return staff_of_ ? staff_of_(c.handling_department()) : token_;
+    }
   }
 
   static bool Fail(const std::string& step, const grpc::Status& s) {
@@ -317,13 +334,14 @@ class ComplaintLoader {
     int n = 0;
     for (Step step : plan.steps) {
       const std::string rid = Rid(i, absl::StrCat("step", ++n));
+      const std::string token = TokenFor(step, *c);
       grpc::Status s;
       switch (step) {
         case Step::kAccept: {
           v1::AcceptComplaintRequest r;
           r.set_name(name);
           r.set_request_id(rid);
-          s = Invoke(&Stub::AcceptComplaint, r, c);
+          s = Invoke(&Stub::AcceptComplaint, r, c, token);
           break;
         }
         case Step::kTransfer: {
@@ -332,14 +350,22 @@ class ComplaintLoader {
           r.set_to_department("仓储物流");
           r.set_reason("包装与运输问题由仓储物流负责");
           r.set_request_id(rid);
-          s = Invoke(&Stub::TransferComplaint, r, c);
+          s = Invoke(&Stub::TransferComplaint, r, c, token);
+          break;
+        }
+        case Step::kInvestigate: {
+          v1::RecordInvestigationRequest r;
+          r.set_name(name);
+          r.set_findings("当天现场核实：问题属实，已拍照取证");
+          r.set_request_id(rid);
+          s = Invoke(&Stub::RecordInvestigation, r, c, token);
           break;
         }
         case Step::kStart: {
           v1::StartHandlingRequest r;
           r.set_name(name);
           r.set_request_id(rid);
-          s = Invoke(&Stub::StartHandling, r, c);
+          s = Invoke(&Stub::StartHandling, r, c, token);
           break;
         }
         case Step::kWait: {
@@ -347,14 +373,14 @@ class ComplaintLoader {
           r.set_name(name);
           r.set_reason("等待客户寄回样品");
           r.set_request_id(rid);
-          s = Invoke(&Stub::WaitForCustomer, r, c);
+          s = Invoke(&Stub::WaitForCustomer, r, c, token);
           break;
         }
         case Step::kResume: {
           v1::ResumeHandlingRequest r;
           r.set_name(name);
           r.set_request_id(rid);
-          s = Invoke(&Stub::ResumeHandling, r, c);
+          s = Invoke(&Stub::ResumeHandling, r, c, token);
           break;
         }
         case Step::kResolve: {
@@ -366,7 +392,7 @@ class ComplaintLoader {
           res->set_corrective_action("增加出厂检验项目并培训检验人员");
           res->set_responsibility(v1::RESPONSIBILITY_COMPANY);
           r.set_request_id(rid);
-          s = Invoke(&Stub::ResolveComplaint, r, c);
+          s = Invoke(&Stub::ResolveComplaint, r, c, token);
           break;
         }
         case Step::kConfirmSatisfied: {
@@ -375,7 +401,7 @@ class ComplaintLoader {
           r.set_satisfaction(Sat::SATISFACTION_SATISFIED);
           r.set_customer_feedback("处理及时，满意");
           r.set_request_id(rid);
-          s = Invoke(&Stub::ConfirmComplaint, r, c);
+          s = Invoke(&Stub::ConfirmComplaint, r, c, token);
           break;
         }
         case Step::kClose: {
@@ -386,7 +412,7 @@ class ComplaintLoader {
               Sat::SATISFACTION_SATISFIED);
           r.mutable_return_visit()->set_notes("回访确认问题已解决");
           r.set_request_id(rid);
-          s = Invoke(&Stub::CloseComplaint, r, c);
+          s = Invoke(&Stub::CloseComplaint, r, c, token);
           break;
         }
         case Step::kReopen: {
@@ -394,7 +420,7 @@ class ComplaintLoader {
           r.set_name(name);
           r.set_reason("客户反映问题再次出现");
           r.set_request_id(rid);
-          s = Invoke(&Stub::ReopenComplaint, r, c);
+          s = Invoke(&Stub::ReopenComplaint, r, c, token);
           break;
         }
         case Step::kReject: {
@@ -403,9 +429,17 @@ class ComplaintLoader {
           r.set_kind(v1::REJECTION_KIND_INVALID);
           r.set_reason("超出保修期且非质量问题");
           r.set_request_id(rid);
-          s = Invoke(&Stub::RejectComplaint, r, c);
+          s = Invoke(&Stub::RejectComplaint, r, c, token);
           break;
         }
+      }
+      if (!s.ok() && !staff_of_ &&
+          s.error_code() == grpc::StatusCode::PERMISSION_DENIED) {
+        std::cout << "  " << c->name() << " stays "
+                  << v1::ComplaintState_Name(c->state()) << ": "
+                  << s.error_message()
+                  << " (give --jwt_secret_file to act as its staff)\n";
+        return true;
       }
       if (!s.ok()) {
         return Fail(absl::StrCat("step ", n, " of complaint ", i, " (",
@@ -419,6 +453,7 @@ class ComplaintLoader {
   std::unique_ptr<cv1::CustomerService::Stub> customers_;
   std::unique_ptr<Stub> complaints_;
   std::string token_;
+  DepartmentTokens staff_of_;
   uint64_t seed_;
 };
 
@@ -426,9 +461,10 @@ class ComplaintLoader {
 
 bool LoadDemoComplaints(std::shared_ptr<grpc::Channel> customers,
                         std::shared_ptr<grpc::Channel> complaints,
-                        const std::string& token, uint64_t seed) {
+                        const std::string& token,
+                        const DepartmentTokens& staff_of, uint64_t seed) {
   ComplaintLoader loader(std::move(customers), std::move(complaints), token,
-                         seed);
+                         staff_of, seed);
   return loader.Load();
 }
 

@@ -9,19 +9,24 @@
 #include <grpcpp/security/credentials.h>
 
 #include <cstdlib>
+#include <fstream>
 #include <iostream>
 #include <map>
 #include <memory>
+#include <sstream>
 #include <string>
 #include <vector>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "common/auth.h"
 #include "csm/customer/v1/customer.grpc.pb.h"
 #include "csm/customer/v1/visits.grpc.pb.h"
 #include "tools/csmctl_lib.h"
@@ -34,6 +39,11 @@ ABSL_FLAG(std::string, token, "",
           "(default: $CSM_TOKEN)");
 ABSL_FLAG(std::string, complaints_addr, "127.0.0.1:50052",
           "complaint-svc address for the demo complaints; empty skips them");
+ABSL_FLAG(std::string, jwt_secret_file, "",
+          "file with the services' JWT secret: the demo complaints are then "
+          "handled by demo supervisors of each handling department (tokens "
+          "signed here, valid 1 h); without it, only what --token may do");
+ABSL_FLAG(std::string, jwt_issuer, "csm", "issuer of those tokens");
 ABSL_FLAG(uint64_t, seed, 1,
           "seed of the data set: the same seed loads the same data, and "
           "loading it again changes nothing");
@@ -289,6 +299,40 @@ class Loader {
   Summary summary_;
 };
 
+// Tokens of the demo staff of each handling department (a supervisor each,
+// who may handle and decide on the department's complaints). 客服部 is the
+// loader itself, the complaints' first responder.
+absl::StatusOr<DepartmentTokens> DemoStaffTokens(const std::string& loader) {
+  const std::string path = absl::GetFlag(FLAGS_jwt_secret_file);
+  if (path.empty()) return DepartmentTokens();
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  const std::string secret(absl::StripAsciiWhitespace(text.str()));
+  if (!in || secret.empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("cannot read a JWT secret from ", path));
+  }
+  const std::map<std::string, std::string> staff = {
+      {"技术服务部", "demo-tech-sup"},
+      {"仓储物流", "demo-logistics-sup"},
+      {"销售部", "demo-sales-sup"}};
+  std::map<std::string, std::string> tokens;
+  for (const auto& [department, id] : staff) {
+    Principal p{id, department, RoleSet{Role::kSupervisor}};
+    absl::StatusOr<std::string> token =
+        MintToken(secret, absl::GetFlag(FLAGS_jwt_issuer), p, absl::Now(),
+                  absl::Hours(1));
+    if (!token.ok()) return token.status();
+    tokens[department] = *token;
+  }
+  return DepartmentTokens(
+      [tokens, loader](const std::string& department) -> std::string {
+        auto it = tokens.find(department);
+        return it == tokens.end() ? loader : it->second;
+      });
+}
+
 void PrintSummary(const DemoPlan& plan, const std::string& addr,
                   const Summary& s) {
   auto count = [&s](v1::CustomerKind kind) {
@@ -331,7 +375,7 @@ int Main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
       "Loads demo data into customer-svc.\n"
       "Usage: csm-demo-data [--addr=127.0.0.1:50051] [--token=JWT] "
-      "[--seed=1]");
+      "[--jwt_secret_file=FILE] [--seed=1]");
   absl::ParseCommandLine(argc, argv);
   std::string token = absl::GetFlag(FLAGS_token);
   if (token.empty()) {
@@ -354,10 +398,15 @@ int Main(int argc, char** argv) {
   if (const std::string complaints = absl::GetFlag(FLAGS_complaints_addr);
       !complaints.empty()) {
     std::cout << "\n";
+    absl::StatusOr<DepartmentTokens> staff_of = DemoStaffTokens(token);
+    if (!staff_of.ok()) {
+      std::cerr << "csm-demo-data: " << staff_of.status().message() << "\n";
+      return 2;
+    }
     if (!LoadDemoComplaints(
             grpc::CreateChannel(addr, grpc::InsecureChannelCredentials()),
             grpc::CreateChannel(complaints, grpc::InsecureChannelCredentials()),
-            token, absl::GetFlag(FLAGS_seed))) {
+            token, *staff_of, absl::GetFlag(FLAGS_seed))) {
       return 1;
     }
   }

@@ -22,8 +22,14 @@ namespace ev = ::csm::events::v1;
 constexpr char kSystem[] = "system";
 
 std::string DeadlineWord(v1::DeadlineKind kind) {
-  return kind == v1::DEADLINE_KIND_ACKNOWLEDGE ? "acknowledge"
-                                               : "handling opinion";
+  switch (kind) {
+    case v1::DEADLINE_KIND_ACKNOWLEDGE:
+      return "acknowledge";
+    case v1::DEADLINE_KIND_INVESTIGATED:
+      return "investigated";
+    default:
+      return "handling opinion";
+  }
 }
 
 }  // namespace
@@ -68,11 +74,7 @@ absl::StatusOr<std::pair<int, int>> EscalationSweep::RunBatch(absl::Time now) {
           ++changed;
           const std::string& dept = r.complaint.handling_department();
           DepartmentCharge charge;
-          for (v1::DeadlineKind kind : out.breaches) {
-            (kind == v1::DEADLINE_KIND_ACKNOWLEDGE
-                 ? charge.breached_acknowledge
-                 : charge.breached_handling_opinion) = true;
-          }
+          for (v1::DeadlineKind kind : out.breaches) charge.MarkBreached(kind);
           if (!out.breaches.empty()) {
             CSM_RETURN_IF_ERROR(
                 store_.ChargeDepartment(conn, id, dept, charge, now));

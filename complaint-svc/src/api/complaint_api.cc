@@ -16,6 +16,8 @@
 #include "common/paging.h"
 #include "common/sql_values.h"
 #include "common/status.h"
+#include "complaint-svc/src/api/text_fields.h"
+#include "complaint-svc/src/domain/complaint_access.h"
 #include "complaint-svc/src/domain/complaint_number.h"
 #include "complaint-svc/src/domain/complaint_snapshot.h"
 #include "complaint-svc/src/domain/linking.h"
@@ -30,35 +32,15 @@ using csm::common::v1::Satisfaction;
 constexpr RoleSet kReaders = RoleSet::All();
 constexpr RoleSet kRegistrars{Role::kAgent, Role::kSupervisor, Role::kManager,
                               Role::kService};
-constexpr RoleSet kHandlers{Role::kAgent, Role::kSupervisor, Role::kManager};
-constexpr RoleSet kSupervisors{Role::kSupervisor, Role::kManager};
+// Staff who register with the customer's own channel and report faults.
+constexpr RoleSet kStaff{Role::kAgent, Role::kSupervisor, Role::kManager};
+// A fault report belongs to no department (a major fault spans them): its
+// analysis is a management document.
+constexpr RoleSet kFaultAnalysts{Role::kSupervisor, Role::kManager};
 
-size_t CodePoints(absl::string_view s) {
-  size_t n = 0;
-  for (char ch : s) n += (static_cast<unsigned char>(ch) & 0xC0) != 0x80;
-  return n;
-}
-
-bool Blank(absl::string_view s) {
-  return absl::StripAsciiWhitespace(s).empty();
-}
-
-// Required text of at most `max` characters.
-void RequireText(FieldViolations& v, const std::string& field,
-                 absl::string_view value, size_t max) {
-  if (Blank(value)) {
-    v.Add(field, absl::StrCat("required, at most ", max, " characters"));
-  } else if (CodePoints(value) > max) {
-    v.Add(field, absl::StrCat("at most ", max, " characters"));
-  }
-}
-
-void OptionalText(FieldViolations& v, const std::string& field,
-                  absl::string_view value, size_t max) {
-  if (CodePoints(value) > max) {
-    v.Add(field, absl::StrCat("at most ", max, " characters"));
-  }
-}
+// The role gate of a transition's method: the roles its duty admits in some
+// relation (complaint_access.h); the relation is checked on the complaint.
+RoleSet RolesOf(ComplaintAction action) { return RolesFor(DutyOf(action)); }
 
 bool ValidCategoryId(absl::string_view id) {
   if (id.empty() || id.size() > 63) return false;
@@ -95,28 +77,6 @@ absl::Status CheckEtag(const ComplaintRecord& r, absl::string_view etag) {
 bool ValidSatisfaction(Satisfaction s) {
   return csm::common::v1::Satisfaction_IsValid(s) &&
          s != csm::common::v1::SATISFACTION_UNSPECIFIED;
-}
-
-bool IsSupervisor(const CallContext& call) {
-  return call.principal.roles.Intersects(kSupervisors);
-}
-
-// Agents act on complaints of their own department, or handed to them by
-// name; supervisors and managers on any.
-absl::Status RequireHandlerScope(const CallContext& call,
-                                 const ComplaintRecord& r) {
-  if (IsSupervisor(call)) return absl::OkStatus();
-  const v1::Complaint& c = r.complaint;
-  if (call.principal.department == c.handling_department() ||
-      call.principal.staff_id == c.handler_id() ||
-      call.principal.staff_id == c.first_responder_id()) {
-    return absl::OkStatus();
-  }
-  return absl::PermissionDeniedError(absl::StrCat(
-      call.principal.staff_id, " (", call.principal.department,
-      ") may not handle ", c.name(), ": it is with ", c.handling_department(),
-      c.handler_id().empty() ? "" : absl::StrCat(" (", c.handler_id(), ")"),
-      "; ask a supervisor to transfer or reassign it"));
 }
 
 absl::StatusOr<std::optional<PageCursor>> DecodeToken(
@@ -176,7 +136,7 @@ FieldViolations ValidateNewComplaint(const v1::Complaint& c,
     v.Add("complaint.channel", "required: how the complaint came in");
   } else {
     const bool service_only = call.principal.roles.Has(Role::kService) &&
-                              !call.principal.roles.Intersects(kHandlers);
+                              !call.principal.roles.Intersects(kStaff);
     if (service_only && c.channel() != v1::COMPLAINT_CHANNEL_SERVICE) {
       v.Add("complaint.channel",
             "a service account registers with COMPLAINT_CHANNEL_SERVICE");
@@ -186,20 +146,14 @@ FieldViolations ValidateNewComplaint(const v1::Complaint& c,
             "the channel the customer used");
     }
   }
-  RequireText(v, "complaint.subject", c.subject(), 200);
-  RequireText(v, "complaint.description", c.description(), 4000);
-  OptionalText(v, "complaint.customer_request", c.customer_request(), 2000);
-  OptionalText(v, "complaint.matter_reference", c.matter_reference(), 100);
+  RequireText(v, "complaint.subject", c.subject(), limits::kSubject);
+  RequireText(v, "complaint.description", c.description(),
+              limits::kDescription);
+  OptionalText(v, "complaint.customer_request", c.customer_request(),
+               limits::kCustomerRequest);
+  OptionalText(v, "complaint.matter_reference", c.matter_reference(),
+               limits::kMatterReference);
   return v;
-}
-
-// Events whose payload is built before the write and completed after.
-template <typename T>
-T* AddEvent(TransitionScope& scope) {
-  auto event = std::make_unique<T>();
-  T* raw = event.get();
-  scope.events.push_back(std::move(event));
-  return raw;
 }
 
 std::string SeverityWord(v1::Severity s) {
@@ -517,6 +471,10 @@ absl::Status ComplaintApi::Transition(
         const absl::Time now = call.start;
         CSM_ASSIGN_OR_RETURN(ComplaintRecord r,
                              store_.GetComplaint(conn, id, /*lock=*/true));
+        // Who may, before anything else is looked at or written.
+        CSM_RETURN_IF_ERROR(CheckMayAct(
+            call.principal, ComplaintParties::Of(r.complaint),
+            r.complaint.name(), ActionName(action), DutyOf(action)));
         CSM_RETURN_IF_ERROR(CheckEtag(r, etag));
         const v1::ComplaintState from = r.complaint.state();
         CSM_ASSIGN_OR_RETURN(
@@ -534,11 +492,9 @@ absl::Status ComplaintApi::Transition(
           DepartmentCharge charge;
           for (v1::DeadlineKind kind : clock.MarkBreaches(&r.sla, now)) {
             ladder.OnBreach(&r.sla, kind, r.sla.deadline(kind).due);
-            (kind == v1::DEADLINE_KIND_ACKNOWLEDGE
-                 ? charge.breached_acknowledge
-                 : charge.breached_handling_opinion) = true;
+            charge.MarkBreached(kind);
           }
-          if (charge.breached_acknowledge || charge.breached_handling_opinion) {
+          if (charge.any_breach()) {
             CSM_RETURN_IF_ERROR(store_.ChargeDepartment(
                 conn, r.id, r.complaint.handling_department(), charge, now));
           }
@@ -565,8 +521,6 @@ absl::Status ComplaintApi::Transition(
       });
 }
 
-namespace {
-
 // The generic "state changed" event of accept, start, wait, resume, reopen,
 // reassign and reclassify.
 void AddStateChanged(TransitionScope& s, ComplaintAction action) {
@@ -577,18 +531,16 @@ void AddStateChanged(TransitionScope& s, ComplaintAction action) {
   e->set_note(s.note);
 }
 
-}  // namespace
-
 grpc::Status ComplaintApi::AcceptComplaint(
     grpc::ServerContext* ctx, const v1::AcceptComplaintRequest* req,
     v1::Complaint* resp) {
   return runtime_->Handle(
-      ctx, "AcceptComplaint", kHandlers, [&](const CallContext& call) {
+      ctx, "AcceptComplaint", RolesOf(ComplaintAction::kAccept),
+      [&](const CallContext& call) {
         return Transition(
             call, *req, req->name(), req->etag(), req->request_id(),
             ComplaintAction::kAccept, false, resp,
             [&](TransitionScope& s) -> absl::Status {
-              CSM_RETURN_IF_ERROR(RequireHandlerScope(call, s.record));
               s.record.complaint.set_handler_id(call.principal.staff_id);
               // 受理 meets the acknowledge deadline (the first time).
               s.clock.Meet(&s.record.sla, v1::DEADLINE_KIND_ACKNOWLEDGE,
@@ -606,11 +558,13 @@ grpc::Status ComplaintApi::TransferComplaint(
     grpc::ServerContext* ctx, const v1::TransferComplaintRequest* req,
     v1::Complaint* resp) {
   return runtime_->Handle(
-      ctx, "TransferComplaint", kSupervisors, [&](const CallContext& call) {
+      ctx, "TransferComplaint", RolesOf(ComplaintAction::kTransfer),
+      [&](const CallContext& call) {
         FieldViolations v;
-        RequireText(v, "to_department", req->to_department(), 100);
-        OptionalText(v, "to_staff_id", req->to_staff_id(), 128);
-        RequireText(v, "reason", req->reason(), 1000);
+        RequireText(v, "to_department", req->to_department(),
+                    limits::kDepartment);
+        OptionalText(v, "to_staff_id", req->to_staff_id(), limits::kStaffId);
+        RequireText(v, "reason", req->reason(), limits::kReason);
         CSM_RETURN_IF_ERROR(v.ToStatus());
         return Transition(
             call, *req, req->name(), req->etag(), req->request_id(),
@@ -655,12 +609,12 @@ grpc::Status ComplaintApi::StartHandling(grpc::ServerContext* ctx,
                                          const v1::StartHandlingRequest* req,
                                          v1::Complaint* resp) {
   return runtime_->Handle(
-      ctx, "StartHandling", kHandlers, [&](const CallContext& call) {
+      ctx, "StartHandling", RolesOf(ComplaintAction::kStart),
+      [&](const CallContext& call) {
         return Transition(
             call, *req, req->name(), req->etag(), req->request_id(),
             ComplaintAction::kStart, false, resp,
             [&](TransitionScope& s) -> absl::Status {
-              CSM_RETURN_IF_ERROR(RequireHandlerScope(call, s.record));
               if (s.record.complaint.handler_id().empty()) {
                 s.record.complaint.set_handler_id(call.principal.staff_id);
               }
@@ -681,17 +635,17 @@ grpc::Status ComplaintApi::WaitForCustomer(
     grpc::ServerContext* ctx, const v1::WaitForCustomerRequest* req,
     v1::Complaint* resp) {
   return runtime_->Handle(
-      ctx, "WaitForCustomer", kHandlers, [&](const CallContext& call) {
+      ctx, "WaitForCustomer", RolesOf(ComplaintAction::kWaitForCustomer),
+      [&](const CallContext& call) {
         CSM_RETURN_IF_ERROR([&] {
           FieldViolations v;
-          RequireText(v, "reason", req->reason(), 1000);
+          RequireText(v, "reason", req->reason(), limits::kReason);
           return v.ToStatus();
         }());
         return Transition(
             call, *req, req->name(), req->etag(), req->request_id(),
             ComplaintAction::kWaitForCustomer, false, resp,
             [&](TransitionScope& s) -> absl::Status {
-              CSM_RETURN_IF_ERROR(RequireHandlerScope(call, s.record));
               s.clock.Pause(&s.record.sla, call.start);
               s.note = absl::StrCat("SLA clock stopped: ", req->reason());
               AddStateChanged(s, ComplaintAction::kWaitForCustomer);
@@ -704,12 +658,12 @@ grpc::Status ComplaintApi::ResumeHandling(grpc::ServerContext* ctx,
                                           const v1::ResumeHandlingRequest* req,
                                           v1::Complaint* resp) {
   return runtime_->Handle(
-      ctx, "ResumeHandling", kHandlers, [&](const CallContext& call) {
+      ctx, "ResumeHandling", RolesOf(ComplaintAction::kResume),
+      [&](const CallContext& call) {
         return Transition(
             call, *req, req->name(), req->etag(), req->request_id(),
             ComplaintAction::kResume, false, resp,
             [&](TransitionScope& s) -> absl::Status {
-              CSM_RETURN_IF_ERROR(RequireHandlerScope(call, s.record));
               const absl::Duration paused =
                   s.clock.Resume(&s.record.sla, call.start);
               s.note = absl::StrCat(
@@ -725,13 +679,16 @@ grpc::Status ComplaintApi::ResolveComplaint(
     grpc::ServerContext* ctx, const v1::ResolveComplaintRequest* req,
     v1::Complaint* resp) {
   return runtime_->Handle(
-      ctx, "ResolveComplaint", kHandlers, [&](const CallContext& call) {
+      ctx, "ResolveComplaint", RolesOf(ComplaintAction::kResolve),
+      [&](const CallContext& call) {
         FieldViolations v;
         const v1::Resolution& res = req->resolution();
-        RequireText(v, "resolution.cause_analysis", res.cause_analysis(), 4000);
-        RequireText(v, "resolution.immediate_fix", res.immediate_fix(), 4000);
+        RequireText(v, "resolution.cause_analysis", res.cause_analysis(),
+                    limits::kResolutionText);
+        RequireText(v, "resolution.immediate_fix", res.immediate_fix(),
+                    limits::kResolutionText);
         RequireText(v, "resolution.corrective_action", res.corrective_action(),
-                    4000);
+                    limits::kResolutionText);
         if (!v1::Responsibility_IsValid(res.responsibility()) ||
             res.responsibility() == v1::RESPONSIBILITY_UNSPECIFIED) {
           v.Add("resolution.responsibility",
@@ -743,16 +700,23 @@ grpc::Status ComplaintApi::ResolveComplaint(
             call, *req, req->name(), req->etag(), req->request_id(),
             ComplaintAction::kResolve, false, resp,
             [&](TransitionScope& s) -> absl::Status {
-              CSM_RETURN_IF_ERROR(RequireHandlerScope(call, s.record));
               v1::Complaint& c = s.record.complaint;
               SlaState& sla = s.record.sla;
-              // 处理意见 meets the handling-opinion deadline.
-              s.clock.Meet(&sla, v1::DEADLINE_KIND_ACKNOWLEDGE, call.start);
-              s.clock.Meet(&sla, v1::DEADLINE_KIND_HANDLING_OPINION,
-                           call.start);
+              // 处理意见 meets the handling-opinion deadline, and the
+              // acknowledge and investigated ones if still open (a
+              // resolution holds the cause analysis). A breach this
+              // meeting marks (late) is the resolving department's; one
+              // marked before was charged to its holder then.
               DepartmentCharge held;
+              for (v1::DeadlineKind kind :
+                   {v1::DEADLINE_KIND_ACKNOWLEDGE,
+                    v1::DEADLINE_KIND_INVESTIGATED,
+                    v1::DEADLINE_KIND_HANDLING_OPINION}) {
+                if (s.clock.Meet(&sla, kind, call.start)) {
+                  held.MarkBreached(kind);
+                }
+              }
               held.held = s.clock.EndHolding(&sla, call.start);
-              held.breached_handling_opinion = sla.handling_opinion.breached;
               CSM_RETURN_IF_ERROR(store_.ChargeDepartment(
                   s.conn, s.record.id, c.handling_department(), held,
                   call.start));
@@ -779,13 +743,15 @@ grpc::Status ComplaintApi::ConfirmComplaint(
     grpc::ServerContext* ctx, const v1::ConfirmComplaintRequest* req,
     v1::Complaint* resp) {
   return runtime_->Handle(
-      ctx, "ConfirmComplaint", kHandlers, [&](const CallContext& call) {
+      ctx, "ConfirmComplaint", RolesOf(ComplaintAction::kConfirm),
+      [&](const CallContext& call) {
         FieldViolations v;
         if (!ValidSatisfaction(req->satisfaction())) {
           v.Add("satisfaction",
                 "required: the customer's satisfaction on the 5-point scale");
         }
-        OptionalText(v, "customer_feedback", req->customer_feedback(), 2000);
+        OptionalText(v, "customer_feedback", req->customer_feedback(),
+                     limits::kCustomerFeedback);
         CSM_RETURN_IF_ERROR(v.ToStatus());
         const bool dissatisfied = IsDissatisfied(req->satisfaction());
         return Transition(
@@ -818,7 +784,8 @@ grpc::Status ComplaintApi::CloseComplaint(grpc::ServerContext* ctx,
                                           const v1::CloseComplaintRequest* req,
                                           v1::Complaint* resp) {
   return runtime_->Handle(
-      ctx, "CloseComplaint", kHandlers, [&](const CallContext& call) {
+      ctx, "CloseComplaint", RolesOf(ComplaintAction::kClose),
+      [&](const CallContext& call) {
         static const std::set<std::string> kMethods = {"phone", "email",
                                                        "face_to_face", "sms"};
         FieldViolations v;
@@ -831,7 +798,8 @@ grpc::Status ComplaintApi::CloseComplaint(grpc::ServerContext* ctx,
           v.Add("return_visit.satisfaction",
                 "required: the customer's satisfaction at the return visit");
         }
-        OptionalText(v, "return_visit.notes", rv.notes(), 2000);
+        OptionalText(v, "return_visit.notes", rv.notes(),
+                     limits::kReturnVisitNotes);
         CSM_RETURN_IF_ERROR(v.ToStatus());
         return Transition(
             call, *req, req->name(), req->etag(), req->request_id(),
@@ -856,10 +824,11 @@ grpc::Status ComplaintApi::ReopenComplaint(
     grpc::ServerContext* ctx, const v1::ReopenComplaintRequest* req,
     v1::Complaint* resp) {
   return runtime_->Handle(
-      ctx, "ReopenComplaint", kHandlers, [&](const CallContext& call) {
+      ctx, "ReopenComplaint", RolesOf(ComplaintAction::kReopen),
+      [&](const CallContext& call) {
         CSM_RETURN_IF_ERROR([&] {
           FieldViolations v;
-          RequireText(v, "reason", req->reason(), 1000);
+          RequireText(v, "reason", req->reason(), limits::kReason);
           return v.ToStatus();
         }());
         return Transition(call, *req, req->name(), req->etag(),
@@ -881,7 +850,8 @@ grpc::Status ComplaintApi::RejectComplaint(
     grpc::ServerContext* ctx, const v1::RejectComplaintRequest* req,
     v1::Complaint* resp) {
   return runtime_->Handle(
-      ctx, "RejectComplaint", kSupervisors, [&](const CallContext& call) {
+      ctx, "RejectComplaint", RolesOf(ComplaintAction::kReject),
+      [&](const CallContext& call) {
         FieldViolations v;
         if (!v1::RejectionKind_IsValid(req->kind()) ||
             req->kind() == v1::REJECTION_KIND_UNSPECIFIED) {
@@ -889,7 +859,7 @@ grpc::Status ComplaintApi::RejectComplaint(
                 "required: REJECTION_KIND_INVALID or "
                 "REJECTION_KIND_DUPLICATE");
         }
-        RequireText(v, "reason", req->reason(), 1000);
+        RequireText(v, "reason", req->reason(), limits::kReason);
         int64_t duplicate_of = 0;
         if (req->kind() == v1::REJECTION_KIND_DUPLICATE) {
           auto id = ComplaintStore::ParseComplaintName(req->duplicate_of(),
@@ -941,7 +911,8 @@ grpc::Status ComplaintApi::ReclassifyComplaint(
     grpc::ServerContext* ctx, const v1::ReclassifyComplaintRequest* req,
     v1::Complaint* resp) {
   return runtime_->Handle(
-      ctx, "ReclassifyComplaint", kSupervisors, [&](const CallContext& call) {
+      ctx, "ReclassifyComplaint", RolesOf(ComplaintAction::kReclassify),
+      [&](const CallContext& call) {
         FieldViolations v;
         if (req->category().empty() &&
             req->severity() == v1::SEVERITY_UNSPECIFIED) {
@@ -953,7 +924,7 @@ grpc::Status ComplaintApi::ReclassifyComplaint(
         if (!v1::Severity_IsValid(req->severity())) {
           v.Add("severity", "unknown severity");
         }
-        RequireText(v, "reason", req->reason(), 1000);
+        RequireText(v, "reason", req->reason(), limits::kReason);
         CSM_RETURN_IF_ERROR(v.ToStatus());
         return Transition(
             call, *req, req->name(), req->etag(), req->request_id(),
@@ -1022,10 +993,11 @@ grpc::Status ComplaintApi::ReassignComplaint(
     grpc::ServerContext* ctx, const v1::ReassignComplaintRequest* req,
     v1::Complaint* resp) {
   return runtime_->Handle(
-      ctx, "ReassignComplaint", kSupervisors, [&](const CallContext& call) {
+      ctx, "ReassignComplaint", RolesOf(ComplaintAction::kReassign),
+      [&](const CallContext& call) {
         FieldViolations v;
-        RequireText(v, "handler_id", req->handler_id(), 128);
-        OptionalText(v, "reason", req->reason(), 1000);
+        RequireText(v, "handler_id", req->handler_id(), limits::kStaffId);
+        OptionalText(v, "reason", req->reason(), limits::kReason);
         CSM_RETURN_IF_ERROR(v.ToStatus());
         return Transition(
             call, *req, req->name(), req->etag(), req->request_id(),
@@ -1049,7 +1021,7 @@ grpc::Status ComplaintApi::ReassignComplaint(
 grpc::Status ComplaintApi::CreateFaultReport(
     grpc::ServerContext* ctx, const v1::CreateFaultReportRequest* req,
     v1::FaultReport* resp) {
-  return runtime_->Handle(ctx, "CreateFaultReport", kHandlers,
+  return runtime_->Handle(ctx, "CreateFaultReport", kStaff,
                           [&](const CallContext& call) {
                             return DoCreateFaultReport(call, *req, resp);
                           });
@@ -1060,13 +1032,14 @@ absl::Status ComplaintApi::DoCreateFaultReport(
     v1::FaultReport* resp) {
   const v1::FaultReport& in = req.fault_report();
   FieldViolations v;
-  RequireText(v, "fault_report.title", in.title(), 200);
+  RequireText(v, "fault_report.title", in.title(), limits::kFaultTitle);
   if (!in.has_fault_time()) {
     v.Add("fault_report.fault_time", "required: when the fault happened");
   }
-  RequireText(v, "fault_report.location", in.location(), 500);
-  RequireText(v, "fault_report.symptoms", in.symptoms(), 4000);
-  RequireText(v, "fault_report.plan", in.plan(), 4000);
+  RequireText(v, "fault_report.location", in.location(),
+              limits::kFaultLocation);
+  RequireText(v, "fault_report.symptoms", in.symptoms(), limits::kFaultText);
+  RequireText(v, "fault_report.plan", in.plan(), limits::kFaultText);
   std::vector<int64_t> ids;
   std::set<int64_t> seen;
   for (int i = 0; i < in.complaints_size(); ++i) {
@@ -1103,6 +1076,10 @@ absl::Status ComplaintApi::DoCreateFaultReport(
                                              " does not exist"));
           }
           if (!r.ok()) return r.status();
+          CSM_RETURN_IF_ERROR(
+              CheckMayAct(call.principal, ComplaintParties::Of(r->complaint),
+                          r->complaint.name(), "link to a fault report",
+                          ComplaintDuty::kFollowUp));
           CSM_RETURN_IF_ERROR(store_.LinkFaultReport(conn, report_id, id));
           r->fault_report_id = report_id;
           r->complaint.set_fault_report(f.name());
@@ -1171,7 +1148,7 @@ grpc::Status ComplaintApi::ListFaultReports(
 grpc::Status ComplaintApi::SubmitFaultAnalysis(
     grpc::ServerContext* ctx, const v1::SubmitFaultAnalysisRequest* req,
     v1::FaultReport* resp) {
-  return runtime_->Handle(ctx, "SubmitFaultAnalysis", kSupervisors,
+  return runtime_->Handle(ctx, "SubmitFaultAnalysis", kFaultAnalysts,
                           [&](const CallContext& call) {
                             return DoSubmitFaultAnalysis(call, *req, resp);
                           });
@@ -1183,11 +1160,13 @@ absl::Status ComplaintApi::DoSubmitFaultAnalysis(
   CSM_ASSIGN_OR_RETURN(
       int64_t id, ComplaintStore::ParseFaultReportName(req.name(), "name"));
   FieldViolations v;
-  RequireText(v, "impact", req.impact(), 4000);
-  RequireText(v, "handling", req.handling(), 4000);
-  RequireText(v, "cause", req.cause(), 4000);
-  RequireText(v, "corrective_measures", req.corrective_measures(), 4000);
-  RequireText(v, "preventive_measures", req.preventive_measures(), 4000);
+  RequireText(v, "impact", req.impact(), limits::kFaultText);
+  RequireText(v, "handling", req.handling(), limits::kFaultText);
+  RequireText(v, "cause", req.cause(), limits::kFaultText);
+  RequireText(v, "corrective_measures", req.corrective_measures(),
+              limits::kFaultText);
+  RequireText(v, "preventive_measures", req.preventive_measures(),
+              limits::kFaultText);
   CSM_RETURN_IF_ERROR(v.ToStatus());
   CSM_ASSIGN_OR_RETURN(int64_t expected, ParseEtag(req.etag(), "etag"));
   return RunMutation(

@@ -26,10 +26,14 @@
 // The customer's name, grade and owner are kept on the complaint as
 // customer-svc reported them at registration.
 //
-// Roles: agents register and handle (accept, start, wait, resume, resolve,
-// confirm, close, reopen); supervisors and managers may do all that and
-// also transfer, reject, reassign and reclassify; service accounts register
-// (channel SERVICE only) and read; archivists and the general manager read.
+// Who may act: every transition checks the caller's role and relation to
+// the complaint with the one rule of domain/complaint_access.h (handle:
+// the handler and the handling department; follow up: also the first
+// responder and supervisors of the first responder's department; decide:
+// supervisors and managers of the handling department), inside the call's
+// transaction before anything is written. Method role gates are derived
+// from the same table. Service accounts register (channel SERVICE only) and
+// read; archivists and the general manager read.
 
 #include <functional>
 #include <memory>
@@ -69,6 +73,19 @@ struct TransitionScope {
   std::vector<std::unique_ptr<google::protobuf::Message>> events;
 };
 
+// An event of the transition, whose payload is built before the write and
+// completed (snapshot) after.
+template <typename T>
+T* AddEvent(TransitionScope& scope) {
+  auto event = std::make_unique<T>();
+  T* raw = event.get();
+  scope.events.push_back(std::move(event));
+  return raw;
+}
+
+// The generic ComplaintStateChanged event of the transition.
+void AddStateChanged(TransitionScope& scope, ComplaintAction action);
+
 class ComplaintApi final : public v1::ComplaintService::Service {
  public:
   // None owned; all must outlive the API.
@@ -96,6 +113,10 @@ class ComplaintApi final : public v1::ComplaintService::Service {
   grpc::Status StartHandling(grpc::ServerContext* ctx,
                              const v1::StartHandlingRequest* req,
                              v1::Complaint* resp) override;
+  // record_investigation.cc
+  grpc::Status RecordInvestigation(grpc::ServerContext* ctx,
+                                   const v1::RecordInvestigationRequest* req,
+                                   v1::Complaint* resp) override;
   grpc::Status WaitForCustomer(grpc::ServerContext* ctx,
                                const v1::WaitForCustomerRequest* req,
                                v1::Complaint* resp) override;

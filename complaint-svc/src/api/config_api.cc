@@ -15,6 +15,7 @@
 #include "common/paging.h"
 #include "common/sql_values.h"
 #include "common/status.h"
+#include "complaint-svc/src/api/text_fields.h"
 
 namespace csm::complaint {
 namespace {
@@ -24,17 +25,6 @@ constexpr RoleSet kArchivists{Role::kArchivist};
 
 constexpr char kCategoriesQuery[] = "categories";
 constexpr char kSlaPoliciesQuery[] = "slaPolicies";
-
-// Characters as a person counts them (UTF-8 code points).
-size_t CodePoints(absl::string_view s) {
-  size_t n = 0;
-  for (unsigned char ch : s) n += (ch & 0xC0) != 0x80;
-  return n;
-}
-
-bool Blank(absl::string_view s) {
-  return s.find_first_not_of(" \t\r\n") == absl::string_view::npos;
-}
 
 // "7" -> 7; empty means "no precondition".
 absl::StatusOr<int64_t> ParseEtag(absl::string_view etag,
@@ -65,16 +55,14 @@ std::string EncodeToken(const std::optional<PageCursor>& next,
 void ValidateCategory(const v1::Category& c, const std::set<std::string>& only,
                       FieldViolations* v) {
   auto wants = [&](const char* f) { return only.empty() || only.contains(f); };
-  if (wants("display_name") &&
-      (Blank(c.display_name()) || CodePoints(c.display_name()) > 200)) {
-    v->Add("category.display_name", "required, at most 200 characters");
+  if (wants("display_name")) {
+    RequireText(*v, "category.display_name", c.display_name(),
+                limits::kCategoryDisplayName);
   }
-  if (wants("handling_department") &&
-      (Blank(c.handling_department()) ||
-       CodePoints(c.handling_department()) > 100)) {
-    v->Add("category.handling_department",
-           "required (where complaints of this category are routed, e.g. "
-           "仓储物流), at most 100 characters");
+  if (wants("handling_department")) {
+    // Where complaints of this category are routed, e.g. 仓储物流.
+    RequireText(*v, "category.handling_department", c.handling_department(),
+                limits::kDepartment);
   }
 }
 
@@ -124,6 +112,11 @@ FieldViolations ValidatePolicy(const v1::SlaPolicy& p) {
       p.handling_opinion_working_days() > 30) {
     v.Add("sla_policy.handling_opinion_working_days",
           "0 (the same working day) to 30");
+  }
+  if (p.investigation_working_days() < 0 ||
+      p.investigation_working_days() > 30) {
+    v.Add("sla_policy.investigation_working_days",
+          "0 (the registration's working day) to 30");
   }
   if (p.warning_percent() < 1 || p.warning_percent() > 99) {
     v.Add("sla_policy.warning_percent", "1 to 99");
@@ -445,6 +438,10 @@ absl::Status ConfigApi::DoUpdateBusinessCalendar(
     }
     if (in.working_hours().empty()) {
       v.Add("calendar.working_hours", "at least one working period");
+    } else if (in.working_hours_size() > limits::kMaxWorkingPeriods) {
+      v.Add("calendar.working_hours",
+            absl::StrCat("at most ", limits::kMaxWorkingPeriods,
+                         " working periods a day"));
     } else if (v.empty()) {
       auto hours = ParseWorkingHours(text);
       // Overlap, order and range: the calendar's own validation.
@@ -485,9 +482,8 @@ absl::Status ConfigApi::DoUpdateBusinessCalendar(
                            " is a weekday: a make-up working day (调休上班, "
                            "holiday = false) must be a Saturday or Sunday"));
       }
-      if (CodePoints(e.label()) > 100) {
-        v.Add(absl::StrCat(field, ".label"), "at most 100 characters");
-      }
+      OptionalText(v, absl::StrCat(field, ".label"), e.label(),
+                   limits::kCalendarLabel);
       years.insert(static_cast<int>(day->year()));
       new_days.push_back(CalendarDay{
           *day, e.holiday() ? DayKind::kHoliday : DayKind::kMakeupWorkday,

@@ -27,6 +27,8 @@ ev::ComplaintSnapshot SnapshotOf(const v1::Complaint& c) {
       *s.mutable_acknowledge_due_time() = d.due_time();
     } else if (d.kind() == v1::DEADLINE_KIND_HANDLING_OPINION) {
       *s.mutable_handling_opinion_due_time() = d.due_time();
+    } else if (d.kind() == v1::DEADLINE_KIND_INVESTIGATED) {
+      *s.mutable_investigated_due_time() = d.due_time();
     }
   }
   s.set_escalation_level(c.escalation_level());

@@ -37,6 +37,9 @@ constexpr Transition kTable[] = {
     {v1::COMPLAINT_STATE_ACCEPTED, A::kTransfer,
      v1::COMPLAINT_STATE_TRANSFERRED},
     {v1::COMPLAINT_STATE_ACCEPTED, A::kStart, v1::COMPLAINT_STATE_IN_PROGRESS},
+    // 调查、核实 once accepted (受理), while the clock runs.
+    {v1::COMPLAINT_STATE_ACCEPTED, A::kInvestigate,
+     v1::COMPLAINT_STATE_ACCEPTED},
     {v1::COMPLAINT_STATE_ACCEPTED, A::kReject, v1::COMPLAINT_STATE_REJECTED},
     {v1::COMPLAINT_STATE_ACCEPTED, A::kReclassify,
      v1::COMPLAINT_STATE_ACCEPTED},
@@ -56,6 +59,8 @@ constexpr Transition kTable[] = {
      v1::COMPLAINT_STATE_TRANSFERRED},
     {v1::COMPLAINT_STATE_IN_PROGRESS, A::kWaitForCustomer,
      v1::COMPLAINT_STATE_WAITING_ON_CUSTOMER},
+    {v1::COMPLAINT_STATE_IN_PROGRESS, A::kInvestigate,
+     v1::COMPLAINT_STATE_IN_PROGRESS},
     {v1::COMPLAINT_STATE_IN_PROGRESS, A::kResolve,
      v1::COMPLAINT_STATE_RESOLVED},
     {v1::COMPLAINT_STATE_IN_PROGRESS, A::kReclassify,
@@ -90,6 +95,8 @@ constexpr Transition kTable[] = {
     // a new handler accepts it, or it is transferred.
     {v1::COMPLAINT_STATE_REOPENED, A::kAccept, v1::COMPLAINT_STATE_ACCEPTED},
     {v1::COMPLAINT_STATE_REOPENED, A::kStart, v1::COMPLAINT_STATE_IN_PROGRESS},
+    {v1::COMPLAINT_STATE_REOPENED, A::kInvestigate,
+     v1::COMPLAINT_STATE_REOPENED},
     {v1::COMPLAINT_STATE_REOPENED, A::kTransfer,
      v1::COMPLAINT_STATE_TRANSFERRED},
     {v1::COMPLAINT_STATE_REOPENED, A::kReclassify,
@@ -102,10 +109,10 @@ constexpr Transition kTable[] = {
 
 const std::vector<ComplaintAction>& AllComplaintActions() {
   static const auto* kAll = new std::vector<ComplaintAction>{
-      A::kRegister,        A::kAccept, A::kTransfer, A::kStart,
-      A::kWaitForCustomer, A::kResume, A::kResolve,  A::kConfirm,
-      A::kClose,           A::kReopen, A::kReject,   A::kReclassify,
-      A::kReassign};
+      A::kRegister,        A::kAccept,  A::kTransfer,    A::kStart,
+      A::kWaitForCustomer, A::kResume,  A::kInvestigate, A::kResolve,
+      A::kConfirm,         A::kClose,   A::kReopen,      A::kReject,
+      A::kReclassify,      A::kReassign};
   return *kAll;
 }
 
@@ -134,6 +141,8 @@ absl::string_view ActionName(ComplaintAction action) {
       return "wait_for_customer";
     case A::kResume:
       return "resume";
+    case A::kInvestigate:
+      return "investigate";
     case A::kResolve:
       return "resolve";
     case A::kConfirm:

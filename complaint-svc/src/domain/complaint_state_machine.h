@@ -25,6 +25,8 @@ enum class ComplaintAction {
   kStart,
   kWaitForCustomer,
   kResume,
+  // Records the investigation (调查、核实); no state change.
+  kInvestigate,
   kResolve,
   // Satisfied (满意, 比较满意, 一般) → CONFIRMED; dissatisfied (不满意,
   // 非常不满意) → REOPENED.
@@ -43,8 +45,8 @@ const std::vector<ComplaintAction>& AllComplaintActions();
 const std::vector<v1::ComplaintState>& AllComplaintStates();
 
 // "register", "accept", "transfer", "start", "wait_for_customer", "resume",
-// "resolve", "confirm", "close", "reopen", "reject", "reclassify",
-// "reassign": the step verbs of the timeline.
+// "investigate", "resolve", "confirm", "close", "reopen", "reject",
+// "reclassify", "reassign": the step verbs of the timeline.
 absl::string_view ActionName(ComplaintAction action);
 
 // "REGISTERED" for COMPLAINT_STATE_REGISTERED.

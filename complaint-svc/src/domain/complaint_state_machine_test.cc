@@ -43,6 +43,11 @@ Expected() {
     add(COMPLAINT_STATE_WAITING_ON_CUSTOMER, A::kResume,
         COMPLAINT_STATE_IN_PROGRESS);
     add(COMPLAINT_STATE_IN_PROGRESS, A::kResolve, COMPLAINT_STATE_RESOLVED);
+    // The investigation once accepted, while the clock runs; no move.
+    for (auto s : {COMPLAINT_STATE_ACCEPTED, COMPLAINT_STATE_IN_PROGRESS,
+                   COMPLAINT_STATE_REOPENED}) {
+      add(s, A::kInvestigate, s);
+    }
     add(COMPLAINT_STATE_RESOLVED, A::kConfirm, COMPLAINT_STATE_CONFIRMED);
     add(COMPLAINT_STATE_CONFIRMED, A::kClose, COMPLAINT_STATE_CLOSED);
     for (auto s : {COMPLAINT_STATE_RESOLVED, COMPLAINT_STATE_CONFIRMED,
@@ -104,7 +109,7 @@ TEST(ComplaintStateMachineTest, EveryStateTimesEveryAction) {
     }
   }
   EXPECT_EQ(allowed, static_cast<int>(Expected().size()));
-  EXPECT_EQ(allowed + refused, 11 * 13);
+  EXPECT_EQ(allowed + refused, 11 * 14);
 }
 
 TEST(ComplaintStateMachineTest, ConfirmDissatisfiedReopens) {
@@ -133,7 +138,8 @@ TEST(ComplaintStateMachineTest, MessageNamesStateAndAllowedMoves) {
   r = ComplaintStateMachine::Apply(v1::COMPLAINT_STATE_IN_PROGRESS, A::kReject);
   EXPECT_EQ(r.status().message(),
             "cannot reject a complaint in state IN_PROGRESS; allowed: "
-            "transfer, wait_for_customer, resolve, reclassify, reassign");
+            "transfer, wait_for_customer, investigate, resolve, reclassify, "
+            "reassign");
 }
 
 TEST(ComplaintStateMachineTest, OpenAndSlaRunning) {

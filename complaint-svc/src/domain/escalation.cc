@@ -26,7 +26,7 @@ void EscalationLadder::OnBreach(SlaState* s, v1::DeadlineKind deadline,
 }
 
 void EscalationLadder::StopIfSettled(SlaState* s) const {
-  for (const DeadlineClock* d : {&s->acknowledge, &s->handling_opinion}) {
+  for (const DeadlineClock* d : s->deadlines()) {
     if (d->pending() && d->breached) return;
   }
   s->next_escalation_due.reset();
@@ -36,7 +36,8 @@ SweepOutcome EscalationLadder::Advance(const SlaClock& clock, SlaState* s,
                                        absl::Time now, bool running) const {
   SweepOutcome out;
   if (!running || s->paused_since.has_value()) return out;
-  for (DeadlineClock* d : {&s->acknowledge, &s->handling_opinion}) {
+  for (DeadlineClock* d : s->deadlines()) {
+    if (!d->tracked()) continue;
     // A warning whose deadline already passed is pointless: the breach says
     // more. It is marked fired so that it never comes back.
     if (d->pending() && !d->warned && d->warn_at <= now) {

@@ -51,6 +51,8 @@ TEST_F(EscalationTest, LadderRungsAreStepsApartInWorkingTime) {
 TEST_F(EscalationTest, AdvanceFiresEachThingOnce) {
   SlaState s =
       clock_.Start(At(2026, 3, 2, 9, 0), DefaultSlaTerms(v1::SEVERITY_NORMAL));
+  // Investigated at once: this test follows the other two deadlines.
+  clock_.Meet(&s, v1::DEADLINE_KIND_INVESTIGATED, At(2026, 3, 2, 9, 10));
   SweepOutcome o = ladder_.Advance(clock_, &s, At(2026, 3, 2, 13, 0), true);
   EXPECT_TRUE(o.empty());
   o = ladder_.Advance(clock_, &s, At(2026, 3, 2, 13, 42), true);
@@ -96,6 +98,7 @@ TEST_F(EscalationTest, CatchUpFiresEveryLevelOnceInOrder) {
 TEST_F(EscalationTest, MeetingStopsTheLadderAndNothingRunsWhilePaused) {
   SlaState s =
       clock_.Start(At(2026, 3, 2, 9, 0), DefaultSlaTerms(v1::SEVERITY_NORMAL));
+  clock_.Meet(&s, v1::DEADLINE_KIND_INVESTIGATED, At(2026, 3, 2, 9, 10));
   ladder_.Advance(clock_, &s, At(2026, 3, 2, 15, 0), true);
   EXPECT_EQ(s.escalation_level, 1);
   clock_.Meet(&s, v1::DEADLINE_KIND_ACKNOWLEDGE, At(2026, 3, 2, 15, 10));

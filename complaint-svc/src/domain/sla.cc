@@ -8,6 +8,21 @@ namespace csm::complaint {
 
 int64_t WholeMinutes(absl::Duration d) { return absl::ToInt64Minutes(d); }
 
+DeadlineClock& SlaState::deadline(v1::DeadlineKind kind) {
+  switch (kind) {
+    case v1::DEADLINE_KIND_ACKNOWLEDGE:
+      return acknowledge;
+    case v1::DEADLINE_KIND_INVESTIGATED:
+      return investigated;
+    default:
+      return handling_opinion;
+  }
+}
+
+const DeadlineClock& SlaState::deadline(v1::DeadlineKind kind) const {
+  return const_cast<SlaState*>(this)->deadline(kind);
+}
+
 SlaTerms DefaultSlaTerms(v1::Severity severity) {
   SlaTerms t;
   switch (severity) {
@@ -24,6 +39,7 @@ SlaTerms DefaultSlaTerms(v1::Severity severity) {
       t.handling_opinion_working_days = 2;
       break;
   }
+  t.investigation_working_days = 0;
   t.warning_percent = 80;
   t.escalation_step_working_minutes = 240;
   t.policy = "default";
@@ -53,6 +69,7 @@ SlaTerms ResolveSlaTerms(const std::vector<v1::SlaPolicy>& policies,
   SlaTerms t;
   t.acknowledge_working_minutes = best->acknowledge_working_minutes();
   t.handling_opinion_working_days = best->handling_opinion_working_days();
+  t.investigation_working_days = best->investigation_working_days();
   t.warning_percent = best->warning_percent();
   t.escalation_step_working_minutes = best->escalation_step_working_minutes();
   t.policy = best->name().empty()
@@ -81,6 +98,11 @@ SlaState SlaClock::Start(absl::Time register_time,
       cal_->AddWorkingMinutes(register_time, terms.acknowledge_working_minutes);
   s.acknowledge.warn_at =
       WarnAt(register_time, s.acknowledge.due, terms.warning_percent);
+  s.investigated.kind = v1::DEADLINE_KIND_INVESTIGATED;
+  s.investigated.due =
+      cal_->EndOfWorkingDay(register_time, terms.investigation_working_days);
+  s.investigated.warn_at =
+      WarnAt(register_time, s.investigated.due, terms.warning_percent);
   s.handling_opinion.kind = v1::DEADLINE_KIND_HANDLING_OPINION;
   s.handling_opinion.due =
       cal_->EndOfWorkingDay(register_time, terms.handling_opinion_working_days);
@@ -104,8 +126,8 @@ absl::Duration SlaClock::Resume(SlaState* s, absl::Time now) const {
           cal_->AddWorkingTime(now, cal_->WorkingTimeBetween(p, *instant));
     }
   };
-  for (DeadlineClock* d : {&s->acknowledge, &s->handling_opinion}) {
-    if (!d->pending()) continue;
+  for (DeadlineClock* d : s->deadlines()) {
+    if (!d->pending() || !d->tracked()) continue;
     if (!d->breached) shift(&d->due);
     if (!d->warned) shift(&d->warn_at);
   }
@@ -119,17 +141,18 @@ void SlaClock::Reclassify(SlaState* s, const SlaTerms& terms) const {
   const SlaState base = Start(s->register_time, terms);
   s->terms = terms;
   auto recompute = [&](DeadlineClock* d, const DeadlineClock& b) {
-    if (!d->pending()) return;
+    if (!d->pending() || !d->tracked()) return;
     d->due = cal_->AddWorkingTime(b.due, s->paused_working);
     d->warn_at = cal_->AddWorkingTime(b.warn_at, s->paused_working);
   };
   recompute(&s->acknowledge, base.acknowledge);
+  recompute(&s->investigated, base.investigated);
   recompute(&s->handling_opinion, base.handling_opinion);
 }
 
 bool SlaClock::Meet(SlaState* s, v1::DeadlineKind kind, absl::Time now) const {
   DeadlineClock& d = s->deadline(kind);
-  if (!d.pending()) return false;
+  if (!d.pending() || !d.tracked()) return false;
   d.met = now;
   if (now > d.due && !d.breached) {
     d.breached = true;
@@ -142,8 +165,8 @@ std::vector<v1::DeadlineKind> SlaClock::MarkBreaches(SlaState* s,
                                                      absl::Time now) const {
   std::vector<v1::DeadlineKind> out;
   if (s->paused_since.has_value()) return out;
-  for (DeadlineClock* d : {&s->acknowledge, &s->handling_opinion}) {
-    if (d->pending() && !d->breached && d->due <= now) {
+  for (DeadlineClock* d : s->deadlines()) {
+    if (d->pending() && d->tracked() && !d->breached && d->due <= now) {
       d->breached = true;
       out.push_back(d->kind);
     }
@@ -189,8 +212,8 @@ std::optional<absl::Time> SlaClock::NextActionTime(const SlaState& s,
   auto consider = [&](absl::Time t) {
     if (!next.has_value() || t < *next) next = t;
   };
-  for (const DeadlineClock* d : {&s.acknowledge, &s.handling_opinion}) {
-    if (!d->pending()) continue;
+  for (const DeadlineClock* d : s.deadlines()) {
+    if (!d->pending() || !d->tracked()) continue;
     if (!d->warned) consider(d->warn_at);
     if (!d->breached) consider(d->due);
   }

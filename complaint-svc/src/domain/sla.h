@@ -8,10 +8,15 @@
 // match wins (exact category beats exact grade beats wildcards). When no row
 // matches, the built-in defaults of DOMAIN.md apply: normal 240 working
 // minutes / 2 working days, major 60 / 1, critical 15 / 0 (the same working
-// day), warning at 80 %, escalation step 240 working minutes.
+// day), investigated the same working day, warning at 80 %, escalation step
+// 240 working minutes.
 //
 // Deadlines, from the registration instant R:
 //   acknowledge (受理)        = AddWorkingMinutes(R, N)
+//   investigated (调查、核实)  = EndOfWorkingDay(R, N days), N = 0 by default:
+//                              the end of the registration's working day
+//                              (registered outside working hours: the end
+//                              of the next working day)
 //   handling opinion (处理意见) = EndOfWorkingDay(R, N days)
 //   warning instant          = AddWorkingTime(R, pct% of WorkingTimeBetween(R,
 //   due))
@@ -36,6 +41,7 @@
 // settles breaches before changing department, so that is the holder when
 // the deadline passed).
 
+#include <array>
 #include <optional>
 #include <string>
 #include <vector>
@@ -53,6 +59,7 @@ namespace v1 = ::csm::complaint::v1;
 struct SlaTerms {
   int acknowledge_working_minutes = 240;
   int handling_opinion_working_days = 2;
+  int investigation_working_days = 0;
   int warning_percent = 80;
   int escalation_step_working_minutes = 240;
   // The policy that matched ("slaPolicies/quality~SEVERITY_MAJOR~A"), or
@@ -78,6 +85,10 @@ struct DeadlineClock {
   bool breached = false;
 
   bool pending() const { return !met.has_value(); }
+  // False for a deadline the complaint does not have: the investigated
+  // deadline of complaints registered before it existed (stored NULL). It
+  // never warns, breaches, moves or escalates.
+  bool tracked() const { return due != absl::InfiniteFuture(); }
   friend bool operator==(const DeadlineClock&, const DeadlineClock&) = default;
 };
 
@@ -86,6 +97,7 @@ struct SlaState {
   absl::Time register_time;
   SlaTerms terms;
   DeadlineClock acknowledge;
+  DeadlineClock investigated;
   DeadlineClock handling_opinion;
   // Set while waiting on the customer.
   std::optional<absl::Time> paused_since;
@@ -102,9 +114,14 @@ struct SlaState {
   v1::DeadlineKind escalation_deadline = v1::DEADLINE_KIND_UNSPECIFIED;
   std::optional<absl::Time> next_escalation_due;
 
-  DeadlineClock& deadline(v1::DeadlineKind kind) {
-    return kind == v1::DEADLINE_KIND_ACKNOWLEDGE ? acknowledge
-                                                 : handling_opinion;
+  DeadlineClock& deadline(v1::DeadlineKind kind);
+  const DeadlineClock& deadline(v1::DeadlineKind kind) const;
+  // Every deadline, in the order they fall due by default.
+  std::array<DeadlineClock*, 3> deadlines() {
+    return {&acknowledge, &investigated, &handling_opinion};
+  }
+  std::array<const DeadlineClock*, 3> deadlines() const {
+    return {&acknowledge, &investigated, &handling_opinion};
   }
 };
 
@@ -125,12 +142,13 @@ class SlaClock {
   // New policy, same registration time, same paused time.
   void Reclassify(SlaState* s, const SlaTerms& terms) const;
 
-  // Marks a deadline met at `now` (first time only); a late meeting also
-  // marks it breached. Returns true when this call marked a breach.
+  // Marks a deadline met at `now` (first time only; never an untracked
+  // one); a late meeting also marks it breached. Returns true when this call
+  // marked a breach.
   bool Meet(SlaState* s, v1::DeadlineKind kind, absl::Time now) const;
 
-  // Marks every unmet, not yet breached deadline whose due time is <= now
-  // (never while paused) and returns their kinds.
+  // Marks every unmet, not yet breached, tracked deadline whose due time is
+  // <= now (never while paused) and returns their kinds.
   std::vector<v1::DeadlineKind> MarkBreaches(SlaState* s, absl::Time now) const;
 
   // Working time the current department has held it until `now`, pauses

@@ -186,6 +186,11 @@ TEST_F(SlaTest, MeetingLateMarksBreach) {
   EXPECT_TRUE(clock_.Meet(&s, v1::DEADLINE_KIND_HANDLING_OPINION,
                           At(2026, 3, 5, 9, 0)));
   EXPECT_TRUE(s.handling_opinion.breached);
+  // The investigation is still due (Monday 17:30, warning at 16:06).
+  EXPECT_EQ(*clock_.NextActionTime(s, true), At(2026, 3, 2, 16, 6));
+  EXPECT_TRUE(
+      clock_.Meet(&s, v1::DEADLINE_KIND_INVESTIGATED, At(2026, 3, 5, 9, 0)));
+  EXPECT_TRUE(s.investigated.breached);
   EXPECT_FALSE(clock_.NextActionTime(s, true).has_value());
 }
 
@@ -230,6 +235,93 @@ TEST_F(SlaTest, HoldingChangeDuringPause) {
   EXPECT_EQ(clock_.EndHolding(&s, At(2026, 3, 2, 11, 0)), absl::Minutes(60));
   clock_.Resume(&s, At(2026, 3, 2, 11, 30));
   EXPECT_EQ(clock_.Held(s, At(2026, 3, 2, 12, 0)), absl::Minutes(30));
+}
+
+// 当天进行调查、核实: by the end of the registration's working day; after
+// hours, a weekend or a holiday, by the end of the next working day.
+TEST_F(SlaTest, InvestigatedByTheEndOfTheRegistrationsWorkingDay) {
+  const SlaTerms normal = DefaultSlaTerms(v1::SEVERITY_NORMAL);
+  EXPECT_EQ(normal.investigation_working_days, 0);
+  struct Case {
+    const char* what;
+    absl::Time registered;
+    absl::Time due;
+  } cases[] = {
+      {"Monday 09:00", At(2026, 3, 2, 9, 0), At(2026, 3, 2, 17, 30)},
+      // One working minute left is still the same day.
+      {"Monday 17:29", At(2026, 3, 2, 17, 29), At(2026, 3, 2, 17, 30)},
+      {"Monday 18:00 (after hours)", At(2026, 3, 2, 18, 0),
+       At(2026, 3, 3, 17, 30)},
+      {"Monday 12:30 (lunch)", At(2026, 3, 2, 12, 30), At(2026, 3, 2, 17, 30)},
+      // Friday 2026-04-03 evening, then 清明 04-04..04-06: Tuesday.
+      {"Friday evening before 清明", At(2026, 4, 3, 19, 0),
+       At(2026, 4, 7, 17, 30)},
+      // Friday 2026-02-13 evening: Saturday 02-14 is worked (春节调休).
+      {"Friday evening before a make-up Saturday", At(2026, 2, 13, 18, 0),
+       At(2026, 2, 14, 17, 30)},
+      {"on the make-up Saturday 2026-02-28", At(2026, 2, 28, 10, 0),
+       At(2026, 2, 28, 17, 30)},
+      {"an ordinary Sunday", At(2026, 3, 8, 10, 0), At(2026, 3, 9, 17, 30)},
+      {"during 春节", At(2026, 2, 18, 10, 0), At(2026, 2, 24, 17, 30)},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.what);
+    SlaState s = clock_.Start(c.registered, normal);
+    EXPECT_EQ(s.investigated.kind, v1::DEADLINE_KIND_INVESTIGATED);
+    EXPECT_EQ(s.investigated.due, c.due);
+    EXPECT_TRUE(s.investigated.tracked());
+    EXPECT_LE(s.investigated.warn_at, s.investigated.due);
+  }
+  // A policy may give more working days.
+  SlaTerms two = normal;
+  two.investigation_working_days = 2;
+  EXPECT_EQ(clock_.Start(At(2026, 3, 2, 9, 0), two).investigated.due,
+            At(2026, 3, 4, 17, 30));
+  // The warning is the policy's share of the day: 80 % of 420 minutes.
+  EXPECT_EQ(clock_.Start(At(2026, 3, 2, 9, 0), normal).investigated.warn_at,
+            At(2026, 3, 2, 16, 6));
+}
+
+TEST_F(SlaTest, InvestigatedPausesMovesAndReclassifiesLikeTheOthers) {
+  SlaState s =
+      clock_.Start(At(2026, 3, 2, 9, 0), DefaultSlaTerms(v1::SEVERITY_NORMAL));
+  clock_.Pause(&s, At(2026, 3, 2, 10, 0));
+  clock_.Resume(&s, At(2026, 3, 3, 10, 0));  // 420 working minutes
+  EXPECT_EQ(s.investigated.due, At(2026, 3, 3, 17, 30));
+  EXPECT_THAT(clock_.MarkBreaches(&s, At(2026, 3, 3, 17, 29)),
+              ElementsAre(v1::DEADLINE_KIND_ACKNOWLEDGE));
+  EXPECT_THAT(clock_.MarkBreaches(&s, At(2026, 3, 3, 17, 30)),
+              ElementsAre(v1::DEADLINE_KIND_INVESTIGATED));
+  SlaTerms two = DefaultSlaTerms(v1::SEVERITY_NORMAL);
+  two.investigation_working_days = 2;
+  SlaState r =
+      clock_.Start(At(2026, 3, 2, 9, 0), DefaultSlaTerms(v1::SEVERITY_NORMAL));
+  clock_.Reclassify(&r, two);
+  EXPECT_EQ(r.investigated.due, At(2026, 3, 4, 17, 30));
+  EXPECT_FALSE(
+      clock_.Meet(&r, v1::DEADLINE_KIND_INVESTIGATED, At(2026, 3, 4, 17, 0)));
+  EXPECT_FALSE(r.investigated.breached);
+}
+
+// Complaints registered before the investigated deadline existed have none
+// (stored NULL): it never warns, breaches, moves or wakes the sweep.
+TEST_F(SlaTest, AnUntrackedInvestigationNeverActs) {
+  SlaState s =
+      clock_.Start(At(2026, 3, 2, 9, 0), DefaultSlaTerms(v1::SEVERITY_NORMAL));
+  s.investigated.due = absl::InfiniteFuture();
+  s.investigated.warn_at = absl::InfiniteFuture();
+  EXPECT_FALSE(s.investigated.tracked());
+  clock_.Meet(&s, v1::DEADLINE_KIND_ACKNOWLEDGE, At(2026, 3, 2, 9, 30));
+  clock_.Meet(&s, v1::DEADLINE_KIND_HANDLING_OPINION, At(2026, 3, 2, 9, 40));
+  EXPECT_FALSE(clock_.NextActionTime(s, true).has_value());
+  EXPECT_THAT(clock_.MarkBreaches(&s, At(2027, 1, 1, 9, 0)), IsEmpty());
+  EXPECT_FALSE(
+      clock_.Meet(&s, v1::DEADLINE_KIND_INVESTIGATED, At(2026, 3, 2, 10, 0)));
+  EXPECT_FALSE(s.investigated.met.has_value());
+  clock_.Pause(&s, At(2026, 3, 2, 10, 0));
+  clock_.Resume(&s, At(2026, 3, 3, 10, 0));
+  clock_.Reclassify(&s, DefaultSlaTerms(v1::SEVERITY_MAJOR));
+  EXPECT_FALSE(s.investigated.tracked());
 }
 
 }  // namespace

@@ -13,6 +13,7 @@
 #include "common/sql_values.h"
 #include "common/status.h"
 #include "complaint-svc/src/domain/complaint_state_machine.h"
+#include "complaint-svc/src/domain/text_limits.h"
 #include "cppconn/prepared_statement.h"
 #include "cppconn/resultset.h"
 
@@ -48,6 +49,10 @@ Value OptT(const std::optional<absl::Time>& t) {
   return t.has_value() ? T(*t) : Value{};
 }
 Value NullIfEmpty(const std::string& s) { return s.empty() ? Value{} : S(s); }
+// An instant of a deadline the complaint may not have (NULL then).
+Value TrackedT(const DeadlineClock& d, absl::Time t) {
+  return d.tracked() ? T(t) : Value{};
+}
 Value Secs(absl::Duration d) { return I(absl::ToInt64Seconds(d)); }
 
 void Bind(sql::PreparedStatement& stmt, const std::vector<Value>& values) {
@@ -108,6 +113,18 @@ Columns ComplaintColumns(const ComplaintRecord& r) {
       {"opinion_met_time", OptT(s.handling_opinion.met)},
       {"opinion_warned", I(s.handling_opinion.warned)},
       {"opinion_breached", I(s.handling_opinion.breached)},
+      {"sla_investigate_days", I(s.terms.investigation_working_days)},
+      {"investigate_due", TrackedT(s.investigated, s.investigated.due)},
+      {"investigate_warn_at", TrackedT(s.investigated, s.investigated.warn_at)},
+      {"investigate_met_time", OptT(s.investigated.met)},
+      {"investigate_warned", I(s.investigated.warned)},
+      {"investigate_breached", I(s.investigated.breached)},
+      {"investigation_findings", NullIfEmpty(c.investigation().findings())},
+      {"investigator_id", S(c.investigation().investigator_id())},
+      {"investigate_time",
+       c.investigation().has_investigate_time()
+           ? T(FromProtoTimestamp(c.investigation().investigate_time()))
+           : Value{}},
       {"paused_since", OptT(s.paused_since)},
       {"paused_working_seconds", Secs(s.paused_working)},
       {"holding_since", T(s.holding_since)},
@@ -206,6 +223,18 @@ absl::StatusOr<ComplaintRecord> ComplaintFromRow(const ResultSetPtr& rs) {
                        OptTimeCol(rs, "opinion_met_time"));
   s.handling_opinion.warned = rs->getBoolean("opinion_warned");
   s.handling_opinion.breached = rs->getBoolean("opinion_breached");
+  s.terms.investigation_working_days = rs->getInt("sla_investigate_days");
+  s.investigated.kind = v1::DEADLINE_KIND_INVESTIGATED;
+  // NULL: registered before the investigated deadline existed (untracked).
+  CSM_ASSIGN_OR_RETURN(auto investigate_due, OptTimeCol(rs, "investigate_due"));
+  CSM_ASSIGN_OR_RETURN(auto investigate_warn,
+                       OptTimeCol(rs, "investigate_warn_at"));
+  s.investigated.due = investigate_due.value_or(absl::InfiniteFuture());
+  s.investigated.warn_at = investigate_warn.value_or(absl::InfiniteFuture());
+  CSM_ASSIGN_OR_RETURN(s.investigated.met,
+                       OptTimeCol(rs, "investigate_met_time"));
+  s.investigated.warned = rs->getBoolean("investigate_warned");
+  s.investigated.breached = rs->getBoolean("investigate_breached");
   CSM_ASSIGN_OR_RETURN(s.paused_since, OptTimeCol(rs, "paused_since"));
   s.paused_working = absl::Seconds(rs->getInt64("paused_working_seconds"));
   CSM_ASSIGN_OR_RETURN(s.holding_since, TimeCol(rs, "holding_since"));
@@ -229,6 +258,13 @@ absl::StatusOr<ComplaintRecord> ComplaintFromRow(const ResultSetPtr& rs) {
     res->set_resolver_id(Str(rs, "resolver_id"));
     CSM_ASSIGN_OR_RETURN(absl::Time t, TimeCol(rs, "resolve_time"));
     SetTs(t, res->mutable_resolve_time());
+  }
+  if (!rs->isNull("investigate_time")) {
+    v1::Investigation* inv = c.mutable_investigation();
+    inv->set_findings(Str(rs, "investigation_findings"));
+    inv->set_investigator_id(Str(rs, "investigator_id"));
+    CSM_ASSIGN_OR_RETURN(absl::Time t, TimeCol(rs, "investigate_time"));
+    SetTs(t, inv->mutable_investigate_time());
   }
   c.set_satisfaction(
       static_cast<csm::common::v1::Satisfaction>(rs->getInt("satisfaction")));
@@ -275,8 +311,9 @@ absl::Status LoadChildren(
   for (const auto& [id, c] : complaints) {
     sql::PreparedStatement& dt = conn.Prepare(
         "SELECT department, working_seconds, breached_acknowledge, "
-        "breached_handling_opinion FROM complaint_department_times WHERE "
-        "complaint_id = ? ORDER BY first_time, department");
+        "breached_handling_opinion, breached_investigated FROM "
+        "complaint_department_times WHERE complaint_id = ? ORDER BY "
+        "first_time, department");
     dt.setInt64(1, id);
     ResultSetPtr rs(dt.executeQuery());
     c->clear_department_times();
@@ -287,6 +324,7 @@ absl::Status LoadChildren(
       d->set_breached_acknowledge(rs->getBoolean("breached_acknowledge"));
       d->set_breached_handling_opinion(
           rs->getBoolean("breached_handling_opinion"));
+      d->set_breached_investigated(rs->getBoolean("breached_investigated"));
     }
     rs.reset();
     sql::PreparedStatement& esc = conn.Prepare(
@@ -401,7 +439,8 @@ std::string ComplaintStore::FaultReportName(int64_t id) {
 
 void ComplaintStore::RenderSla(const SlaState& s, v1::Complaint* out) {
   out->clear_deadlines();
-  for (const DeadlineClock* d : {&s.acknowledge, &s.handling_opinion}) {
+  for (const DeadlineClock* d : s.deadlines()) {
+    if (!d->tracked()) continue;
     v1::Deadline* dl = out->add_deadlines();
     dl->set_kind(d->kind);
     SetTs(d->due, dl->mutable_due_time());
@@ -580,10 +619,10 @@ absl::StatusOr<Page<v1::Complaint>> ComplaintStore::ListComplaints(
       const std::string cond =
           "(paused_since IS NULL AND state IN (1, 2, 3, 4, 9) AND "
           "((ack_met_time IS NULL AND ack_due <= ?) OR "
+          "(investigate_met_time IS NULL AND investigate_due <= ?) OR "
           "(opinion_met_time IS NULL AND opinion_due <= ?)))";
       where.push_back(term.value == "true" ? cond : absl::StrCat("NOT ", cond));
-      params.push_back(T(query.now));
-      params.push_back(T(query.now));
+      for (int i = 0; i < 3; ++i) params.push_back(T(query.now));
       continue;
     }
     auto it = kColumns->find(term.field);
@@ -696,7 +735,14 @@ absl::Status ComplaintStore::InsertStep(
   stmt.setInt(4, to);
   stmt.setString(5, std::string(actor_id));
   stmt.setString(6, std::string(actor_department));
-  stmt.setString(7, std::string(note.substr(0, 2000)));
+  // Notes are sized to fit (text_limits.h); one that does not is a bug, and
+  // cutting it would lose what the caller wrote.
+  if (CodePoints(note) > limits::kStepNote.max_chars) {
+    return absl::InternalError(absl::StrCat(
+        "a timeline note of ", CodePoints(note), " characters exceeds ",
+        limits::kStepNote.max_chars, "; nothing was written"));
+  }
+  stmt.setString(7, std::string(note));
   stmt.setString(8, ToSqlTime(now));
   stmt.executeUpdate();
   return absl::OkStatus();
@@ -743,17 +789,20 @@ absl::Status ComplaintStore::ChargeDepartment(MysqlConnection& conn,
   sql::PreparedStatement& stmt = conn.Prepare(
       "INSERT INTO complaint_department_times (complaint_id, department, "
       "working_seconds, breached_acknowledge, breached_handling_opinion, "
-      "first_time) VALUES (?, ?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE "
-      "working_seconds = working_seconds + VALUES(working_seconds), "
-      "breached_acknowledge = breached_acknowledge OR "
-      "VALUES(breached_acknowledge), breached_handling_opinion = "
-      "breached_handling_opinion OR VALUES(breached_handling_opinion)");
+      "breached_investigated, first_time) VALUES (?, ?, ?, ?, ?, ?, ?) ON "
+      "DUPLICATE KEY UPDATE working_seconds = working_seconds + "
+      "VALUES(working_seconds), breached_acknowledge = breached_acknowledge "
+      "OR VALUES(breached_acknowledge), breached_handling_opinion = "
+      "breached_handling_opinion OR VALUES(breached_handling_opinion), "
+      "breached_investigated = breached_investigated OR "
+      "VALUES(breached_investigated)");
   stmt.setInt64(1, complaint_id);
   stmt.setString(2, std::string(department));
   stmt.setInt64(3, absl::ToInt64Seconds(charge.held));
   stmt.setBoolean(4, charge.breached_acknowledge);
   stmt.setBoolean(5, charge.breached_handling_opinion);
-  stmt.setString(6, ToSqlTime(now));
+  stmt.setBoolean(6, charge.breached_investigated);
+  stmt.setString(7, ToSqlTime(now));
   stmt.executeUpdate();
   return absl::OkStatus();
 }

@@ -64,6 +64,25 @@ struct DepartmentCharge {
   absl::Duration held = absl::ZeroDuration();
   bool breached_acknowledge = false;
   bool breached_handling_opinion = false;
+  bool breached_investigated = false;
+
+  void MarkBreached(v1::DeadlineKind kind) {
+    switch (kind) {
+      case v1::DEADLINE_KIND_ACKNOWLEDGE:
+        breached_acknowledge = true;
+        break;
+      case v1::DEADLINE_KIND_INVESTIGATED:
+        breached_investigated = true;
+        break;
+      default:
+        breached_handling_opinion = true;
+        break;
+    }
+  }
+  bool any_breach() const {
+    return breached_acknowledge || breached_handling_opinion ||
+           breached_investigated;
+  }
 };
 
 class ComplaintStore {

@@ -42,6 +42,7 @@ v1::SlaPolicy PolicyFrom(const ResultSetPtr& rs) {
   p.set_warning_percent(rs->getInt("warning_percent"));
   p.set_escalation_step_working_minutes(
       rs->getInt("escalation_step_working_minutes"));
+  p.set_investigation_working_days(rs->getInt("investigation_working_days"));
   p.set_name(ConfigStore::SlaPolicyName(p));
   return p;
 }
@@ -49,7 +50,7 @@ v1::SlaPolicy PolicyFrom(const ResultSetPtr& rs) {
 constexpr char kPolicyColumns[] =
     "category, severity, customer_grade, acknowledge_working_minutes, "
     "handling_opinion_working_days, warning_percent, "
-    "escalation_step_working_minutes";
+    "escalation_step_working_minutes, investigation_working_days";
 
 void InsertException(MysqlConnection& conn, const CalendarDay& day,
                      bool ignore_existing) {
@@ -235,13 +236,14 @@ absl::Status ConfigStore::UpsertSlaPolicy(MysqlConnection& conn,
                                           absl::Time now) {
   sql::PreparedStatement& stmt = conn.Prepare(absl::StrCat(
       "INSERT INTO sla_policies (", kPolicyColumns,
-      ", update_time) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+      ", update_time) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
       "ON DUPLICATE KEY UPDATE "
       "acknowledge_working_minutes = VALUES(acknowledge_working_minutes), "
       "handling_opinion_working_days = VALUES(handling_opinion_working_days), "
       "warning_percent = VALUES(warning_percent), "
       "escalation_step_working_minutes = "
       "VALUES(escalation_step_working_minutes), "
+      "investigation_working_days = VALUES(investigation_working_days), "
       "update_time = VALUES(update_time)"));
   stmt.setString(1, policy->category());
   stmt.setInt(2, policy->severity());
@@ -250,7 +252,8 @@ absl::Status ConfigStore::UpsertSlaPolicy(MysqlConnection& conn,
   stmt.setInt(5, policy->handling_opinion_working_days());
   stmt.setInt(6, policy->warning_percent());
   stmt.setInt(7, policy->escalation_step_working_minutes());
-  stmt.setString(8, ToSqlTime(now));
+  stmt.setInt(8, policy->investigation_working_days());
+  stmt.setString(9, ToSqlTime(now));
   stmt.executeUpdate();
   policy->set_name(SlaPolicyName(*policy));
   return absl::OkStatus();
