@@ -19,6 +19,15 @@ import (
 // serves its own EventService at the same annotated path.
 var notServed = map[string]bool{"csm.events.v1.EventService": true}
 
+// reporting-svc has its contract (csm.reporting.v1) but no server yet: its
+// routes must exist and lead to the reporting backend, which this harness
+// does not start (--reporting_addr= empty), so the gateway answers 503 that
+// the backend is not configured. Once reporting-svc serves them, start it in
+// setUp (harness_test.go) and delete this.
+func backendNotBuiltYet(service string) bool {
+	return strings.HasPrefix(service, "csm.reporting.v1.")
+}
+
 type binding struct {
 	service, method, verb, template string
 }
@@ -117,6 +126,13 @@ func testEveryRPCServed(t *testing.T) {
 		if notServed[b.service] {
 			if r.code != http.StatusNotFound {
 				t.Errorf("%s %s (%s, left to gRPC): HTTP %d", b.verb, path, b.method, r.code)
+			}
+			continue
+		}
+		if backendNotBuiltYet(b.service) {
+			if r.code != http.StatusServiceUnavailable ||
+				!strings.Contains(string(r.body), "is not configured in this gateway (--reporting_addr)") {
+				t.Errorf("%s %s (%s/%s, no reporting-svc yet): HTTP %d %s", b.verb, path, b.service, b.method, r.code, r.body)
 			}
 			continue
 		}
