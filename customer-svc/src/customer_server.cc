@@ -38,12 +38,15 @@ absl::StatusOr<std::unique_ptr<CustomerServer>> CustomerServer::Start(
       s->pool_.get(), s->outbox_.get(), s->runtime_.get());
   s->visit_api_ = std::make_unique<VisitApi>(s->pool_.get(), s->outbox_.get(),
                                              s->runtime_.get());
+  s->grading_api_ = std::make_unique<GradingApi>(
+      s->pool_.get(), s->outbox_.get(), s->runtime_.get());
   s->clock_ = clock != nullptr ? clock : &Clock::Real();
   s->sweep_ = std::make_unique<OverdueSweep>(s->pool_.get(), s->outbox_.get(),
                                              s->clock_);
   s->host_->AddService(s->api_.get());
   s->host_->AddService(s->communication_api_.get());
   s->host_->AddService(s->visit_api_.get());
+  s->host_->AddService(s->grading_api_.get());
   s->host_->AddService(s->events_.get());
   OverdueSweep* sweep = s->sweep_.get();
   s->host_->OnShutdown([sweep] { sweep->Stop(); });

@@ -13,6 +13,7 @@
 #include "common/server.h"
 #include "customer-svc/src/api/communication_api.h"
 #include "customer-svc/src/api/customer_api.h"
+#include "customer-svc/src/api/grading_api.h"
 #include "customer-svc/src/api/visit_api.h"
 #include "customer-svc/src/api/visit_sweep.h"
 
@@ -59,6 +60,7 @@ class CustomerServer {
   std::unique_ptr<EventStreamService> events_;
   std::unique_ptr<CommunicationApi> communication_api_;
   std::unique_ptr<VisitApi> visit_api_;
+  std::unique_ptr<GradingApi> grading_api_;
   const Clock* clock_ = nullptr;
   std::unique_ptr<OverdueSweep> sweep_;
 };

@@ -22,9 +22,8 @@ absl::StatusOr<int64_t> ParseEtag(absl::string_view etag,
   int64_t version = 0;
   if (etag.empty()) return 0;
   if (!absl::SimpleAtoi(etag, &version) || version <= 0) {
-    return InvalidField(
-        std::string(field),
-        absl::StrCat("'", etag, "' is not an etag this service issued"));
+    return InvalidField(std::string(field),
+                        "is not an etag this service issued");
   }
   return version;
 }
@@ -56,6 +55,10 @@ absl::Status RequireSupervisor(const CallContext& call, const v1::Customer& c) {
                      c.department(), ", or an archivist may"));
   }
   return absl::OkStatus();
+}
+
+std::string LoggableStatus(const absl::Status& status) {
+  return absl::StatusCodeToString(status.code());
 }
 
 ev::CustomerSnapshot Snapshot(const v1::Customer& c) {

@@ -54,6 +54,11 @@ absl::Status RequireOpen(const v1::Customer& c);
 absl::Status RequireMaintainer(const CallContext& call, const v1::Customer& c);
 absl::Status RequireSupervisor(const CallContext& call, const v1::Customer& c);
 
+// A status as customer-svc's own log lines may carry it: its code only. A
+// message may quote a customer's value (MySQL's messages do: "Duplicate
+// entry '...'"), and logs carry no customer values.
+std::string LoggableStatus(const absl::Status& status);
+
 // The reportable facts of an archive for an event (no personal data).
 csm::events::v1::CustomerSnapshot Snapshot(const v1::Customer& c);
 

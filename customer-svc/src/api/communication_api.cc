@@ -215,8 +215,10 @@ absl::Status CommunicationApi::DoListOverduePromises(
     v1::ListOverduePromisesResponse* resp) {
   const std::string staff =
       req.staff_id().empty() ? call.principal.staff_id : req.staff_id();
-  if (staff.size() > 128) {
-    return InvalidField("staff_id", "must be at most 128 characters");
+  if (CodePointCount(staff) > kMaxStaffIdLength) {
+    return InvalidField(
+        "staff_id",
+        absl::StrCat("must be at most ", kMaxStaffIdLength, " characters"));
   }
   if (staff != call.principal.staff_id &&
       !call.principal.roles.Intersects(kSupervisors)) {

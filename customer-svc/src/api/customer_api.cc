@@ -1,5 +1,6 @@
 #include "customer-svc/src/api/customer_api.h"
 
+#include <map>
 #include <set>
 #include <string>
 #include <utility>
@@ -55,10 +56,8 @@ absl::StatusOr<CustomerOrder> ParseCustomerOrder(absl::string_view order_by) {
   if (order_by == "display_name") return CustomerOrder::kDisplayName;
   if (order_by == "update_time desc") return CustomerOrder::kUpdateTimeDesc;
   return InvalidField("order_by",
-                      absl::StrCat("'", order_by,
-                                   "' is not supported; use one of: "
-                                   "create_time, create_time desc, "
-                                   "display_name, update_time desc"));
+                      "is not supported; use one of: create_time, "
+                      "create_time desc, display_name, update_time desc");
 }
 
 // Whether a call asks for unmasked data; FULL needs a stated purpose.
@@ -73,8 +72,10 @@ absl::StatusOr<bool> WantsFullView(v1::CustomerView view,
                         "required with CUSTOMER_VIEW_FULL: say why you need "
                         "the unmasked data (it is registered)");
   }
-  if (CodePointCount(std::string(purpose)) > 500) {
-    return InvalidField("access_purpose", "at most 500 characters");
+  if (CodePointCount(purpose) > kMaxAccessPurposeLength) {
+    return InvalidField("access_purpose",
+                        absl::StrCat("must be at most ",
+                                     kMaxAccessPurposeLength, " characters"));
   }
   return true;
 }
@@ -93,29 +94,13 @@ const v1::Contact* FindContact(const v1::Customer& c, absl::string_view name) {
   return nullptr;
 }
 
-std::string ContactSummary(const v1::Contact& c) {
-  return absl::StrCat(c.display_name(), c.title().empty() ? "" : " ", c.title(),
-                      " ", JoinPhones(c.phones()), c.email().empty() ? "" : " ",
-                      c.email());
-}
-
 absl::CivilDay Today(const CallContext& call) {
   return absl::ToCivilDay(call.start, BusinessTimeZone());
 }
 
-bool ValidTeamId(absl::string_view id) {
-  if (id.empty() || id.size() > 63) return false;
-  for (char ch : id) {
-    if (!((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '-')) {
-      return false;
-    }
-  }
-  return true;
-}
-
 absl::StatusOr<std::string> ParseTeamName(absl::string_view name,
                                           absl::string_view field) {
-  if (!absl::ConsumePrefix(&name, "teams/") || !ValidTeamId(name)) {
+  if (!absl::ConsumePrefix(&name, "teams/") || !IsValidTeamId(name)) {
     return InvalidField(std::string(field),
                         "expected teams/{team} with team of [a-z0-9-]{1,63}");
   }
@@ -126,25 +111,25 @@ FieldViolations ValidateTeam(const v1::Team& team, absl::string_view prefix,
                              const std::set<std::string>& only) {
   FieldViolations v;
   auto wants = [&](const char* f) { return only.empty() || only.contains(f); };
-  if (wants("display_name") && (team.display_name().empty() ||
-                                CodePointCount(team.display_name()) > 200)) {
-    v.Add(absl::StrCat(prefix, "display_name"),
-          "required, at most 200 characters");
+  if (wants("display_name")) {
+    CheckRequiredText(absl::StrCat(prefix, "display_name"), team.display_name(),
+                      kMaxDisplayNameLength, &v);
   }
-  if (wants("department") &&
-      (team.department().empty() || CodePointCount(team.department()) > 100)) {
-    v.Add(absl::StrCat(prefix, "department"),
-          "required, at most 100 characters");
+  if (wants("department")) {
+    CheckRequiredText(absl::StrCat(prefix, "department"), team.department(),
+                      kMaxDepartmentLength, &v);
   }
   if (wants("member_ids")) {
-    std::set<std::string> seen;
+    std::map<std::string, int> seen;
     for (int i = 0; i < team.member_ids_size(); ++i) {
       const std::string& m = team.member_ids(i);
       const std::string field = absl::StrCat(prefix, "member_ids[", i, "]");
-      if (m.empty() || m.size() > 128) {
-        v.Add(field, "a staff id of 1 to 128 characters");
-      } else if (!seen.insert(m).second) {
-        v.Add(field, absl::StrCat("'", m, "' is listed twice"));
+      if (!IsValidStaffId(m)) {
+        v.Add(field, absl::StrCat("a staff id of 1 to ", kMaxStaffIdLength,
+                                  " characters"));
+      } else if (auto [it, fresh] = seen.emplace(m, i); !fresh) {
+        v.Add(field, absl::StrCat("is listed twice (also member_ids[",
+                                  it->second, "])"));
       }
     }
   }
@@ -246,12 +231,15 @@ absl::Status CustomerApi::DoCreateCustomer(const CallContext& call,
               auto existing,
               store_.FindByCreditCode(conn, c.kind(), c.credit_code()));
           if (existing.has_value()) {
+            // Names the archive, never the code or the customer's name: the
+            // caller learns where the duplicate is, and reads it (masked or
+            // registered) like any other archive.
             return absl::AlreadyExistsError(absl::StrCat(
                 "an archive for this ",
                 c.kind() == v1::CUSTOMER_KIND_INDIVIDUAL ? "ID number"
                                                          : "credit code",
                 " already exists: ", existing->name(), " (",
-                existing->archive_number(), ", ", existing->display_name(),
+                existing->archive_number(),
                 existing->state() == v1::ARCHIVE_STATE_CLOSED
                     ? ", closed: reopen it instead"
                     : "",
@@ -365,6 +353,7 @@ absl::Status CustomerApi::DoListCustomers(const CallContext& call,
                                                       "industry",
                                                       "acquisition_channel",
                                                       "credit_rating",
+                                                      "importance",
                                                       "display_name",
                                                       "archive_number",
                                                       "create_time",
@@ -449,8 +438,7 @@ absl::Status CustomerApi::DoUpdateCustomer(const CallContext& call,
           if (existing.has_value() && existing->name() != current.name()) {
             return absl::AlreadyExistsError(absl::StrCat(
                 "another archive already has this code: ", existing->name(),
-                " (", existing->archive_number(), ", ",
-                existing->display_name(), ")"));
+                " (", existing->archive_number(), ")"));
           }
         }
         CSM_RETURN_IF_ERROR(store_.UpdateCustomer(
@@ -583,7 +571,7 @@ absl::Status CustomerApi::DoAddContact(const CallContext& call,
             std::string(absl::StripPrefix(contact.name(), c.name() + "/"));
         CSM_RETURN_IF_ERROR(store_.InsertChange(
             conn, id, "AddContact", call.principal, call.request_id,
-            {{field, "", ContactSummary(contact)}}, call.start));
+            ContactAddedChanges(contact, field), call.start));
         ev::CustomerUpdated updated;
         *updated.mutable_customer() = Snapshot(c);
         updated.add_changed_fields("contacts");
@@ -716,7 +704,7 @@ absl::Status CustomerApi::DoRemoveContact(const CallContext& call,
             std::string(absl::StripPrefix(found->name(), c.name() + "/"));
         CSM_RETURN_IF_ERROR(store_.InsertChange(
             conn, ids.first, "RemoveContact", call.principal, call.request_id,
-            {{field, ContactSummary(*found), ""}}, call.start));
+            ContactRemovedChanges(*found, field), call.start));
         CSM_ASSIGN_OR_RETURN(*resp, store_.GetCustomer(conn, ids.first, false));
         ev::CustomerUpdated updated;
         *updated.mutable_customer() = Snapshot(*resp);
@@ -850,8 +838,7 @@ absl::Status CustomerApi::DoChangeCreditRating(
               "assessment.payment_behaviour", &a.payment_behaviour()},
           {"assessment.capital", &a.capital()},
           {"assessment.operating_status", &a.operating_status()}}) {
-      if (CodePointCount(*value) > 1000)
-        v.Add(field, "at most 1000 characters");
+      CheckMaxLength(field, *value, kMaxAssessmentTextLength, &v);
     }
     CSM_RETURN_IF_ERROR(v.ToStatus());
   }
@@ -921,10 +908,12 @@ absl::Status CustomerApi::DoTransferOwnership(
                        CustomerStore::ParseCustomerName(req.name(), "name"));
   {
     FieldViolations v;
-    if (req.new_owner_id().empty() || req.new_owner_id().size() > 128) {
-      v.Add("new_owner_id", "required: the staff id of the new owner");
+    if (!IsValidStaffId(req.new_owner_id())) {
+      v.Add("new_owner_id",
+            absl::StrCat("required: the staff id of the new owner, at most ",
+                         kMaxStaffIdLength, " characters"));
     }
-    if (!req.team().empty() && !ValidTeamId(req.team())) {
+    if (!req.team().empty() && !IsValidTeamId(req.team())) {
       v.Add("team", "a team id of [a-z0-9-]{1,63}");
     }
     absl::Status reason = ValidateReason("reason", req.reason());
@@ -1102,10 +1091,10 @@ absl::Status CustomerApi::DoListCustomerChanges(
     CSM_ASSIGN_OR_RETURN(auto page, store_.ListChanges(conn, id, after, limit));
     resp->Clear();
     for (v1::CustomerChange& change : page.items) {
+      // Masked by the kind each value was recorded with (not its name).
       if (!full) {
         for (v1::FieldChange& f : *change.mutable_field_changes()) {
-          f.set_old_value(MaskFieldValue(f.field(), f.old_value()));
-          f.set_new_value(MaskFieldValue(f.field(), f.new_value()));
+          MaskFieldChange(&f);
         }
       }
       *resp->add_customer_changes() = std::move(change);
@@ -1176,7 +1165,7 @@ absl::Status CustomerApi::DoCreateTeam(const CallContext& call,
                                        const v1::CreateTeamRequest& req,
                                        v1::Team* resp) {
   FieldViolations v = ValidateTeam(req.team(), "team.", {});
-  if (!ValidTeamId(req.team_id())) {
+  if (!IsValidTeamId(req.team_id())) {
     v.Add("team_id", "required: 1 to 63 characters of [a-z0-9-]");
   }
   CSM_RETURN_IF_ERROR(v.ToStatus());
@@ -1217,8 +1206,8 @@ absl::Status CustomerApi::DoUpdateTeam(const CallContext& call,
   for (const std::string& p : req.update_mask().paths()) {
     if (!kUpdatable.contains(p)) {
       v.Add("update_mask",
-            absl::StrCat("'", p,
-                         "' is not updatable; use "
+            absl::StrCat(QuotedPath(p),
+                         " is not updatable; use "
                          "display_name, department, member_ids"));
     }
     paths.insert(p);

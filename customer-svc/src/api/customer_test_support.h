@@ -133,6 +133,8 @@ inline const std::map<std::string, StaffMember>& Staff() {
       {"li.na", {"li.na", {Role::kAgent}, "客服部"}},
       {"wang.fang", {"wang.fang", {Role::kAgent}, "客服部"}},
       {"zhao.lei", {"zhao.lei", {Role::kAgent}, "客服部"}},
+      // An agent of another department.
+      {"chen.gang", {"chen.gang", {Role::kAgent}, "销售部"}},
       {"gm", {"gm", {Role::kGeneralManager}, "总经办"}},
       {"reporting-svc", {"reporting-svc", {Role::kService}, ""}},
   };

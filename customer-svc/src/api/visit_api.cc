@@ -28,7 +28,6 @@ namespace {
 
 namespace ev = ::csm::events::v1;
 
-constexpr size_t kMaxProjectLength = 200;
 constexpr char kPolicyName[] = "visitPolicy";
 
 v1::VisitStatus ToProto(VisitStatus status) {
@@ -134,13 +133,6 @@ std::string RequestField(absl::string_view field,
                         grade.substr(2));
   }
   return absl::StrCat("visit_policy.", rest);
-}
-
-bool ValidTeamId(absl::string_view id) {
-  if (id.empty() || id.size() > 63) return false;
-  return std::all_of(id.begin(), id.end(), [](char ch) {
-    return (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '-';
-  });
 }
 
 std::string DateKey(const csm::common::v1::Date& d) {
@@ -534,10 +526,11 @@ absl::Status VisitApi::DoListDueVisits(const CallContext& call,
   }
   {
     FieldViolations v;
-    if (query.owner_id.size() > 128) {
-      v.Add("staff_id", "must be at most 128 characters");
+    if (CodePointCount(query.owner_id) > kMaxStaffIdLength) {
+      v.Add("staff_id",
+            absl::StrCat("must be at most ", kMaxStaffIdLength, " characters"));
     }
-    if (!query.team.empty() && !ValidTeamId(query.team)) {
+    if (!query.team.empty() && !IsValidTeamId(query.team)) {
       v.Add("team", "a team id of [a-z0-9-]{1,63}");
     }
     query.due_to = today;
@@ -647,8 +640,9 @@ absl::Status VisitApi::DoUpdateVisitPolicy(
     }
     for (const std::string& p : req.update_mask().paths()) {
       if (!kUpdatable.contains(p)) {
-        v.Add("update_mask", absl::StrCat("'", p, "' is not updatable; use ",
-                                          absl::StrJoin(kUpdatable, ", ")));
+        v.Add("update_mask",
+              absl::StrCat(QuotedPath(p), " is not updatable; use ",
+                           absl::StrJoin(kUpdatable, ", ")));
       }
       paths.insert(p);
     }

@@ -144,7 +144,7 @@ void OverdueSweep::Loop(absl::Duration interval) {
     absl::StatusOr<int> swept = RunOnce(clock_->Now());
     if (!swept.ok()) {
       log::Error("overdue sweep failed; retrying at the next interval",
-                 {{"error", swept.status().ToString()}});
+                 {{"code", LoggableStatus(swept.status())}});
     } else if (*swept > 0) {
       const std::string n = std::to_string(*swept);
       log::Info("overdue sweep", {{"reported", n}});

@@ -39,6 +39,46 @@ bool IsBlank(absl::string_view s) {
   return true;
 }
 
+void CheckMaxLength(absl::string_view field, absl::string_view value,
+                    size_t max_length, FieldViolations* v) {
+  if (value.size() > max_length &&  // bytes >= code points: cheap pre-check
+      CodePointCount(value) > max_length) {
+    v->Add(std::string(field),
+           absl::StrCat("must be at most ", max_length, " characters"));
+  }
+}
+
+void CheckRequiredText(absl::string_view field, absl::string_view value,
+                       size_t max_length, FieldViolations* v) {
+  if (IsBlank(value)) {
+    v->Add(std::string(field), "is required");
+    return;
+  }
+  CheckMaxLength(field, value, max_length, v);
+}
+
+bool IsValidStaffId(absl::string_view id) {
+  return !IsBlank(id) && CodePointCount(id) <= kMaxStaffIdLength;
+}
+
+std::string QuotedPath(absl::string_view path) {
+  const bool looks_like_path =
+      !path.empty() && path.size() <= 64 && path[0] >= 'a' && path[0] <= 'z' &&
+      std::all_of(path.begin(), path.end(), [](char ch) {
+        return (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ||
+               ch == '_' || ch == '.';
+      });
+  return looks_like_path ? absl::StrCat("\"", path, "\"")
+                         : "a path that is not a field name";
+}
+
+bool IsValidTeamId(absl::string_view id) {
+  if (id.empty() || id.size() > kMaxTeamIdLength) return false;
+  return std::all_of(id.begin(), id.end(), [](char ch) {
+    return (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '-';
+  });
+}
+
 namespace {
 
 void AppendUtf8(char32_t c, std::string* out) {
@@ -57,24 +97,6 @@ void AppendUtf8(char32_t c, std::string* out) {
     out->push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
     out->push_back(static_cast<char>(0x80 | (c & 0x3F)));
   }
-}
-
-void CheckMaxLength(absl::string_view field, absl::string_view value,
-                    size_t max_length, FieldViolations* v) {
-  if (value.size() > max_length &&  // bytes >= code points: cheap pre-check
-      CodePointCount(value) > max_length) {
-    v->Add(std::string(field),
-           absl::StrCat("must be at most ", max_length, " characters"));
-  }
-}
-
-void CheckRequiredText(absl::string_view field, absl::string_view value,
-                       size_t max_length, FieldViolations* v) {
-  if (IsBlank(value)) {
-    v->Add(std::string(field), "is required");
-    return;
-  }
-  CheckMaxLength(field, value, max_length, v);
 }
 
 std::string EnumName(const google::protobuf::EnumDescriptor* descriptor,
@@ -191,6 +213,7 @@ constexpr std::array<absl::string_view, 8> kLegalFormSuffixes = {
 struct StringField {
   absl::string_view path;
   size_t max_length;
+  v1::PersonalDataKind personal;
   const std::string& (v1::Customer::*get)() const;
   std::string* (v1::Customer::*mutable_value)();
 
@@ -200,24 +223,28 @@ struct StringField {
   }
 };
 
-// Updatable string fields other than credit_code (which has its own rules).
+constexpr v1::PersonalDataKind kNotPersonal =
+    v1::PERSONAL_DATA_KIND_UNSPECIFIED;
+
+// Updatable string fields other than credit_code (which has its own rules),
+// with the kind of personal data each holds (for the history).
 constexpr std::array<StringField, 8> kStringFields = {{
-    {"display_name", kMaxDisplayNameLength, &v1::Customer::display_name,
-     &v1::Customer::mutable_display_name},
-    {"province", kMaxRegionLength, &v1::Customer::province,
+    {"display_name", kMaxDisplayNameLength, kNotPersonal,
+     &v1::Customer::display_name, &v1::Customer::mutable_display_name},
+    {"province", kMaxRegionLength, kNotPersonal, &v1::Customer::province,
      &v1::Customer::mutable_province},
-    {"city", kMaxRegionLength, &v1::Customer::city,
+    {"city", kMaxRegionLength, kNotPersonal, &v1::Customer::city,
      &v1::Customer::mutable_city},
-    {"industry", kMaxTextLength, &v1::Customer::industry,
+    {"industry", kMaxTextLength, kNotPersonal, &v1::Customer::industry,
      &v1::Customer::mutable_industry},
-    {"address", kMaxAddressLength, &v1::Customer::address,
-     &v1::Customer::mutable_address},
-    {"legal_representative", kMaxTextLength,
+    {"address", kMaxAddressLength, v1::PERSONAL_DATA_KIND_ADDRESS,
+     &v1::Customer::address, &v1::Customer::mutable_address},
+    {"legal_representative", kMaxTextLength, kNotPersonal,
      &v1::Customer::legal_representative,
      &v1::Customer::mutable_legal_representative},
-    {"business_scope", kMaxBusinessScopeLength, &v1::Customer::business_scope,
-     &v1::Customer::mutable_business_scope},
-    {"company_size", kMaxTextLength, &v1::Customer::company_size,
+    {"business_scope", kMaxBusinessScopeLength, kNotPersonal,
+     &v1::Customer::business_scope, &v1::Customer::mutable_business_scope},
+    {"company_size", kMaxTextLength, kNotPersonal, &v1::Customer::company_size,
      &v1::Customer::mutable_company_size},
 }};
 
@@ -287,6 +314,34 @@ void ValidateLifecycleStatus(const v1::Customer& c, FieldViolations* v) {
   }
 }
 
+// An unset or all-zero date means "no signing expected".
+bool HasSigningDate(const v1::Customer& c) {
+  const csm::common::v1::Date& d = c.expected_signing_date();
+  return c.has_expected_signing_date() &&
+         (d.year() != 0 || d.month() != 0 || d.day() != 0);
+}
+
+void ValidateExpectedSigningDate(const v1::Customer& c, FieldViolations* v) {
+  if (HasSigningDate(c) && !IsValidDate(c.expected_signing_date())) {
+    v->Add("customer.expected_signing_date", "is not a real date");
+  }
+}
+
+void ValidateImportance(const v1::Customer& c, FieldViolations* v) {
+  if (!v1::Importance_IsValid(c.importance())) {
+    v->Add("customer.importance",
+           "is not a known importance: IMPORTANCE_LOW, IMPORTANCE_NORMAL or "
+           "IMPORTANCE_HIGH");
+  }
+}
+
+// How the history writes a date: "2026-12-01", "" for none.
+std::string SigningDateText(const v1::Customer& c) {
+  if (!HasSigningDate(c)) return "";
+  const csm::common::v1::Date& d = c.expected_signing_date();
+  return absl::StrFormat("%04d-%02d-%02d", d.year(), d.month(), d.day());
+}
+
 // Advice for a mask path that names a field changed some other way.
 absl::string_view NotUpdatableHint(absl::string_view path) {
   if (path == "kind") return "kind is immutable after creation";
@@ -310,7 +365,8 @@ absl::string_view NotUpdatableHint(absl::string_view path) {
 void AddNotUpdatable(absl::string_view path,
                      const std::vector<std::string>& allowed,
                      FieldViolations* v) {
-  std::string description = absl::StrCat("\"", path, "\" cannot be updated");
+  std::string description =
+      absl::StrCat(QuotedPath(path), " cannot be updated");
   if (absl::string_view hint = NotUpdatableHint(path); !hint.empty()) {
     absl::StrAppend(&description, " (", hint, ")");
   }
@@ -350,6 +406,10 @@ FieldViolations ValidateUpdate(const v1::Customer& patch,
       ValidateAcquisitionChannel(patch, &v);
     } else if (path == "lifecycle_status") {
       ValidateLifecycleStatus(patch, &v);
+    } else if (path == "expected_signing_date") {
+      ValidateExpectedSigningDate(patch, &v);
+    } else if (path == "importance") {
+      ValidateImportance(patch, &v);
     } else {
       AddNotUpdatable(path, allowed, &v);
     }
@@ -368,7 +428,8 @@ void ValidateContactDisplayName(const v1::Contact& c, absl::string_view prefix,
 
 void ValidateContactTitle(const v1::Contact& c, absl::string_view prefix,
                           FieldViolations* v) {
-  CheckMaxLength(absl::StrCat(prefix, ".title"), c.title(), kMaxTextLength, v);
+  CheckMaxLength(absl::StrCat(prefix, ".title"), c.title(),
+                 kMaxContactTitleLength, v);
 }
 
 void ValidateContactPhones(const v1::Contact& c, absl::string_view prefix,
@@ -378,7 +439,10 @@ void ValidateContactPhones(const v1::Contact& c, absl::string_view prefix,
            absl::StrCat("at most ", kMaxPhonesPerContact, " phones"));
   }
   for (int i = 0; i < c.phones_size(); ++i) {
-    if (!IsValidPhone(c.phones(i))) {
+    if (CodePointCount(c.phones(i)) > kMaxPhoneLength) {
+      v->Add(absl::StrCat(prefix, ".phones[", i, "]"),
+             absl::StrCat("must be at most ", kMaxPhoneLength, " characters"));
+    } else if (!IsValidPhone(c.phones(i))) {
       v->Add(absl::StrCat(prefix, ".phones[", i, "]"),
              "is not a valid phone number: a mobile (1[3-9] and 9 digits, "
              "optional +86) or a landline (0xx-xxxxxxxx, optional "
@@ -624,10 +688,20 @@ FieldViolations ValidateNewCustomer(const v1::Customer& c) {
     v.Add("customer.kind", "is not a known customer kind");
   }
   ValidateCreditCode(c.kind(), c.credit_code(), &v);
-  CheckRequiredText("customer.team", c.team(), kMaxTextLength, &v);
-  CheckMaxLength("customer.owner_id", c.owner_id(), kMaxTextLength, &v);
+  if (c.team().empty()) {
+    v.Add("customer.team", "is required");
+  } else if (!IsValidTeamId(c.team())) {
+    v.Add("customer.team", "is not a team id ([a-z0-9-]{1,63})");
+  }
+  if (!c.owner_id().empty() && !IsValidStaffId(c.owner_id())) {
+    v.Add("customer.owner_id",
+          absl::StrCat("a staff id of at most ", kMaxStaffIdLength,
+                       " characters, or empty for fair allocation"));
+  }
   ValidateAcquisitionChannel(c, &v);
   ValidateLifecycleStatus(c, &v);
+  ValidateExpectedSigningDate(c, &v);
+  ValidateImportance(c, &v);
   if (!v1::Grade_IsValid(c.grade())) {
     v.Add("customer.grade", "is not a known grade");
   }
@@ -686,7 +760,9 @@ const std::vector<std::string>& UpdatableCustomerFields() {
                                    "business_scope",
                                    "company_size",
                                    "acquisition_channel",
-                                   "lifecycle_status"};
+                                   "lifecycle_status",
+                                   "expected_signing_date",
+                                   "importance"};
   return *kFields;
 }
 
@@ -706,13 +782,16 @@ absl::Status ApplyCustomerUpdate(const v1::Customer& patch,
   std::vector<FieldChangeRecord> records;
   for (absl::string_view path : DistinctPaths(mask_paths)) {
     std::string old_value, new_value;
+    v1::PersonalDataKind personal = kNotPersonal;
     if (const StringField* f = FindStringField(path); f != nullptr) {
       old_value = f->Get(*target);
       new_value = f->Get(patch);
+      personal = f->personal;
       f->Set(target, new_value);
     } else if (path == "credit_code") {
       old_value = target->credit_code();
       new_value = NormalizeCreditCode(patch.credit_code());
+      personal = v1::PERSONAL_DATA_KIND_CREDIT_CODE;
       target->set_credit_code(new_value);
     } else if (path == "acquisition_channel") {
       old_value = EnumName(v1::AcquisitionChannel_descriptor(),
@@ -726,10 +805,23 @@ absl::Status ApplyCustomerUpdate(const v1::Customer& patch,
       new_value =
           EnumName(v1::LifecycleStatus_descriptor(), patch.lifecycle_status());
       target->set_lifecycle_status(patch.lifecycle_status());
+    } else if (path == "expected_signing_date") {
+      old_value = SigningDateText(*target);
+      new_value = SigningDateText(patch);
+      if (HasSigningDate(patch)) {
+        *target->mutable_expected_signing_date() =
+            patch.expected_signing_date();
+      } else {
+        target->clear_expected_signing_date();
+      }
+    } else if (path == "importance") {
+      old_value = EnumName(v1::Importance_descriptor(), target->importance());
+      new_value = EnumName(v1::Importance_descriptor(), patch.importance());
+      target->set_importance(patch.importance());
     }
     if (old_value != new_value) {
-      records.push_back(
-          {std::string(path), std::move(old_value), std::move(new_value)});
+      records.push_back({std::string(path), std::move(old_value),
+                         std::move(new_value), personal});
     }
   }
   if (changes != nullptr) {
@@ -798,10 +890,11 @@ absl::Status ApplyContactUpdate(const v1::Contact& patch,
   v1::Contact updated = *target;
   std::vector<FieldChangeRecord> records;
   auto record = [&](absl::string_view path, std::string old_value,
-                    std::string new_value) {
+                    std::string new_value,
+                    v1::PersonalDataKind personal = kNotPersonal) {
     if (old_value != new_value) {
       records.push_back({absl::StrCat(history_prefix, ".", path),
-                         std::move(old_value), std::move(new_value)});
+                         std::move(old_value), std::move(new_value), personal});
     }
   };
   for (absl::string_view path : DistinctPaths(mask_paths)) {
@@ -812,10 +905,12 @@ absl::Status ApplyContactUpdate(const v1::Contact& patch,
       record(path, updated.title(), patch.title());
       updated.set_title(patch.title());
     } else if (path == "phones") {
-      record(path, JoinPhones(updated.phones()), JoinPhones(patch.phones()));
+      record(path, JoinPhones(updated.phones()), JoinPhones(patch.phones()),
+             v1::PERSONAL_DATA_KIND_PHONES);
       *updated.mutable_phones() = patch.phones();
     } else if (path == "email") {
-      record(path, updated.email(), patch.email());
+      record(path, updated.email(), patch.email(),
+             v1::PERSONAL_DATA_KIND_EMAIL);
       updated.set_email(patch.email());
     } else if (path == "primary") {
       record(path, updated.primary() ? "true" : "false",

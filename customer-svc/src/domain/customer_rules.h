@@ -18,6 +18,8 @@
 #include "common/status.h"
 #include "csm/common/v1/common.pb.h"
 #include "csm/customer/v1/customer.pb.h"
+#include "customer-svc/src/domain/change_history.h"
+#include "customer-svc/src/domain/text_limits.h"
 
 namespace csm::customer {
 
@@ -40,6 +42,26 @@ size_t CodePointCount(absl::string_view s);
 // True when `s` holds nothing but white space (ASCII, no-break, ideographic
 // U+3000 ...): a blank value counts as missing.
 bool IsBlank(absl::string_view s);
+
+// Adds "must be at most N characters" on `field` when `value` has more than
+// `max_length` code points.
+void CheckMaxLength(absl::string_view field, absl::string_view value,
+                    size_t max_length, FieldViolations* v);
+// Adds "is required" on `field` when `value` is blank, else CheckMaxLength.
+void CheckRequiredText(absl::string_view field, absl::string_view value,
+                       size_t max_length, FieldViolations* v);
+
+// A staff id (token subject, owner, team member): not blank, at most
+// kMaxStaffIdLength characters.
+bool IsValidStaffId(absl::string_view id);
+// A team id: 1 to kMaxTeamIdLength characters of [a-z0-9-].
+bool IsValidTeamId(absl::string_view id);
+
+// A field-mask path as an error message may quote it: "\"grade\"" when it
+// looks like a field path ([a-z][a-z0-9_.]*, at most 64), else a phrase.
+// Error messages (and so logs) never echo free text a caller typed: it may
+// be personal data in the wrong field.
+std::string QuotedPath(absl::string_view path);
 
 // ---------------------------------------------------------------------------
 // Identifiers and contact details.
@@ -111,16 +133,7 @@ std::string NormalizeName(absl::string_view name);
 // Field paths in violations are the proto's, with indexes in brackets:
 // "customer.contacts[0].phones[1]".
 
-// Maximum lengths, in code points.
-inline constexpr size_t kMaxDisplayNameLength = 200;
-inline constexpr size_t kMaxRegionLength = 32;  // province, city
-inline constexpr size_t kMaxAddressLength = 500;
-inline constexpr size_t kMaxBusinessScopeLength = 2000;
-inline constexpr size_t kMaxTextLength = 200;  // every other string
-inline constexpr size_t kMaxContactNameLength = 100;
-inline constexpr size_t kMaxPhonesPerContact = 10;
-inline constexpr size_t kMaxReasonLength = 500;
-inline constexpr size_t kMaxDealingNoteLength = 1000;
+// Maximum lengths, in code points: text_limits.h.
 inline constexpr int64_t kMaxDealingAmountFen = 10'000'000'000'000;  // 1e13
 
 // Validates a customer for CreateCustomer; violations are prefixed
@@ -130,11 +143,13 @@ inline constexpr int64_t kMaxDealingAmountFen = 10'000'000'000'000;  // 1e13
 //  - credit_code: enterprises and institutions must give a valid unified
 //    social credit code; for individuals a resident ID number is optional
 //    but validated when given;
-//  - team required; province and city at most 32 characters, address 500,
-//    business_scope 2000, other strings 200;
+//  - team required, a team id ([a-z0-9-]{1,63}); owner_id, when given, a
+//    staff id (at most 128 characters); province and city at most 32
+//    characters, address 500, business_scope 2000, other strings 200;
 //  - enums known; UNSPECIFIED is allowed for acquisition_channel,
 //    lifecycle_status (the caller defaults it to PROSPECT), grade (the
-//    caller defaults it to C) and credit_rating;
+//    caller defaults it to C), credit_rating and importance;
+//  - expected_signing_date, when given, a real date;
 //  - at least one contact, each valid per ValidateContact, at most one
 //    primary.
 // Output-only fields (name, archive_number, department, state, create_time,
@@ -160,18 +175,6 @@ const std::vector<std::string>& UpdatableCustomerFields();
 FieldViolations ValidateCustomerUpdate(
     const v1::Customer& patch, const std::vector<std::string>& mask_paths);
 
-// One field's change, for the archive's change history. Values are strings;
-// enums are their names ("LIFECYCLE_STATUS_ACTIVE"). Personal values are
-// recorded as they are and masked on read (MaskFieldValue).
-struct FieldChangeRecord {
-  std::string field;
-  std::string old_value;
-  std::string new_value;
-
-  friend bool operator==(const FieldChangeRecord&,
-                         const FieldChangeRecord&) = default;
-};
-
 // Copies the masked fields from `patch` into `target` and appends one record
 // per field whose value actually changed (`changes` may be null). Validates
 // first (ValidateCustomerUpdate) and also checks the credit code against the
@@ -184,8 +187,9 @@ absl::Status ApplyCustomerUpdate(const v1::Customer& patch,
 
 // Validates one contact; `field_prefix` names it without a trailing dot
 // ("contact", "customer.contacts[2]"). display_name required (at most 100),
-// title at most 200, each phone valid (at most 10), email valid when given,
-// and at least one phone or email. Uniqueness of the primary flag is a rule
+// title at most 200, each phone valid and at most 40 characters (at most 10
+// phones), email valid when given (at most 254), and at least one phone or
+// email. Uniqueness of the primary flag is a rule
 // of the customer, not of one contact.
 FieldViolations ValidateContact(const v1::Contact& contact,
                                 absl::string_view field_prefix);
@@ -200,8 +204,9 @@ FieldViolations ValidateContactUpdate(
 
 // Copies the masked contact fields into `target`, recording changes as
 // "<history_prefix>.<field>" (e.g. "contacts/7.phones"); phones are recorded
-// joined with ", " (see JoinPhones). Fails with INVALID_ARGUMENT if the
-// result would have neither phone nor email; `target` is then unchanged.
+// joined with ", " (see JoinPhones), phones and email as personal data. Fails
+// with INVALID_ARGUMENT if the result would have neither phone nor email;
+// `target` is then unchanged.
 absl::Status ApplyContactUpdate(const v1::Contact& patch,
                                 const std::vector<std::string>& mask_paths,
                                 absl::string_view history_prefix,

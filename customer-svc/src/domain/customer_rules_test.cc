@@ -15,6 +15,7 @@ using ::testing::AllOf;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
+using ::testing::Not;
 using ::testing::UnorderedElementsAre;
 using ::testing::UnorderedElementsAreArray;
 
@@ -581,12 +582,15 @@ TEST(CustomerRulesTest, ApplyCustomerUpdateRecordsActualChanges) {
       changes,
       ElementsAre(
           FieldChangeRecord{"earlier", "x", "y"},
+          // Personal values say which kind they are: masking follows it.
           FieldChangeRecord{"address", "广东省深圳市龙岗区坂田华为基地",
-                            "北京市海淀区中关村大街1号"},
+                            "北京市海淀区中关村大街1号",
+                            v1::PERSONAL_DATA_KIND_ADDRESS},
           FieldChangeRecord{"lifecycle_status", "LIFECYCLE_STATUS_PROSPECT",
                             "LIFECYCLE_STATUS_ACTIVE"},
           FieldChangeRecord{"credit_code", "914403001922038216",
-                            "91440300708461136T"},
+                            "91440300708461136T",
+                            v1::PERSONAL_DATA_KIND_CREDIT_CODE},
           FieldChangeRecord{"company_size", "10000人以上", ""}));
   EXPECT_EQ(target.address(), "北京市海淀区中关村大街1号");
   EXPECT_EQ(target.lifecycle_status(), v1::LIFECYCLE_STATUS_ACTIVE);
@@ -696,11 +700,12 @@ TEST(CustomerRulesTest, ApplyContactUpdate) {
                   .ok());
   EXPECT_THAT(
       changes,
-      ElementsAre(
-          FieldChangeRecord{"contacts/7.phones", "13812345678",
-                            "13812345678, 010-88886666"},
-          FieldChangeRecord{"contacts/7.primary", "false", "true"},
-          FieldChangeRecord{"contacts/7.email", "zhang.san@example.com", ""}));
+      ElementsAre(FieldChangeRecord{"contacts/7.phones", "13812345678",
+                                    "13812345678, 010-88886666",
+                                    v1::PERSONAL_DATA_KIND_PHONES},
+                  FieldChangeRecord{"contacts/7.primary", "false", "true"},
+                  FieldChangeRecord{"contacts/7.email", "zhang.san@example.com",
+                                    "", v1::PERSONAL_DATA_KIND_EMAIL}));
   EXPECT_THAT(target.phones(), ElementsAre("13812345678", "010-88886666"));
   EXPECT_TRUE(target.primary());
   EXPECT_EQ(target.title(), "");  // title was not in the mask
@@ -927,6 +932,118 @@ TEST(CustomerRulesTest, ValidateDealing) {
                                   today),
                   "dealing.deal_date"),
       HasSubstr("2026-11-15"));
+}
+
+// ---------------------------------------------------------------------------
+// Limits that the columns hold, and the grading inputs of an archive.
+
+TEST(CustomerRulesTest, LimitsAreCharactersAndMatchTheColumns) {
+  v1::Customer c = ValidEnterprise();
+  // A title of 200 four-byte characters passes (the column holds 200).
+  c.mutable_contacts(0)->set_title(Repeat("𠀀", 200));
+  EXPECT_THAT(Fields(ValidateNewCustomer(c)), IsEmpty());
+  c.mutable_contacts(0)->set_title(Repeat("𠀀", 201));
+  EXPECT_THAT(Fields(ValidateNewCustomer(c)),
+              ElementsAre("customer.contacts[0].title"));
+  c = ValidEnterprise();
+  // Spaces are allowed anywhere in a phone, but not without end.
+  c.mutable_contacts(0)->set_phones(0, "138 1234 5678" + std::string(27, ' '));
+  EXPECT_THAT(Fields(ValidateNewCustomer(c)), IsEmpty());
+  c.mutable_contacts(0)->set_phones(0, "138 1234 5678" + std::string(28, ' '));
+  EXPECT_THAT(Fields(ValidateNewCustomer(c)),
+              ElementsAre("customer.contacts[0].phones[0]"));
+  c = ValidEnterprise();
+  c.set_owner_id(Repeat("𠀀", 128));
+  EXPECT_THAT(Fields(ValidateNewCustomer(c)), IsEmpty());
+  c.set_owner_id(Repeat("𠀀", 129));
+  EXPECT_THAT(Fields(ValidateNewCustomer(c)), ElementsAre("customer.owner_id"));
+  c = ValidEnterprise();
+  c.set_team(std::string(63, 'a'));
+  EXPECT_THAT(Fields(ValidateNewCustomer(c)), IsEmpty());
+  c.set_team(std::string(64, 'a'));
+  EXPECT_THAT(Fields(ValidateNewCustomer(c)), ElementsAre("customer.team"));
+  c.set_team("East Team");
+  EXPECT_THAT(Fields(ValidateNewCustomer(c)), ElementsAre("customer.team"));
+}
+
+TEST(CustomerRulesTest, ExpectedSigningDateAndImportance) {
+  v1::Customer c = ValidEnterprise();
+  *c.mutable_expected_signing_date() = MakeDate(2026, 12, 10);
+  c.set_importance(v1::IMPORTANCE_HIGH);
+  EXPECT_THAT(Fields(ValidateNewCustomer(c)), IsEmpty());
+  *c.mutable_expected_signing_date() = MakeDate(2026, 2, 30);
+  c.set_importance(static_cast<v1::Importance>(7));
+  EXPECT_THAT(
+      Fields(ValidateNewCustomer(c)),
+      ElementsAre("customer.expected_signing_date", "customer.importance"));
+
+  v1::Customer target = ValidEnterprise();
+  v1::Customer patch;
+  *patch.mutable_expected_signing_date() = MakeDate(2026, 12, 10);
+  patch.set_importance(v1::IMPORTANCE_NORMAL);
+  std::vector<FieldChangeRecord> changes;
+  ASSERT_TRUE(ApplyCustomerUpdate(patch,
+                                  {"expected_signing_date", "importance"},
+                                  &target, &changes)
+                  .ok());
+  EXPECT_THAT(
+      changes,
+      ElementsAre(FieldChangeRecord{"expected_signing_date", "", "2026-12-10"},
+                  FieldChangeRecord{"importance", "IMPORTANCE_UNSPECIFIED",
+                                    "IMPORTANCE_NORMAL"}));
+  EXPECT_EQ(target.expected_signing_date().day(), 10);
+  // An empty date in the mask clears it.
+  changes.clear();
+  ASSERT_TRUE(ApplyCustomerUpdate(v1::Customer(), {"expected_signing_date"},
+                                  &target, &changes)
+                  .ok());
+  EXPECT_FALSE(target.has_expected_signing_date());
+  EXPECT_THAT(changes, ElementsAre(FieldChangeRecord{"expected_signing_date",
+                                                     "2026-12-10", ""}));
+}
+
+TEST(CustomerRulesTest, AddedAndRemovedContactsAreRecordedFieldByField) {
+  v1::Contact c;
+  c.set_display_name("李四");
+  c.add_phones("13900001111");
+  c.add_phones("010-88886666");
+  c.set_email("li.si@example.com");
+  EXPECT_THAT(
+      ContactAddedChanges(c, "contacts/2"),
+      ElementsAre(FieldChangeRecord{"contacts/2.display_name", "", "李四"},
+                  FieldChangeRecord{"contacts/2.phones", "",
+                                    "13900001111, 010-88886666",
+                                    v1::PERSONAL_DATA_KIND_PHONES},
+                  FieldChangeRecord{"contacts/2.email", "", "li.si@example.com",
+                                    v1::PERSONAL_DATA_KIND_EMAIL},
+                  FieldChangeRecord{"contacts/2.primary", "", "false"}));
+  c.set_title("经理");
+  c.set_primary(true);
+  EXPECT_THAT(
+      ContactRemovedChanges(c, "contacts/2"),
+      ElementsAre(
+          FieldChangeRecord{"contacts/2.display_name", "李四", ""},
+          FieldChangeRecord{"contacts/2.title", "经理", ""},
+          FieldChangeRecord{"contacts/2.phones", "13900001111, 010-88886666",
+                            "", v1::PERSONAL_DATA_KIND_PHONES},
+          FieldChangeRecord{"contacts/2.email", "li.si@example.com", "",
+                            v1::PERSONAL_DATA_KIND_EMAIL},
+          FieldChangeRecord{"contacts/2.primary", "true", ""}));
+}
+
+TEST(CustomerRulesTest, MessagesQuoteFieldPathsNotTypedValues) {
+  EXPECT_EQ(QuotedPath("grade"), "\"grade\"");
+  EXPECT_EQ(QuotedPath("grade_a.min_volume_fen"), "\"grade_a.min_volume_fen\"");
+  for (const char* typed :
+       {"13900001111", "li.si@example.com", "文三路", "Grade", "a b"}) {
+    SCOPED_TRACE(typed);
+    EXPECT_THAT(QuotedPath(typed), Not(HasSubstr(typed)));
+  }
+  v1::Customer patch;
+  const std::string message(
+      ValidateCustomerUpdate(patch, {"13900001111"}).ToStatus().message());
+  EXPECT_THAT(message, Not(HasSubstr("13900001111")));
+  EXPECT_THAT(message, HasSubstr("cannot be updated"));
 }
 
 }  // namespace

@@ -71,17 +71,6 @@ absl::string_view TrimAscii(absl::string_view s) {
   return absl::StripAsciiWhitespace(s);
 }
 
-// "contacts/7.phones[1]" → "phones".
-absl::string_view FieldName(absl::string_view path) {
-  if (size_t dot = path.rfind('.'); dot != absl::string_view::npos) {
-    path.remove_prefix(dot + 1);
-  }
-  if (size_t bracket = path.find('['); bracket != absl::string_view::npos) {
-    path = path.substr(0, bracket);
-  }
-  return path;
-}
-
 bool HasRole(const Principal& p, Role r) { return p.roles.Has(r); }
 
 }  // namespace
@@ -180,22 +169,39 @@ void MaskCustomer(v1::Customer* customer) {
   customer->set_masked(true);
 }
 
-std::string MaskFieldValue(absl::string_view field_path,
-                           absl::string_view value) {
+std::string MaskPersonalValue(v1::PersonalDataKind kind,
+                              absl::string_view value) {
   if (value.empty()) return "";
-  const absl::string_view field = FieldName(field_path);
-  if (field == "credit_code") return MaskCreditCode(value);
-  if (field == "address") return MaskAddress(value);
-  if (field == "email") return MaskEmail(value);
-  if (field == "phones") {
-    // A list as JoinPhones writes it: mask each phone on its own.
-    std::vector<std::string> masked;
-    for (absl::string_view phone : absl::StrSplit(value, ',')) {
-      masked.push_back(MaskPhone(phone));
+  switch (kind) {
+    case v1::PERSONAL_DATA_KIND_UNSPECIFIED:
+      return std::string(value);
+    case v1::PERSONAL_DATA_KIND_CREDIT_CODE:
+      return MaskCreditCode(value);
+    case v1::PERSONAL_DATA_KIND_ADDRESS:
+      return MaskAddress(value);
+    case v1::PERSONAL_DATA_KIND_EMAIL:
+      return MaskEmail(value);
+    case v1::PERSONAL_DATA_KIND_PHONES: {
+      // A list as JoinPhones writes it: mask each phone on its own.
+      std::vector<std::string> masked;
+      for (absl::string_view phone : absl::StrSplit(value, ',')) {
+        masked.push_back(MaskPhone(phone));
+      }
+      return absl::StrJoin(masked, ", ");
     }
-    return absl::StrJoin(masked, ", ");
+    default:
+      // A contact summary, or a kind this build does not know: withheld.
+      return std::string(kMask);
   }
-  return std::string(value);
+}
+
+void MaskFieldChange(v1::FieldChange* change) {
+  if (change->personal_data() == v1::PERSONAL_DATA_KIND_UNSPECIFIED) return;
+  change->set_old_value(
+      MaskPersonalValue(change->personal_data(), change->old_value()));
+  change->set_new_value(
+      MaskPersonalValue(change->personal_data(), change->new_value()));
+  change->set_masked(true);
 }
 
 }  // namespace csm::customer

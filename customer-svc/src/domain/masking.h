@@ -67,12 +67,18 @@ bool MayViewUnmasked(const Principal& caller, const ArchiveAccess& archive);
 // more).
 void MaskCustomer(v1::Customer* customer);
 
-// Masks a value of the change history by its field path: credit_code,
-// address, phones (a list joined with ", ", see JoinPhones) and email,
-// whatever precedes them ("contacts/7.phones", "customer.address"); any
-// other field is returned unchanged.
-std::string MaskFieldValue(absl::string_view field_path,
-                           absl::string_view value);
+// Masks a value of the change history by the kind of personal data it holds
+// (recorded with it, never guessed from the field's name): a phone list as
+// JoinPhones writes it phone by phone, an email, a credit code, an address;
+// a whole-contact summary (history from before contacts were recorded field
+// by field) is withheld entirely ("****"). Not personal: unchanged. Empty
+// stays empty.
+std::string MaskPersonalValue(v1::PersonalDataKind kind,
+                              absl::string_view value);
+
+// Masks both values of a personal history entry by its personal_data kind
+// and sets masked; leaves other entries as they are.
+void MaskFieldChange(v1::FieldChange* change);
 
 }  // namespace csm::customer
 

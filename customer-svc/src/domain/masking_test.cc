@@ -218,38 +218,79 @@ TEST(MaskingTest, MaskCustomerLeavesEmptyFieldsEmpty) {
   EXPECT_TRUE(c.masked());
 }
 
-TEST(MaskingTest, MaskFieldValueByPath) {
+TEST(MaskingTest, MaskPersonalValueByKind) {
   struct Case {
-    std::string path;
+    v1::PersonalDataKind kind;
     std::string value;
     std::string want;
   };
   const std::vector<Case> cases = {
-      {"credit_code", "91350100M000100Y43", "9135**********0Y43"},
-      {"customer.credit_code", "11010519491231002X", "1101**********002X"},
-      {"address", "北京市海淀区中关村大街1号", "北京市海淀区****"},
-      {"contacts/7.phones", "13812345678, 010-88886666",
+      {v1::PERSONAL_DATA_KIND_CREDIT_CODE, "91350100M000100Y43",
+       "9135**********0Y43"},
+      {v1::PERSONAL_DATA_KIND_CREDIT_CODE, "11010519491231002X",
+       "1101**********002X"},
+      {v1::PERSONAL_DATA_KIND_ADDRESS, "北京市海淀区中关村大街1号",
+       "北京市海淀区****"},
+      {v1::PERSONAL_DATA_KIND_PHONES, "13812345678, 010-88886666",
        "138****5678, 010-****6666"},
-      {"contacts/7.phones[0]", "13812345678", "138****5678"},
-      {"contacts/7.email", "zhang.san@example.com", "z***@example.com"},
-      {"address", "", ""},
-      {"display_name", "华为技术有限公司", "华为技术有限公司"},
-      {"contacts/7.display_name", "张三", "张三"},
-      {"lifecycle_status", "LIFECYCLE_STATUS_ACTIVE",
+      {v1::PERSONAL_DATA_KIND_PHONES, "13812345678", "138****5678"},
+      {v1::PERSONAL_DATA_KIND_EMAIL, "zhang.san@example.com",
+       "z***@example.com"},
+      {v1::PERSONAL_DATA_KIND_ADDRESS, "", ""},
+      // A whole contact on one line: nothing of it shows.
+      {v1::PERSONAL_DATA_KIND_CONTACT_SUMMARY,
+       "李四 13900001111 li.si@example.com", "****"},
+      // A kind this build does not know is withheld, not shown.
+      {static_cast<v1::PersonalDataKind>(99), "13900001111", "****"},
+      {v1::PERSONAL_DATA_KIND_UNSPECIFIED, "华为技术有限公司",
+       "华为技术有限公司"},
+      {v1::PERSONAL_DATA_KIND_UNSPECIFIED, "LIFECYCLE_STATUS_ACTIVE",
        "LIFECYCLE_STATUS_ACTIVE"},
   };
   for (const Case& c : cases) {
-    SCOPED_TRACE(c.path);
-    EXPECT_EQ(MaskFieldValue(c.path, c.value), c.want);
+    SCOPED_TRACE(c.value);
+    EXPECT_EQ(MaskPersonalValue(c.kind, c.value), c.want);
   }
 }
 
-TEST(MaskingTest, MaskFieldValueMatchesJoinPhones) {
+TEST(MaskingTest, MaskPersonalValueMatchesJoinPhones) {
   v1::Contact contact;
   contact.add_phones("13812345678");
   contact.add_phones("+86 139 8765 4321");
-  EXPECT_EQ(MaskFieldValue("contacts/1.phones", JoinPhones(contact.phones())),
+  EXPECT_EQ(MaskPersonalValue(v1::PERSONAL_DATA_KIND_PHONES,
+                              JoinPhones(contact.phones())),
             "138****5678, 139****4321");
+}
+
+// The kind decides, not the field's name: a phone under a name the old
+// name-based rule did not know ("contacts/2") is masked, and a value of a
+// field called "phones" that holds no personal data is left alone.
+TEST(MaskingTest, MaskFieldChangeFollowsTheRecordedKind) {
+  v1::FieldChange contact;
+  contact.set_field("contacts/2");
+  contact.set_new_value("李四 13900001111 li.si@example.com");
+  contact.set_personal_data(v1::PERSONAL_DATA_KIND_CONTACT_SUMMARY);
+  MaskFieldChange(&contact);
+  EXPECT_EQ(contact.new_value(), "****");
+  EXPECT_EQ(contact.old_value(), "");
+  EXPECT_TRUE(contact.masked());
+
+  v1::FieldChange phones;
+  phones.set_field("contacts/2.phones");
+  phones.set_old_value("13900001111");
+  phones.set_new_value("13812345678, 010-88886666");
+  phones.set_personal_data(v1::PERSONAL_DATA_KIND_PHONES);
+  MaskFieldChange(&phones);
+  EXPECT_EQ(phones.old_value(), "139****1111");
+  EXPECT_EQ(phones.new_value(), "138****5678, 010-****6666");
+  EXPECT_TRUE(phones.masked());
+
+  v1::FieldChange plain;
+  plain.set_field("phones");
+  plain.set_new_value("3");
+  MaskFieldChange(&plain);
+  EXPECT_EQ(plain.new_value(), "3");
+  EXPECT_FALSE(plain.masked());
 }
 
 }  // namespace

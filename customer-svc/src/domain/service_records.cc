@@ -46,8 +46,10 @@ FieldViolations CommunicationViolations(const v1::Communication& c,
           "is required: COMMUNICATION_CHANNEL_PHONE, _VISIT, _EMAIL, _SMS, "
           "_ON_SITE or _OTHER");
   }
-  if (c.staff_id().size() > 128) {
-    v.Add("communication.staff_id", "must be at most 128 characters");
+  if (!c.staff_id().empty() && !IsValidStaffId(c.staff_id())) {
+    v.Add("communication.staff_id",
+          absl::StrCat("a staff id of at most ", kMaxStaffIdLength,
+                       " characters, or empty for the caller"));
   }
   std::optional<absl::Time> contact;
   if (!c.has_contact_time()) {

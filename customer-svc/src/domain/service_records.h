@@ -17,11 +17,12 @@
 #include "absl/time/time.h"
 #include "common/status.h"
 #include "csm/customer/v1/visits.pb.h"
+#include "customer-svc/src/domain/text_limits.h"
 
 namespace csm::customer {
 
-// Free text of a record (summary, requests, opinions ...), in code points.
-inline constexpr size_t kMaxRecordTextLength = 2000;
+// Free text of a record (summary, requests, opinions ...):
+// kMaxRecordTextLength code points (text_limits.h).
 // 承诺在N天内解决: N in [1, kMaxPromiseDays].
 inline constexpr int kMaxPromiseDays = 365;
 // A contact time this far ahead of the server's clock is the caller's clock

@@ -14,6 +14,7 @@
 #include "common/sql_rows.h"
 #include "common/sql_values.h"
 #include "common/status.h"
+#include "cppconn/exception.h"
 #include "cppconn/prepared_statement.h"
 #include "cppconn/resultset.h"
 
@@ -38,7 +39,7 @@ constexpr char kCustomerColumns[] =
     "industry, address, legal_representative, business_scope, company_size, "
     "acquisition_channel, lifecycle_status, grade, credit_rating, owner_id, "
     "team_id, department, state, close_reason, creator_id, create_time, "
-    "update_time, version";
+    "update_time, version, expected_signing_date, importance";
 
 absl::StatusOr<v1::Customer> CustomerFromRow(const ResultSetPtr& rs) {
   v1::Customer c;
@@ -70,7 +71,43 @@ absl::StatusOr<v1::Customer> CustomerFromRow(const ResultSetPtr& rs) {
   CSM_RETURN_IF_ERROR(SetTime(rs, "create_time", c.mutable_create_time()));
   CSM_RETURN_IF_ERROR(SetTime(rs, "update_time", c.mutable_update_time()));
   c.set_etag(std::to_string(rs->getInt64("version")));
+  CSM_ASSIGN_OR_RETURN(std::optional<absl::CivilDay> signing,
+                       sql_rows::DateCol(rs, "expected_signing_date"));
+  if (signing.has_value()) {
+    ToProtoDate(*signing, c.mutable_expected_signing_date());
+  }
+  c.set_importance(static_cast<v1::Importance>(rs->getInt("importance")));
   return c;
+}
+
+// The stored form of expected_signing_date: NULL when none is expected.
+absl::Status BindSigningDate(sql::PreparedStatement& stmt, unsigned index,
+                             const v1::Customer& c) {
+  const csm::common::v1::Date& d = c.expected_signing_date();
+  if (!c.has_expected_signing_date() ||
+      (d.year() == 0 && d.month() == 0 && d.day() == 0)) {
+    stmt.setNull(index, 0);
+    return absl::OkStatus();
+  }
+  CSM_ASSIGN_OR_RETURN(absl::CivilDay day, FromProtoDate(d));
+  stmt.setString(index, ToSqlDate(day));
+  return absl::OkStatus();
+}
+
+// Runs a write of the customers row. The unique key on (kind, credit_code)
+// is the last guard against two archives of one customer (重卡) when two
+// writers race past the check; MySQL's message quotes the code, so the
+// error says which rule, not which value.
+absl::Status ExecuteArchiveWrite(sql::PreparedStatement& stmt, int* affected) {
+  try {
+    *affected = stmt.executeUpdate();
+  } catch (const sql::SQLException& e) {
+    if (e.getErrorCode() != 1062) throw;
+    return absl::AlreadyExistsError(
+        "another archive already has this kind and credit code (重卡); find "
+        "it with ListCustomers and use it");
+  }
+  return absl::OkStatus();
 }
 
 // Loads the live contacts (with phones) of the given archives into them.
@@ -171,6 +208,8 @@ const absl::flat_hash_map<std::string, FilterColumn>& FilterColumns() {
         &v1::AcquisitionChannel_descriptor}},
       {"credit_rating",
        {"credit_rating", FilterColumn::kEnum, &v1::CreditRating_descriptor}},
+      {"importance",
+       {"importance", FilterColumn::kEnum, &v1::Importance_descriptor}},
       {"create_time", {"create_time", FilterColumn::kTime, nullptr}},
       {"update_time", {"update_time", FilterColumn::kTime, nullptr}},
   };
@@ -186,9 +225,7 @@ absl::StatusOr<int64_t> CustomerStore::ParseCustomerName(
   if (parts.size() != 2 || parts[0] != "customers" ||
       !absl::SimpleAtoi(parts[1], &id) || id <= 0) {
     return InvalidField(std::string(field),
-                        absl::StrCat("'", name,
-                                     "' is not a customer name; expected "
-                                     "customers/{id}"));
+                        "is not a customer name; expected customers/{id}");
   }
   return id;
 }
@@ -201,10 +238,9 @@ absl::StatusOr<std::pair<int64_t, int64_t>> CustomerStore::ParseContactName(
   if (parts.size() != 4 || parts[0] != "customers" || parts[2] != "contacts" ||
       !absl::SimpleAtoi(parts[1], &id) || id <= 0 ||
       !absl::SimpleAtoi(parts[3], &contact) || contact <= 0) {
-    return InvalidField(std::string(field),
-                        absl::StrCat("'", name,
-                                     "' is not a contact name; expected "
-                                     "customers/{id}/contacts/{contact}"));
+    return InvalidField(
+        std::string(field),
+        "is not a contact name; expected customers/{id}/contacts/{contact}");
   }
   return std::make_pair(id, contact);
 }
@@ -382,8 +418,9 @@ absl::Status CustomerStore::InsertCustomer(MysqlConnection& conn,
       "legal_representative, business_scope, company_size, "
       "acquisition_channel, lifecycle_status, grade, credit_rating, owner_id, "
       "team_id, department, state, close_reason, creator_id, create_time, "
-      "update_time, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-      "?, ?, ?, ?, ?, ?, ?, '', ?, ?, ?, 1)");
+      "update_time, version, expected_signing_date, importance) VALUES (?, ?, "
+      "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', ?, ?, ?, 1, "
+      "?, ?)");
   stmt.setString(1, c->archive_number());
   stmt.setString(2, c->display_name());
   stmt.setString(3, std::string(normalized_name));
@@ -411,7 +448,10 @@ absl::Status CustomerStore::InsertCustomer(MysqlConnection& conn,
   stmt.setString(21, c->creator_id());
   stmt.setString(22, ToSqlTime(now));
   stmt.setString(23, ToSqlTime(now));
-  stmt.executeUpdate();
+  CSM_RETURN_IF_ERROR(BindSigningDate(stmt, 24, *c));
+  stmt.setInt(25, c->importance());
+  int affected = 0;
+  CSM_RETURN_IF_ERROR(ExecuteArchiveWrite(stmt, &affected));
   const int64_t id = LastInsertId(conn);
   c->set_name(CustomerName(id));
   ToProtoTimestamp(now, c->mutable_create_time());
@@ -435,8 +475,9 @@ absl::Status CustomerStore::UpdateCustomer(MysqlConnection& conn,
       "legal_representative = ?, business_scope = ?, company_size = ?, "
       "acquisition_channel = ?, lifecycle_status = ?, grade = ?, "
       "credit_rating = ?, owner_id = ?, team_id = ?, department = ?, "
-      "state = ?, close_reason = ?, update_time = ?, version = version + 1 "
-      "WHERE id = ? AND version = ?");
+      "state = ?, close_reason = ?, update_time = ?, version = version + 1, "
+      "expected_signing_date = ?, importance = ? WHERE id = ? AND version = "
+      "?");
   stmt.setString(1, c.display_name());
   stmt.setString(2, std::string(normalized_name));
   if (c.credit_code().empty()) {
@@ -461,9 +502,13 @@ absl::Status CustomerStore::UpdateCustomer(MysqlConnection& conn,
   stmt.setInt(18, c.state());
   stmt.setString(19, c.close_reason());
   stmt.setString(20, ToSqlTime(now));
-  stmt.setInt64(21, id);
-  stmt.setInt64(22, expected_version);
-  if (stmt.executeUpdate() != 1) {
+  CSM_RETURN_IF_ERROR(BindSigningDate(stmt, 21, c));
+  stmt.setInt(22, c.importance());
+  stmt.setInt64(23, id);
+  stmt.setInt64(24, expected_version);
+  int affected = 0;
+  CSM_RETURN_IF_ERROR(ExecuteArchiveWrite(stmt, &affected));
+  if (affected != 1) {
     return absl::AbortedError(
         absl::StrCat(c.name(), " was changed by someone else since version ",
                      expected_version, "; read it again and retry"));
@@ -778,13 +823,14 @@ absl::Status CustomerStore::InsertChange(
   const int64_t change_id = LastInsertId(conn);
   sql::PreparedStatement& field_stmt = conn.Prepare(
       "INSERT INTO customer_field_changes (change_id, position, field, "
-      "old_value, new_value) VALUES (?, ?, ?, ?, ?)");
+      "old_value, new_value, personal_data) VALUES (?, ?, ?, ?, ?, ?)");
   for (size_t i = 0; i < fields.size(); ++i) {
     field_stmt.setInt64(1, change_id);
     field_stmt.setInt(2, static_cast<int>(i));
     field_stmt.setString(3, fields[i].field);
     field_stmt.setString(4, fields[i].old_value);
     field_stmt.setString(5, fields[i].new_value);
+    field_stmt.setInt(6, fields[i].personal);
     field_stmt.executeUpdate();
   }
   return absl::OkStatus();
@@ -826,8 +872,9 @@ absl::StatusOr<Page<v1::CustomerChange>> CustomerStore::ListChanges(
   for (size_t i = 0; i < ids.size(); ++i) by_id[ids[i]] = &page.items[i];
   const size_t padded = PaddedSize(ids.size());
   sql::PreparedStatement& fields = conn.Prepare(
-      absl::StrCat("SELECT change_id, field, old_value, new_value FROM "
-                   "customer_field_changes WHERE change_id IN (",
+      absl::StrCat("SELECT change_id, field, old_value, new_value, "
+                   "personal_data FROM customer_field_changes WHERE "
+                   "change_id IN (",
                    Placeholders(padded), ") ORDER BY change_id, position"));
   for (size_t i = 0; i < padded; ++i) {
     fields.setInt64(static_cast<unsigned>(i + 1),
@@ -839,6 +886,8 @@ absl::StatusOr<Page<v1::CustomerChange>> CustomerStore::ListChanges(
     f->set_field(Str(frs, "field"));
     f->set_old_value(Str(frs, "old_value"));
     f->set_new_value(Str(frs, "new_value"));
+    f->set_personal_data(
+        static_cast<v1::PersonalDataKind>(frs->getInt("personal_data")));
   }
   return page;
 }

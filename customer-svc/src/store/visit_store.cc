@@ -195,10 +195,9 @@ absl::StatusOr<std::pair<int64_t, int64_t>> VisitStore::ParsePlanName(
     absl::string_view name, absl::string_view field) {
   auto ids = ParseIds(name, {"customers", "visitPlans"});
   if (!ids.has_value()) {
-    return InvalidField(std::string(field),
-                        absl::StrCat("'", name,
-                                     "' is not a visit plan name; expected "
-                                     "customers/{id}/visitPlans/{plan}"));
+    return InvalidField(
+        std::string(field),
+        "is not a visit plan name; expected customers/{id}/visitPlans/{plan}");
   }
   return std::make_pair((*ids)[0], (*ids)[1]);
 }
@@ -207,11 +206,9 @@ absl::StatusOr<std::tuple<int64_t, int64_t, int64_t>>
 VisitStore::ParseVisitName(absl::string_view name, absl::string_view field) {
   auto ids = ParseIds(name, {"customers", "visitPlans", "visits"});
   if (!ids.has_value()) {
-    return InvalidField(
-        std::string(field),
-        absl::StrCat("'", name,
-                     "' is not a visit name; expected "
-                     "customers/{id}/visitPlans/{plan}/visits/{visit}"));
+    return InvalidField(std::string(field),
+                        "is not a visit name; expected "
+                        "customers/{id}/visitPlans/{plan}/visits/{visit}");
   }
   return std::make_tuple((*ids)[0], (*ids)[1], (*ids)[2]);
 }
@@ -220,11 +217,9 @@ absl::StatusOr<std::pair<int64_t, int64_t>> VisitStore::ParseCommunicationName(
     absl::string_view name, absl::string_view field) {
   auto ids = ParseIds(name, {"customers", "communications"});
   if (!ids.has_value()) {
-    return InvalidField(
-        std::string(field),
-        absl::StrCat("'", name,
-                     "' is not a communication name; expected "
-                     "customers/{id}/communications/{communication}"));
+    return InvalidField(std::string(field),
+                        "is not a communication name; expected "
+                        "customers/{id}/communications/{communication}");
   }
   return std::make_pair((*ids)[0], (*ids)[1]);
 }
