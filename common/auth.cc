@@ -16,6 +16,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "common/status.h"
+#include "common/utf8.h"
 
 namespace csm {
 namespace {
@@ -45,8 +48,15 @@ struct FreeDeleter {
 };
 using CString = std::unique_ptr<char, FreeDeleter>;
 
-absl::Status Unauthenticated(absl::string_view reason) {
-  return absl::UnauthenticatedError(reason);
+// Every rejection names its class for the log (which never carries the
+// reason: it may quote claims).
+absl::Status Unauthenticated(absl::string_view error_class,
+                             absl::string_view reason) {
+  return WithErrorClass(absl::UnauthenticatedError(reason), error_class);
+}
+
+std::string Rfc3339(absl::Time t) {
+  return absl::FormatTime(absl::RFC3339_sec, t, absl::UTCTimeZone());
 }
 
 bool IsTokenChar(char c) {
@@ -78,19 +88,94 @@ bool NumericDate(const Json& claims, const char* name, absl::Time* out) {
 absl::Status CheckHeader(absl::string_view encoded_header) {
   std::string header_json;
   if (!absl::WebSafeBase64Unescape(encoded_header, &header_json)) {
-    return Unauthenticated("malformed token header");
+    return Unauthenticated("token_malformed", "malformed token header");
   }
   const Json header = Json::parse(header_json, nullptr,
                                   /*allow_exceptions=*/false);
-  if (!header.is_object()) return Unauthenticated("malformed token header");
+  if (!header.is_object())
+    return Unauthenticated("token_malformed", "malformed token header");
   auto alg = header.find("alg");
   if (alg == header.end() || !alg->is_string()) {
-    return Unauthenticated("token header has no alg");
+    return Unauthenticated("token_malformed", "token header has no alg");
   }
   if (alg->get<std::string>() != "HS256") {
     return Unauthenticated(
+        "token_algorithm",
         absl::StrCat("token algorithm must be HS256, not ", alg->dump()));
   }
+  return absl::OkStatus();
+}
+
+// "exp", "iat" and "nbf" against `now` and the longest allowed lifetime.
+absl::Status CheckTimes(const Json& claims, absl::Time now,
+                        absl::Duration max_lifetime) {
+  absl::Time exp;
+  if (!NumericDate(claims, "exp", &exp)) {
+    return Unauthenticated("token_claims", "token has no exp (expiry) claim");
+  }
+  if (now > exp + kLeeway) {
+    return Unauthenticated("token_expired",
+                           absl::StrCat("token expired at ", Rfc3339(exp)));
+  }
+  absl::Time iat;
+  if (!NumericDate(claims, "iat", &iat)) {
+    return Unauthenticated("token_claims",
+                           "token has no iat (issued at) claim");
+  }
+  if (iat > now + kLeeway) {
+    return Unauthenticated(
+        "token_lifetime",
+        absl::StrCat("token is issued in the future (iat ", Rfc3339(iat), ")"));
+  }
+  const std::string limit = absl::FormatDuration(max_lifetime);
+  if (exp - iat > max_lifetime) {
+    return Unauthenticated("token_lifetime",
+                           absl::StrCat("token lifetime (exp - iat) is ",
+                                        absl::FormatDuration(exp - iat),
+                                        "; at most ", limit, " is accepted"));
+  }
+  if (exp - now > max_lifetime + kLeeway) {
+    return Unauthenticated("token_lifetime",
+                           absl::StrCat("token expires at ", Rfc3339(exp),
+                                        ", more than ", limit, " from now"));
+  }
+  if (absl::Time nbf; NumericDate(claims, "nbf", &nbf) && now + kLeeway < nbf) {
+    return Unauthenticated("token_lifetime", "token is not valid yet (nbf)");
+  }
+  return absl::OkStatus();
+}
+
+// An identity claim: a string, non-empty when `required`, of at most
+// `max_chars` characters and without control characters (ids end up in
+// columns and log lines).
+absl::Status CheckIdentityClaim(const Json& claims, const char* name,
+                                const char* what, bool required,
+                                size_t max_chars, std::string* out) {
+  auto it = claims.find(name);
+  if (it == claims.end() && !required) return absl::OkStatus();
+  if (it == claims.end() || !it->is_string() ||
+      (required && it->get_ref<const std::string&>().empty())) {
+    return Unauthenticated(
+        "token_claims",
+        required ? absl::StrCat("token has no ", name, " (", what, ") claim")
+                 : absl::StrCat("token ", name, " claim must be a string"));
+  }
+  const std::string& value = it->get_ref<const std::string&>();
+  // The JSON parser has already refused invalid UTF-8.
+  if (const size_t chars = CountCodePoints(value); chars > max_chars) {
+    return Unauthenticated(
+        "token_claims",
+        absl::StrCat("token ", name, " (", what, ") has ", chars,
+                     " characters; at most ", max_chars, " are accepted"));
+  }
+  for (char c : value) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+      return Unauthenticated(
+          "token_claims",
+          absl::StrCat("token ", name, " must not contain control characters"));
+    }
+  }
+  *out = value;
   return absl::OkStatus();
 }
 
@@ -121,31 +206,39 @@ std::string RoleSet::ToString() const {
   return out;
 }
 
-TokenVerifier::TokenVerifier(std::string secret, std::string issuer)
-    : secret_(std::move(secret)), issuer_(std::move(issuer)) {}
+TokenVerifier::TokenVerifier(std::string secret, std::string issuer,
+                             absl::Duration max_lifetime)
+    : secret_(std::move(secret)),
+      issuer_(std::move(issuer)),
+      max_lifetime_(max_lifetime) {}
 
 absl::StatusOr<Principal> TokenVerifier::Verify(absl::string_view token,
                                                 absl::Time now) const {
   // libjwt skips the signature check without a key: never let that happen.
   if (secret_.empty()) {
-    return Unauthenticated("server has no token secret configured");
+    return Unauthenticated("no_secret",
+                           "server has no token secret configured");
   }
-  if (token.empty()) return Unauthenticated("empty bearer token");
+  if (token.empty())
+    return Unauthenticated("token_malformed", "empty bearer token");
   // Only base64url and dots: also rules out embedded NULs, which would make
   // libjwt verify a prefix of what we checked.
   for (char c : token) {
-    if (!IsTokenChar(c)) return Unauthenticated("malformed token");
+    if (!IsTokenChar(c))
+      return Unauthenticated("token_malformed", "malformed token");
   }
   std::vector<absl::string_view> parts = absl::StrSplit(token, '.');
   if (parts.size() != 3) {
     return Unauthenticated(
+        "token_malformed",
         "malformed token: expected header.payload.signature");
   }
   // The algorithm first: an unsigned "none" token is told so.
   if (absl::Status header = CheckHeader(parts[0]); !header.ok()) {
     return header;
   }
-  if (parts[2].empty()) return Unauthenticated("token has no signature");
+  if (parts[2].empty())
+    return Unauthenticated("token_signature", "token has no signature");
 
   const std::string token_str(token);
   jwt_t* raw = nullptr;
@@ -155,62 +248,57 @@ absl::StatusOr<Principal> TokenVerifier::Verify(absl::string_view token,
                  static_cast<int>(secret_.size()));
   JwtPtr jwt(raw);
   if (rc != 0 || jwt == nullptr) {
-    return Unauthenticated("token signature is invalid");
+    return Unauthenticated("token_signature", "token signature is invalid");
   }
   // Belt and braces: what libjwt verified with must be what we allow.
   if (jwt_get_alg(jwt.get()) != JWT_ALG_HS256) {
-    return Unauthenticated("token algorithm must be HS256");
+    return Unauthenticated("token_algorithm", "token algorithm must be HS256");
   }
 
   CString grants(jwt_get_grants_json(jwt.get(), nullptr));
-  if (grants == nullptr) return Unauthenticated("token has no claims");
+  if (grants == nullptr)
+    return Unauthenticated("token_claims", "token has no claims");
   const Json claims = Json::parse(grants.get(), nullptr,
                                   /*allow_exceptions=*/false);
-  if (!claims.is_object()) return Unauthenticated("malformed token claims");
+  if (!claims.is_object())
+    return Unauthenticated("token_claims", "malformed token claims");
 
-  absl::Time exp;
-  if (!NumericDate(claims, "exp", &exp)) {
-    return Unauthenticated("token has no exp (expiry) claim");
-  }
-  if (now > exp + kLeeway) {
-    return Unauthenticated(absl::StrCat(
-        "token expired at ",
-        absl::FormatTime(absl::RFC3339_sec, exp, absl::UTCTimeZone())));
-  }
-  if (absl::Time nbf; NumericDate(claims, "nbf", &nbf) && now + kLeeway < nbf) {
-    return Unauthenticated("token is not valid yet (nbf)");
+  if (absl::Status times = CheckTimes(claims, now, max_lifetime_);
+      !times.ok()) {
+    return times;
   }
 
   if (!issuer_.empty()) {
     auto iss = claims.find("iss");
     if (iss == claims.end() || !iss->is_string()) {
       return Unauthenticated(
+          "token_issuer",
           absl::StrCat("token has no iss claim; expected \"", issuer_, "\""));
     }
     if (iss->get<std::string>() != issuer_) {
-      return Unauthenticated(absl::StrCat("token issuer ", iss->dump(),
+      return Unauthenticated("token_issuer",
+                             absl::StrCat("token issuer ", iss->dump(),
                                           " is not \"", issuer_, "\""));
     }
   }
 
   Principal principal;
-  auto sub = claims.find("sub");
-  if (sub == claims.end() || !sub->is_string() ||
-      sub->get<std::string>().empty()) {
-    return Unauthenticated("token has no sub (staff id) claim");
+  if (absl::Status sub =
+          CheckIdentityClaim(claims, "sub", "staff id", /*required=*/true,
+                             kMaxStaffIdChars, &principal.staff_id);
+      !sub.ok()) {
+    return sub;
   }
-  principal.staff_id = sub->get<std::string>();
-
-  if (auto dept = claims.find("dept"); dept != claims.end()) {
-    if (!dept->is_string()) {
-      return Unauthenticated("token dept claim must be a string");
-    }
-    principal.department = dept->get<std::string>();
+  if (absl::Status dept =
+          CheckIdentityClaim(claims, "dept", "department", /*required=*/false,
+                             kMaxDepartmentChars, &principal.department);
+      !dept.ok()) {
+    return dept;
   }
 
   auto roles = claims.find("roles");
   if (roles == claims.end() || !roles->is_array()) {
-    return Unauthenticated("token has no roles array");
+    return Unauthenticated("token_claims", "token has no roles array");
   }
   for (const Json& name : *roles) {
     Role role;
@@ -221,6 +309,7 @@ absl::StatusOr<Principal> TokenVerifier::Verify(absl::string_view token,
   }
   if (principal.roles.empty()) {
     return Unauthenticated(
+        "token_claims",
         absl::StrCat("token has no known role (roles: ", roles->dump(), ")"));
   }
   return principal;

@@ -49,6 +49,18 @@ class RoleSet {
   uint32_t bits_ = 0;
 };
 
+// Bounds of the identity claims, checked when a token is verified. Every
+// column that stores a staff id (actor, owner, reader, handler ...) is
+// VARCHAR(kMaxStaffIdChars) and every department column
+// VARCHAR(kMaxDepartmentChars), so any verified caller can be written down
+// (tests/schema_limits_test.cc holds the schemas to it).
+inline constexpr size_t kMaxStaffIdChars = 128;
+inline constexpr size_t kMaxDepartmentChars = 100;
+
+// Tokens may be valid for at most this long by default
+// (--jwt_max_lifetime_seconds).
+inline constexpr absl::Duration kDefaultMaxTokenLifetime = absl::Hours(24);
+
 // The authenticated caller, from the bearer token's claims.
 struct Principal {
   std::string staff_id;    // "sub"
@@ -57,17 +69,24 @@ struct Principal {
 };
 
 // Verifies HS256 bearer tokens: signature, algorithm (only HS256), "exp"
-// (required), "iss" (when configured), non-empty "sub" and at least one known
-// role. Errors are UNAUTHENTICATED with a reason a client can act on.
+// and "iat" (both required; iat not in the future, exp - iat and exp - now
+// at most `max_lifetime`, 30 s of clock skew allowed), "iss" (when
+// configured), a non-empty "sub" of at most kMaxStaffIdChars characters, a
+// "dept" of at most kMaxDepartmentChars, and at least one known role. Errors
+// are UNAUTHENTICATED with a reason a client can act on (and an error class
+// for the log, see common/status.h).
 class TokenVerifier {
  public:
-  TokenVerifier(std::string secret, std::string issuer);
+  TokenVerifier(std::string secret, std::string issuer,
+                absl::Duration max_lifetime = kDefaultMaxTokenLifetime);
   absl::StatusOr<Principal> Verify(absl::string_view token,
                                    absl::Time now) const;
+  absl::Duration max_lifetime() const { return max_lifetime_; }
 
  private:
   std::string secret_;
   std::string issuer_;
+  absl::Duration max_lifetime_;
 };
 
 // Mints a token for `principal` valid for `ttl` (tools and tests).

@@ -11,6 +11,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/time.h"
+#include "common/status.h"
 
 namespace csm {
 namespace {
@@ -182,6 +183,89 @@ TEST_F(TokenVerifierTest, ChecksIssuerWhenConfigured) {
 
   TokenVerifier any_issuer(kSecret, "");
   EXPECT_TRUE(any_issuer.Verify(Hs256(claims), kNow).ok());
+}
+
+TEST_F(TokenVerifierTest, BoundsTheStaffIdAndDepartment) {
+  // 4-byte characters: the limits count characters, as the columns do.
+  const std::string four = "\xF0\xA0\x9C\x8E";  // U+2070E
+  std::string sub, dept;
+  for (size_t i = 0; i < kMaxStaffIdChars; ++i) sub += four;
+  for (size_t i = 0; i < kMaxDepartmentChars; ++i) dept += four;
+  Json claims = ValidClaims();
+  claims["sub"] = sub;
+  claims["dept"] = dept;
+  absl::StatusOr<Principal> p = verifier_.Verify(Hs256(claims), kNow);
+  ASSERT_TRUE(p.ok()) << p.status();
+  EXPECT_EQ(p->staff_id, sub);
+  EXPECT_EQ(p->department, dept);
+
+  claims["sub"] = sub + "x";
+  ExpectRejected(Hs256(claims), "token sub (staff id) has 129 characters");
+  claims["sub"] = "u100";
+  claims["dept"] = dept + "x";
+  ExpectRejected(Hs256(claims), "token dept (department) has 101 characters");
+  claims["dept"] = 7;
+  ExpectRejected(Hs256(claims), "dept claim must be a string");
+  claims["dept"] = "客服部";
+  claims["sub"] = "u1\n00";
+  ExpectRejected(Hs256(claims), "control characters");
+}
+
+TEST_F(TokenVerifierTest, RequiresIssuedAtNotInTheFuture) {
+  Json claims = ValidClaims();
+  claims.erase("iat");
+  ExpectRejected(Hs256(claims), "no iat");
+  claims["iat"] = "yesterday";
+  ExpectRejected(Hs256(claims), "no iat");
+  claims["iat"] = absl::ToUnixSeconds(kNow + absl::Minutes(5));
+  ExpectRejected(Hs256(claims), "issued in the future");
+  // The same 30 s of clock skew as for exp.
+  claims["iat"] = absl::ToUnixSeconds(kNow + absl::Seconds(20));
+  EXPECT_TRUE(verifier_.Verify(Hs256(claims), kNow).ok());
+}
+
+TEST_F(TokenVerifierTest, BoundsTheLifetime) {
+  // The default: 24 h.
+  EXPECT_EQ(verifier_.max_lifetime(), absl::Hours(24));
+  Json claims = ValidClaims();
+  claims["exp"] = absl::ToUnixSeconds(kNow + absl::Hours(24));
+  EXPECT_TRUE(verifier_.Verify(Hs256(claims), kNow).ok());
+  claims["exp"] =
+      absl::ToUnixSeconds(kNow + absl::Hours(24) + absl::Seconds(1));
+  ExpectRejected(Hs256(claims), "token lifetime (exp - iat) is 24h1s");
+  // Years ahead, as the attack had it.
+  claims["exp"] = absl::ToUnixSeconds(kNow + absl::Hours(24 * 365 * 5));
+  ExpectRejected(Hs256(claims), "at most 24h is accepted");
+  // An old iat cannot hide a far exp.
+  claims["iat"] = absl::ToUnixSeconds(kNow - absl::Hours(2));
+  claims["exp"] = absl::ToUnixSeconds(kNow + absl::Hours(22));
+  EXPECT_TRUE(verifier_.Verify(Hs256(claims), kNow).ok());
+  claims["iat"] = absl::ToUnixSeconds(kNow - absl::Hours(30));
+  claims["exp"] = absl::ToUnixSeconds(kNow + absl::Hours(25));
+  ExpectRejected(Hs256(claims), "lifetime");
+
+  TokenVerifier short_lived(kSecret, kIssuer, absl::Minutes(15));
+  claims = ValidClaims();  // valid 1 h
+  const absl::StatusOr<Principal> p = short_lived.Verify(Hs256(claims), kNow);
+  ASSERT_FALSE(p.ok());
+  EXPECT_THAT(std::string(p.status().message()), HasSubstr("at most 15m"));
+  claims["exp"] = absl::ToUnixSeconds(kNow + absl::Minutes(15));
+  EXPECT_TRUE(short_lived.Verify(Hs256(claims), kNow).ok());
+}
+
+TEST_F(TokenVerifierTest, RejectionsCarryAnErrorClassForTheLog) {
+  Json claims = ValidClaims();
+  claims["exp"] = absl::ToUnixSeconds(kNow - absl::Hours(1));
+  EXPECT_EQ(ErrorClassOf(verifier_.Verify(Hs256(claims), kNow).status()),
+            "token_expired");
+  EXPECT_EQ(ErrorClassOf(verifier_.Verify("a.b", kNow).status()),
+            "token_malformed");
+  EXPECT_EQ(
+      ErrorClassOf(
+          verifier_
+              .Verify(Sign(JWT_ALG_HS256, "wrong-secret-0123456", claims), kNow)
+              .status()),
+      "token_signature");
 }
 
 TEST_F(TokenVerifierTest, RejectsMalformedTokens) {

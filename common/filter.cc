@@ -12,6 +12,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/string_view.h"
 #include "common/status.h"
+#include "common/utf8.h"
 
 namespace csm {
 namespace {
@@ -32,11 +33,29 @@ class Parser {
 
   absl::StatusOr<std::vector<FilterTerm>> Parse() {
     std::vector<FilterTerm> terms;
+    // Before anything else: a megabyte of filter costs one comparison.
+    if (in_.size() > kMaxFilterBytes) {
+      return InvalidField(
+          "filter", absl::StrCat("is ", in_.size(), " bytes long; at most ",
+                                 kMaxFilterBytes, " are allowed"));
+    }
     SkipSpace();
     if (AtEnd()) return terms;  // an empty filter matches everything
     while (true) {
+      if (terms.size() == kMaxFilterTerms) {
+        return Error(pos_, absl::StrCat("more than ", kMaxFilterTerms,
+                                        " comparisons; at most ",
+                                        kMaxFilterTerms, " are allowed"));
+      }
       FilterTerm term;
+      const size_t term_start = pos_;
       CSM_RETURN_IF_ERROR(ParseTerm(&term));
+      if (CountCodePoints(term.value) > kMaxFilterValueChars) {
+        return Error(term_start,
+                     absl::StrCat("the value compared with ", Quote(term.field),
+                                  " has more than ", kMaxFilterValueChars,
+                                  " characters"));
+      }
       terms.push_back(std::move(term));
       SkipSpace();
       if (AtEnd()) return terms;
@@ -122,9 +141,9 @@ class Parser {
       return Error(
           start,
           allowed_.empty()
-              ? absl::StrCat("unknown field \"", field,
-                             "\"; this list cannot be filtered")
-              : absl::StrCat("unknown field \"", field, "\" (filterable: ",
+              ? absl::StrCat("unknown field ", Quote(field),
+                             "; this list cannot be filtered")
+              : absl::StrCat("unknown field ", Quote(field), " (filterable: ",
                              absl::StrJoin(allowed_, ", "), ")"));
     }
     term->field = std::string(field);
@@ -155,9 +174,10 @@ class Parser {
       term->op = FilterTerm::Op::kHas;
       op_text = ":";
     } else {
-      return Error(op_pos, absl::StrCat("expected an operator (=, !=, <, <=, "
-                                        ">, >=, :) after \"",
-                                        field, "\", found ", Describe(op_pos)));
+      return Error(op_pos,
+                   absl::StrCat("expected an operator (=, !=, <, <=, "
+                                ">, >=, :) after ",
+                                Quote(field), ", found ", Describe(op_pos)));
     }
     pos_ += op_text.size();
 
@@ -228,13 +248,12 @@ class Parser {
     }
     if (word != "AND") {
       if (absl::EqualsIgnoreCase(word, "and")) {
-        return Error(start, absl::StrCat("\"", word,
-                                         "\" must be written AND (capitals)"));
+        return Error(start, absl::StrCat(Quote(word),
+                                         " must be written AND (capitals)"));
       }
       return Error(start,
                    absl::StrCat("expected AND between comparisons, found ",
-                                word.empty() ? Describe(start)
-                                             : absl::StrCat("\"", word, "\"")));
+                                word.empty() ? Describe(start) : Quote(word)));
     }
     if (!AtEnd() && !IsSpace(Peek())) {
       return Error(pos_, "expected a space after AND");

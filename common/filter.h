@@ -1,6 +1,7 @@
 #ifndef CSM_COMMON_FILTER_H_
 #define CSM_COMMON_FILTER_H_
 
+#include <cstddef>
 #include <set>
 #include <string>
 #include <string_view>
@@ -22,8 +23,17 @@ struct FilterTerm {
   std::string value;
 };
 
+// Bounds of a filter: each term becomes a placeholder, and MySQL takes at
+// most 65,535 of them in a statement (error 1390); these keep a filter far
+// from that and its parsing and SQL small. No nesting: parentheses are not
+// part of the subset.
+inline constexpr size_t kMaxFilterBytes = 4096;
+inline constexpr size_t kMaxFilterTerms = 32;
+inline constexpr size_t kMaxFilterValueChars = 256;
+
 // INVALID_ARGUMENT on field "filter", saying where and what went wrong, for
-// syntax errors and for fields outside `allowed_fields` (listing them).
+// syntax errors, for fields outside `allowed_fields` (listing them) and for
+// filters beyond the bounds above. Echoed input is quoted with Quote().
 absl::StatusOr<std::vector<FilterTerm>> ParseFilter(
     absl::string_view filter, const std::set<std::string>& allowed_fields);
 

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
 #include "common/status.h"
 
 namespace csm {
@@ -180,6 +181,71 @@ TEST(ParseFilterTest, NoFilterableFields) {
   EXPECT_THAT(ViolationsOf(terms.status())[0].second,
               HasSubstr("cannot be filtered"));
   EXPECT_TRUE(ParseFilter("", {}).ok());
+}
+
+std::string Conjunction(size_t terms, absl::string_view term = "grade = A") {
+  std::string out;
+  for (size_t i = 0; i < terms; ++i) {
+    absl::StrAppend(&out, i == 0 ? "" : " AND ", term);
+  }
+  return out;
+}
+
+std::string OnlyViolation(const absl::StatusOr<std::vector<FilterTerm>>& r) {
+  EXPECT_FALSE(r.ok());
+  const auto violations = ViolationsOf(r.status());
+  EXPECT_EQ(violations.size(), 1u);
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
+  return violations.empty() ? ""
+                            : violations[0].first + ": " + violations[0].second;
+}
+
+TEST(ParseFilterTest, BoundsTheNumberOfTerms) {
+  const auto at_limit = ParseFilter(Conjunction(kMaxFilterTerms), kFields);
+  ASSERT_TRUE(at_limit.ok()) << at_limit.status();
+  EXPECT_EQ(at_limit->size(), kMaxFilterTerms);
+  EXPECT_EQ(
+      OnlyViolation(ParseFilter(Conjunction(kMaxFilterTerms + 1), kFields)),
+      "filter: more than 32 comparisons; at most 32 are allowed at "
+      "column 449");
+}
+
+TEST(ParseFilterTest, BoundsTheLength) {
+  // 70,000 terms used to reach MySQL as 70,000 placeholders (error 1390).
+  const std::string huge = Conjunction(70'000);
+  EXPECT_EQ(OnlyViolation(ParseFilter(huge, kFields)),
+            absl::StrCat("filter: is ", huge.size(),
+                         " bytes long; at most 4096 are allowed"));
+  const std::string at_limit =
+      "display_name = \"" + std::string(kMaxFilterBytes - 17, 'a') + "\"";
+  ASSERT_EQ(at_limit.size(), kMaxFilterBytes);
+  EXPECT_EQ(OnlyViolation(ParseFilter(at_limit, kFields)),
+            "filter: the value compared with \"display_name\" has more than "
+            "256 characters at column 1");
+  EXPECT_FALSE(ParseFilter(at_limit + " ", kFields).ok());
+}
+
+TEST(ParseFilterTest, BoundsValuesInCharacters) {
+  std::string value;
+  for (size_t i = 0; i < kMaxFilterValueChars; ++i) value += "\xF0\x9F\x98\x80";
+  const auto ok = ParseFilter("display_name : \"" + value + "\"", kFields);
+  ASSERT_TRUE(ok.ok()) << ok.status();
+  EXPECT_EQ((*ok)[0].value, value);
+  EXPECT_THAT(OnlyViolation(ParseFilter(
+                  "grade = A AND display_name : \"" + value + "x\"", kFields)),
+              HasSubstr("has more than 256 characters at column 15"));
+  const std::string bare(kMaxFilterValueChars + 1, '7');
+  EXPECT_THAT(OnlyViolation(ParseFilter("grade = " + bare, kFields)),
+              HasSubstr("more than 256 characters"));
+}
+
+TEST(ParseFilterTest, EchoedInputIsQuotedAndCut) {
+  const std::string long_field(3000, 'f');
+  const std::string message =
+      OnlyViolation(ParseFilter(long_field + " = 1", kFields));
+  EXPECT_THAT(message, HasSubstr("unknown field \"" + std::string(64, 'f') +
+                                 "…\" (filterable: "));
+  EXPECT_LT(message.size(), 300u);
 }
 
 TEST(OpNameTest, SpellsEveryOperator) {

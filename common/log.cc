@@ -12,6 +12,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "common/utf8.h"
 
 namespace csm::log {
 namespace {
@@ -37,34 +38,6 @@ absl::string_view LevelName(Level level) {
       return "error";
   }
   return "info";
-}
-
-// Length of the valid UTF-8 sequence starting at s[i], or 0 if it is not one
-// (overlong forms, surrogates and code points above U+10FFFF are invalid).
-size_t Utf8SequenceLength(absl::string_view s, size_t i) {
-  const auto byte = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
-  const unsigned char c = byte(i);
-  size_t n;
-  unsigned char lo = 0x80, hi = 0xBF;  // allowed range of the second byte
-  if (c >= 0xC2 && c <= 0xDF) {
-    n = 2;
-  } else if (c >= 0xE0 && c <= 0xEF) {
-    n = 3;
-    if (c == 0xE0) lo = 0xA0;
-    if (c == 0xED) hi = 0x9F;
-  } else if (c >= 0xF0 && c <= 0xF4) {
-    n = 4;
-    if (c == 0xF0) lo = 0x90;
-    if (c == 0xF4) hi = 0x8F;
-  } else {
-    return 0;
-  }
-  if (i + n > s.size()) return 0;
-  if (byte(i + 1) < lo || byte(i + 1) > hi) return 0;
-  for (size_t k = 2; k < n; ++k) {
-    if ((byte(i + k) & 0xC0) != 0x80) return 0;
-  }
-  return n;
 }
 
 // Appends `s` as a JSON string literal. Valid UTF-8 passes through (Chinese
@@ -123,9 +96,8 @@ void AppendField(std::string* out, absl::string_view key,
   AppendJsonString(out, value);
 }
 
-}  // namespace
-
-void Write(Level level, absl::string_view msg, Fields fields) {
+template <typename FieldRange>
+void WriteLine(Level level, absl::string_view msg, const FieldRange& fields) {
   if (static_cast<int>(level) < g_min_level.load(std::memory_order_relaxed)) {
     return;
   }
@@ -149,6 +121,16 @@ void Write(Level level, absl::string_view msg, Fields fields) {
   std::lock_guard<std::mutex> lock(g_write_mu);
   std::fwrite(line.data(), 1, line.size(), stderr);
   std::fflush(stderr);
+}
+
+}  // namespace
+
+void Write(Level level, absl::string_view msg, Fields fields) {
+  WriteLine(level, msg, fields);
+}
+
+void Write(Level level, absl::string_view msg, const FieldList& fields) {
+  WriteLine(level, msg, fields);
 }
 
 void SetService(std::string service) {

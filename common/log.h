@@ -4,6 +4,7 @@
 #include <initializer_list>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "absl/strings/string_view.h"
 
@@ -13,12 +14,17 @@ enum class Level { kDebug, kInfo, kWarning, kError };
 
 using Fields =
     std::initializer_list<std::pair<absl::string_view, absl::string_view>>;
+// For lines whose fields depend on what happened.
+using FieldList = std::vector<std::pair<absl::string_view, absl::string_view>>;
 
 // One JSON object per line on stderr:
 // {"ts":"2026-11-24T08:00:00.123Z","level":"info","svc":"customer-svc",
 //  "request_id":"...","msg":"...", ...fields}
 // The request id is the one set for the current thread by RequestIdScope.
+// Never put request values or texts that may echo them (error messages) in
+// a field: personal data must not reach a log.
 void Write(Level level, absl::string_view msg, Fields fields = {});
+void Write(Level level, absl::string_view msg, const FieldList& fields);
 inline void Info(absl::string_view msg, Fields fields = {}) {
   Write(Level::kInfo, msg, fields);
 }

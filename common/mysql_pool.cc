@@ -61,15 +61,6 @@ bool IsConnectionLoss(int code) {
   }
 }
 
-int MysqlErrorCode(const absl::Status& status) {
-  absl::optional<absl::Cord> payload = status.GetPayload(kMysqlErrorPayload);
-  int code = 0;
-  if (!payload.has_value() || !absl::SimpleAtoi(std::string(*payload), &code)) {
-    return 0;
-  }
-  return code;
-}
-
 // Deadlock and lock-wait timeout roll the statement or transaction back and
 // are safe to retry as a whole.
 bool IsRetryableConflict(const absl::Status& status) {
@@ -390,6 +381,15 @@ absl::Status FromSqlException(const sql::SQLException& e,
     status.SetPayload(kMysqlErrorPayload, absl::Cord(std::to_string(code)));
   }
   return status;
+}
+
+int MysqlErrorCode(const absl::Status& status) {
+  absl::optional<absl::Cord> payload = status.GetPayload(kMysqlErrorPayload);
+  int code = 0;
+  if (!payload.has_value() || !absl::SimpleAtoi(std::string(*payload), &code)) {
+    return 0;
+  }
+  return code;
 }
 
 bool IsDuplicateKey(const absl::Status& status) {

@@ -127,6 +127,9 @@ class MysqlPool {
 absl::Status FromSqlException(const sql::SQLException& e,
                               MysqlConnection* conn = nullptr);
 
+// The MySQL error number a status from FromSqlException carries, else 0.
+int MysqlErrorCode(const absl::Status& status);
+
 // True for the ALREADY_EXISTS that FromSqlException makes of error 1062.
 bool IsDuplicateKey(const absl::Status& status);
 

@@ -1,6 +1,7 @@
 #include "common/rpc.h"
 
 #include <cppconn/exception.h>
+#include <cxxabi.h>
 #include <prometheus/counter.h>
 #include <prometheus/family.h>
 #include <prometheus/histogram.h>
@@ -9,12 +10,15 @@
 #include <array>
 #include <chrono>
 #include <cstdint>
+#include <cstdlib>
 #include <exception>
 #include <functional>
 #include <map>
 #include <mutex>
 #include <string>
+#include <typeinfo>
 #include <utility>
+#include <vector>
 
 #include "absl/random/random.h"
 #include "absl/status/status.h"
@@ -141,6 +145,39 @@ log::Level LevelFor(absl::StatusCode code) {
   }
 }
 
+std::string TypeName(const std::exception& e) {
+  int rc = 0;
+  char* demangled =
+      abi::__cxa_demangle(typeid(e).name(), nullptr, nullptr, &rc);
+  std::string name =
+      rc == 0 && demangled != nullptr ? demangled : typeid(e).name();
+  std::free(demangled);
+  return name;
+}
+
+// One line per call. Never the message: it may echo what the caller typed
+// (a phone number in a filter); the class, the field paths and the MySQL
+// error number say what went wrong without it.
+void LogCall(absl::string_view method, absl::string_view staff_id,
+             const absl::Status& status, double seconds) {
+  const std::string duration_ms = absl::StrFormat("%.3f", seconds * 1e3);
+  const std::string code(absl::StatusCodeToString(status.code()));
+  log::FieldList fields = {{"method", method},
+                           {"code", code},
+                           {"duration_ms", duration_ms},
+                           {"staff_id", staff_id}};
+  const std::string error_class = ErrorClassOf(status);
+  const std::string violation_fields = ViolationFieldsForLog(status);
+  const int mysql_error = MysqlErrorCode(status);
+  const std::string mysql_error_text = absl::StrCat(mysql_error);
+  if (!error_class.empty()) fields.emplace_back("error_class", error_class);
+  if (!violation_fields.empty())
+    fields.emplace_back("fields", violation_fields);
+  if (mysql_error != 0) fields.emplace_back("mysql_error", mysql_error_text);
+  log::Write(status.ok() ? log::Level::kInfo : LevelFor(status.code()), "rpc",
+             fields);
+}
+
 }  // namespace
 
 struct RpcMetrics::Impl {
@@ -228,12 +265,23 @@ grpc::Status RpcRuntime::Handle(
   log::RequestIdScope request_id_scope(call.request_id);
 
   const absl::Status status = [&]() -> absl::Status {
+    const absl::string_view authorization = Metadata(*context, "authorization");
+    if (authorization.size() > kMaxAuthorizationBytes) {
+      return WithErrorClass(
+          absl::UnauthenticatedError(absl::StrCat(
+              "the authorization header is ", authorization.size(),
+              " bytes; at most ", kMaxAuthorizationBytes, " are accepted")),
+          "token_too_large");
+    }
     absl::string_view token;
-    if (!BearerToken(Metadata(*context, "authorization"), &token)) {
-      return absl::UnauthenticatedError("missing bearer token");
+    if (!BearerToken(authorization, &token)) {
+      return WithErrorClass(absl::UnauthenticatedError("missing bearer token"),
+                            "no_token");
     }
     if (verifier_ == nullptr) {
-      return absl::UnauthenticatedError("server has no token verifier");
+      return WithErrorClass(
+          absl::UnauthenticatedError("server has no token verifier"),
+          "no_verifier");
     }
     // Token expiry and deadlines are wall-clock facts; the injected clock is
     // the business clock (call.start) that domain rules read.
@@ -242,8 +290,9 @@ grpc::Status RpcRuntime::Handle(
     if (!principal.ok()) return principal.status();
     call.principal = *std::move(principal);
     if (!call.principal.roles.Intersects(allowed)) {
-      return absl::PermissionDeniedError(
-          RoleError(method, allowed, call.principal));
+      return WithErrorClass(absl::PermissionDeniedError(
+                                RoleError(method, allowed, call.principal)),
+                            "role_denied");
     }
 
     // gRPC reports "no deadline" as the largest time_point.
@@ -254,8 +303,10 @@ grpc::Status RpcRuntime::Handle(
             : FromSystemClock(client_deadline);
     call.deadline = std::min(call.deadline, wall_now + options_.max_deadline);
     if (call.deadline <= wall_now) {
-      return absl::DeadlineExceededError(
-          "the call's deadline had passed before it started");
+      return WithErrorClass(
+          absl::DeadlineExceededError(
+              "the call's deadline had passed before it started"),
+          "deadline_passed");
     }
 
     try {
@@ -263,35 +314,23 @@ grpc::Status RpcRuntime::Handle(
     } catch (const sql::SQLException& e) {
       return FromSqlException(e);
     } catch (const std::exception& e) {
-      // Details stay in the log; the client learns nothing internal.
+      // The client learns nothing internal; the log only the exception's
+      // type, since what() may quote request values.
       log::Error("unhandled exception",
-                 {{"method", method}, {"what", e.what()}});
-      return absl::InternalError("internal error");
+                 {{"method", method}, {"type", TypeName(e)}});
+      return WithErrorClass(absl::InternalError("internal error"),
+                            "unhandled_exception");
     } catch (...) {
       log::Error("unhandled non-standard exception", {{"method", method}});
-      return absl::InternalError("internal error");
+      return WithErrorClass(absl::InternalError("internal error"),
+                            "unhandled_exception");
     }
   }();
 
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started)
           .count();
-  const std::string duration_ms = absl::StrFormat("%.3f", seconds * 1e3);
-  const std::string code(absl::StatusCodeToString(status.code()));
-  if (status.ok()) {
-    log::Write(log::Level::kInfo, "rpc",
-               {{"method", method},
-                {"code", code},
-                {"duration_ms", duration_ms},
-                {"staff_id", call.principal.staff_id}});
-  } else {
-    log::Write(LevelFor(status.code()), "rpc",
-               {{"method", method},
-                {"code", code},
-                {"duration_ms", duration_ms},
-                {"staff_id", call.principal.staff_id},
-                {"error", status.message()}});
-  }
+  LogCall(method, call.principal.staff_id, status, seconds);
   if (metrics_ != nullptr) {
     metrics_->Observe(method, static_cast<grpc::StatusCode>(status.code()),
                       seconds);

@@ -52,6 +52,11 @@ class RpcMetrics {
   std::unique_ptr<Impl> impl_;
 };
 
+// Bearer tokens are a few hundred bytes; a longer authorization header is
+// refused (UNAUTHENTICATED) before it is parsed. Well below the server's
+// metadata limit (kMaxRequestMetadataBytes), so such a call fails alone.
+inline constexpr size_t kMaxAuthorizationBytes = 8 << 10;
+
 struct RpcRuntimeOptions {
   std::string service;  // "customer-svc"
   absl::Duration default_deadline = absl::Seconds(10);
@@ -68,8 +73,9 @@ class RpcRuntime {
   RpcRuntime(RpcRuntimeOptions options, const TokenVerifier* verifier,
              RpcMetrics* metrics, const Clock* clock);
 
-  // UNAUTHENTICATED without a valid token; PERMISSION_DENIED naming the
-  // roles the method needs when the caller has none of `allowed`.
+  // UNAUTHENTICATED without a valid token (or with an authorization header
+  // over kMaxAuthorizationBytes); PERMISSION_DENIED naming the roles the
+  // method needs when the caller has none of `allowed`.
   grpc::Status Handle(grpc::ServerContext* context, absl::string_view method,
                       RoleSet allowed,
                       absl::FunctionRef<absl::Status(const CallContext&)> body);

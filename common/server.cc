@@ -199,6 +199,8 @@ absl::Status ServiceHost::Start() {
   quota.SetMaxThreads(std::max(options_.max_threads, 4));
   builder.SetResourceQuota(quota);
   builder.SetMaxReceiveMessageSize(kMaxReceiveMessageBytes);
+  builder.AddChannelArgument(GRPC_ARG_MAX_METADATA_SIZE,
+                             kMaxRequestMetadataBytes);
   // gRPC enables SO_REUSEPORT by default: a second instance on the same port
   // would silently share the traffic instead of failing to start.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);

@@ -19,6 +19,14 @@ class Registry;
 
 namespace csm {
 
+// Request metadata (headers) a call may carry, as gRPC counts it (name +
+// value + 32 bytes per entry). gRPC 1.51 ends the whole HTTP/2 connection,
+// every call on it, when one call's headers exceed the limit; set far above
+// what the gateway forwards (Envoy refuses more than 60 KiB with 431), so a
+// bad call is refused by itself: RpcRuntime answers UNAUTHENTICATED to an
+// authorization header over kMaxAuthorizationBytes (common/rpc.h).
+inline constexpr int kMaxRequestMetadataBytes = 128 << 10;
+
 struct ServerOptions {
   std::string service_name;  // "customer-svc"
   // "0.0.0.0:50051"; port 0 picks a free port (tests).

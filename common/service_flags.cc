@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -48,6 +49,10 @@ ABSL_FLAG(std::string, jwt_secret_file, "",
           "File holding the HS256 secret of bearer tokens");
 ABSL_FLAG(std::string, jwt_issuer, "csm",
           "Required iss claim of bearer tokens; empty accepts any");
+ABSL_FLAG(int64_t, jwt_max_lifetime_seconds,
+          absl::ToInt64Seconds(csm::kDefaultMaxTokenLifetime),
+          "Longest accepted bearer-token lifetime: exp - iat and exp - now "
+          "may not exceed it");
 
 namespace csm {
 namespace {
@@ -181,14 +186,20 @@ absl::StatusOr<JwtConfig> JwtConfigFromFlags() {
         absl::StrCat("the JWT secret is ", secret->size(), " bytes; at least ",
                      kMinSecretBytes, " are required"));
   }
-  return JwtConfig{*std::move(secret), absl::GetFlag(FLAGS_jwt_issuer)};
+  const int64_t max_lifetime = absl::GetFlag(FLAGS_jwt_max_lifetime_seconds);
+  if (max_lifetime <= 0) {
+    return absl::FailedPreconditionError(
+        "--jwt_max_lifetime_seconds must be positive");
+  }
+  return JwtConfig{*std::move(secret), absl::GetFlag(FLAGS_jwt_issuer),
+                   absl::Seconds(max_lifetime)};
 }
 
 absl::StatusOr<std::unique_ptr<TokenVerifier>> TokenVerifierFromFlags() {
   auto jwt = JwtConfigFromFlags();
   if (!jwt.ok()) return jwt.status();
-  return std::make_unique<TokenVerifier>(std::move(jwt->secret),
-                                         std::move(jwt->issuer));
+  return std::make_unique<TokenVerifier>(
+      std::move(jwt->secret), std::move(jwt->issuer), jwt->max_lifetime);
 }
 
 }  // namespace csm

@@ -32,6 +32,7 @@ absl::StatusOr<std::unique_ptr<TokenVerifier>> TokenVerifierFromFlags();
 struct JwtConfig {
   std::string secret;
   std::string issuer;
+  absl::Duration max_lifetime = kDefaultMaxTokenLifetime;
 };
 absl::StatusOr<JwtConfig> JwtConfigFromFlags();
 

@@ -106,8 +106,8 @@ absl::Status AddFilterCondition(const FilterTerm& term, const FilterColumn& col,
   switch (col.kind) {
     case FilterColumn::kString: {
       if (ordering_op) {
-        return InvalidField("filter", absl::StrCat("field '", term.field,
-                                                   "' supports = != and :"));
+        return InvalidField("filter", absl::StrCat("field ", Quote(term.field),
+                                                   " supports = != and :"));
       }
       if (term.op == FilterTerm::Op::kHas) {
         where->push_back(absl::StrCat(col.column, " LIKE ?"));
@@ -121,14 +121,14 @@ absl::Status AddFilterCondition(const FilterTerm& term, const FilterColumn& col,
     }
     case FilterColumn::kEnum: {
       if (term.op != FilterTerm::Op::kEq && term.op != FilterTerm::Op::kNe) {
-        return InvalidField("filter", absl::StrCat("field '", term.field,
-                                                   "' supports = and !="));
+        return InvalidField("filter", absl::StrCat("field ", Quote(term.field),
+                                                   " supports = and !="));
       }
       const google::protobuf::EnumValueDescriptor* value =
           col.descriptor()->FindValueByName(term.value);
       if (value == nullptr || value->number() == 0) {
         return InvalidField(
-            "filter", absl::StrCat("'", term.value, "' is not a value of ",
+            "filter", absl::StrCat(Quote(term.value), " is not a value of ",
                                    col.descriptor()->name()));
       }
       where->push_back(absl::StrCat(col.column, " ", SqlOp(term.op), " ?"));
@@ -137,14 +137,14 @@ absl::Status AddFilterCondition(const FilterTerm& term, const FilterColumn& col,
     }
     case FilterColumn::kTime: {
       if (term.op == FilterTerm::Op::kHas) {
-        return InvalidField("filter", absl::StrCat("field '", term.field,
-                                                   "' supports comparisons"));
+        return InvalidField("filter", absl::StrCat("field ", Quote(term.field),
+                                                   " supports comparisons"));
       }
       absl::Time t;
       std::string err;
       if (!absl::ParseTime(absl::RFC3339_full, term.value, &t, &err)) {
         return InvalidField("filter",
-                            absl::StrCat("'", term.value, "' for ", term.field,
+                            absl::StrCat(Quote(term.value), " for ", term.field,
                                          " is not an RFC 3339 time (e.g. "
                                          "2026-11-01T00:00:00+08:00)"));
       }

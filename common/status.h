@@ -14,9 +14,34 @@
 
 namespace csm {
 
+// Bounds of what an error sends back. Clients accept 8 KiB of trailing
+// metadata by default, and the message travels twice (grpc-message,
+// percent-encoded, and inside grpc-status-details-bin, base64): with these
+// an error stays within about 6.5 KiB whatever the request held, so the
+// caller gets its INVALID_ARGUMENT instead of a RESOURCE_EXHAUSTED trailer.
+inline constexpr size_t kMaxQuotedChars = 64;          // one echoed value
+inline constexpr size_t kMaxStatusMessageBytes = 512;  // the message
+inline constexpr size_t kMaxListedViolations = 50;
+inline constexpr size_t kMaxViolationFieldBytes = 128;
+inline constexpr size_t kMaxViolationDescriptionBytes = 256;
+// The serialised google.rpc.BadRequest, summary violation included.
+inline constexpr size_t kMaxBadRequestBytes = 3072;
+
+// `value` in double quotes for an error message that echoes input: at most
+// kMaxQuotedChars code points, then "…"; invalid UTF-8 and control
+// characters become U+FFFD. Echo request values only through this.
+std::string Quote(absl::string_view value);
+
+// `text` as valid UTF-8 (invalid bytes become U+FFFD) of at most `max_bytes`
+// bytes, cut on a code-point boundary and ending in "…" when cut.
+std::string Truncate(absl::string_view text, size_t max_bytes);
+
 // Collects google.rpc.BadRequest field violations for one request. The
 // violations travel inside the absl::Status as a payload so that the edge
 // (ToGrpcStatus) can put them in the grpc-status-details-bin trailer.
+// ToStatus lists at most kMaxListedViolations (and kMaxBadRequestBytes),
+// then one more violation saying how many were left out; fields and
+// descriptions are cut to their bounds.
 class FieldViolations {
  public:
   void Add(std::string field, std::string description);
@@ -39,8 +64,22 @@ absl::Status InvalidField(std::string field, std::string description);
 std::vector<std::pair<std::string, std::string>> ViolationsOf(
     const absl::Status& status);
 
+// Logs must never carry request values (personal data), and messages may echo
+// them. What a log line may say about a failure instead: a class from a fixed
+// vocabulary ("invalid_token", "deadline_passed"...), set by the code that
+// made the status, and the field paths of its violations.
+absl::Status WithErrorClass(absl::Status status, absl::string_view error_class);
+// The class set by WithErrorClass; else "field_violations" when the status
+// carries violations; else "" (the code alone says what happened).
+std::string ErrorClassOf(const absl::Status& status);
+// "customer.display_name,customer.contacts[0].phones[0]": the first 20 field
+// paths of the violations; a field that is not shaped like a path (dotted
+// identifiers with [index] suffixes, at most 64 bytes) is logged as "?".
+std::string ViolationFieldsForLog(const absl::Status& status);
+
 // The one mapping from absl::Status to grpc::Status: same canonical code,
-// same message, google.rpc.Status with BadRequest details when present.
+// the message cut to kMaxStatusMessageBytes, google.rpc.Status with
+// BadRequest details (bounded as FieldViolations bounds them) when present.
 grpc::Status ToGrpcStatus(const absl::Status& status);
 
 // The reverse, for clients (one service calling another).
