@@ -311,8 +311,10 @@ TEST_F(RpcRuntimeTest, KeepsTheClientsDeadline) {
   CallResult r = Call({.timeout = absl::Seconds(2)});
   ASSERT_TRUE(r.status.ok());
   // Below the 3 s default; how far below depends on how long connecting
-  // took on a loaded machine.
-  EXPECT_LE(r.responses[0].last_sequence(), 2000);
+  // took on a loaded machine. gRPC carries the deadline as a relative
+  // timeout and converts it back through its own clock epoch, which can be
+  // off by some milliseconds when the machine is loaded: hence the slack.
+  EXPECT_LE(r.responses[0].last_sequence(), 2050);
   EXPECT_GT(r.responses[0].last_sequence(), 0);
 }
 

@@ -30,6 +30,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "common/log.h"
+#include "common/request_decoding.h"
 
 namespace csm {
 namespace {
@@ -208,6 +209,11 @@ absl::Status ServiceHost::Start() {
   builder.AddChannelArgument(
       GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS,
       kMinClientPingIntervalMs);
+  std::vector<
+      std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
+      interceptors;
+  interceptors.push_back(UndecodableRequestInterceptorFactory());
+  builder.experimental().SetInterceptorCreators(std::move(interceptors));
   std::vector<std::string> service_names;
   builder.SetOption(std::make_unique<ServiceNamesOption>(&service_names));
   for (grpc::Service* service : services_) builder.RegisterService(service);

@@ -29,6 +29,7 @@
 #include "absl/time/time.h"
 #include "common/auth.h"
 #include "common/service_flags.h"
+#include "common/status.h"
 #include "csm/events/v1/events.grpc.pb.h"
 
 ABSL_DECLARE_FLAG(std::string, jwt_secret);
@@ -72,6 +73,7 @@ class SlowEventService final : public EventService::Service {
   }
 
   void WaitUntilEntered() { entered_.WaitForNotification(); }
+  bool Entered() const { return entered_.HasBeenNotified(); }
 
  private:
   absl::Notification entered_;
@@ -246,6 +248,79 @@ grpc::Status CallEvents(const std::string& address, int64_t after_sequence,
   while (reader->Read(response != nullptr ? response : &ignored)) {
   }
   return reader->Finish();
+}
+
+// One StreamEvents call whose request is `bytes`, as they are: the C++
+// stubs would not send every malformed request a client elsewhere can.
+grpc::Status CallEventsRaw(const std::string& address,
+                           const std::string& bytes) {
+  grpc::GenericStub stub(
+      grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
+  grpc::Slice slice(bytes);
+  grpc::ByteBuffer request(&slice, 1);
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() +
+                       std::chrono::seconds(10));
+  grpc::CompletionQueue cq;
+  auto call = stub.PrepareUnaryCall(
+      &context, "/csm.events.v1.EventService/StreamEvents", request, &cq);
+  call->StartCall();
+  grpc::ByteBuffer response;
+  grpc::Status status;
+  call->Finish(&response, &status, reinterpret_cast<void*>(1));
+  void* tag;
+  bool ok;
+  EXPECT_TRUE(cq.Next(&tag, &ok));
+  return status;
+}
+
+std::vector<std::string> ViolationFields(const grpc::Status& status) {
+  std::vector<std::string> fields;
+  for (const auto& [field, description] :
+       ViolationsOf(FromGrpcStatus(status))) {
+    fields.push_back(field);
+  }
+  return fields;
+}
+
+TEST(ServiceHostTest, InvalidUtf8IsInvalidArgumentNamingTheField) {
+  SlowEventService service;
+  ServiceHost host(TestOptions());
+  host.AddService(&service);
+  ASSERT_TRUE(host.Start().ok());
+  ::testing::internal::CaptureStderr();
+  // event_types (field 3, a proto3 string) = "\xff": gRPC 1.51 alone
+  // answers INTERNAL with an empty message.
+  const grpc::Status utf8 = CallEventsRaw(host.address(), "\x1a\x01\xff");
+  const std::string logs = ::testing::internal::GetCapturedStderr();
+  EXPECT_EQ(utf8.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(utf8.error_message(),
+            "the request could not be decoded as "
+            "csm.events.v1.StreamEventsRequest: event_types is not valid "
+            "UTF-8");
+  EXPECT_EQ(ViolationFields(utf8), std::vector<std::string>{"event_types"});
+  EXPECT_FALSE(service.Entered()) << "refused before any handler ran";
+  EXPECT_THAT(logs, HasSubstr("\"error_class\":\"undecodable_request\""));
+  EXPECT_THAT(logs, HasSubstr("\"fields\":\"event_types\""));
+  EXPECT_THAT(logs, ::testing::Not(HasSubstr("libprotobuf")))
+      << "protobuf's own stderr line is replaced by the log line";
+
+  // Bytes that are no protobuf at all: a length beyond the end.
+  const grpc::Status malformed = CallEventsRaw(host.address(),
+                                               "\x1a\x05"
+                                               "ab");
+  EXPECT_EQ(malformed.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(malformed.error_message(),
+              HasSubstr("could not be decoded as "
+                        "csm.events.v1.StreamEventsRequest"));
+  EXPECT_TRUE(ViolationFields(malformed).empty());
+
+  // Valid requests are untouched, and so are errors handlers return.
+  EXPECT_TRUE(CallEventsRaw(host.address(),
+                            "\x1a\x02"
+                            "ok")
+                  .ok());
+  EXPECT_TRUE(service.Entered());
 }
 
 TEST(ServiceHostTest, ServesHealthAfterStart) {
