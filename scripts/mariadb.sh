@@ -16,16 +16,51 @@ sock="$dir/mysqld.sock"
 pidfile="$dir/mysqld.pid"
 me=$(id -un)
 
+# alive PID: the process exists and is not a zombie. A SIGKILLed mariadbd
+# stays a zombie until its parent reaps it (an orphan's new parent may never
+# do so), and kill -0 succeeds on zombies: the state in /proc says more.
+alive() {
+  local state
+  state=$(sed -n 's/^[0-9]* (.*) \([A-Za-z]\).*/\1/p' "/proc/$1/stat" 2>/dev/null) || return 1
+  [ -n "$state" ] && [ "$state" != Z ] && [ "$state" != X ]
+}
+
+# running: the pid file names a live mariadbd (not a reused pid).
 running() {
-  [ -f "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null
+  [ -f "$pidfile" ] || return 1
+  local pid
+  pid=$(cat "$pidfile" 2>/dev/null) || return 1
+  [[ "$pid" =~ ^[0-9]+$ ]] && alive "$pid" &&
+    [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = mariadbd ]
+}
+
+answers() {
+  mariadb-admin --no-defaults --socket="$sock" -uroot ping > /dev/null 2>&1
+}
+
+# wait_until_answering SECONDS: 0 once the socket answers a ping.
+wait_until_answering() {
+  for _ in $(seq 1 $(($1 * 10))); do
+    answers && return 0
+    sleep 0.1
+  done
+  return 1
 }
 
 case "$cmd" in
   start)
     if running; then
-      echo "mariadb: already running in $dir (pid $(cat "$pidfile"))"
-      exit 0
+      # Alive is not enough: it must answer (it may still be starting).
+      if wait_until_answering 30; then
+        echo "mariadb: already running in $dir (pid $(cat "$pidfile"))"
+        exit 0
+      fi
+      echo "mariadb: pid $(cat "$pidfile") runs in $dir but does not answer on $sock" >&2
+      exit 1
     fi
+    # A pid file left by a killed server would make a new one refuse to
+    # start or be mistaken for it.
+    rm -f "$pidfile"
     if [ ! -d "$dir/data/mysql" ]; then
       mariadb-install-db --no-defaults --user="$me" --datadir="$dir/data" \
         --auth-root-authentication-method=normal --skip-test-db \
@@ -43,11 +78,14 @@ case "$cmd" in
       --skip-name-resolve --innodb-flush-log-at-trx-commit=1 \
       --max-connections=500 --log-error="$dir/error.log" \
       > /dev/null 2>&1 &
+    server=$!
     for _ in $(seq 1 300); do
-      if mariadb-admin --no-defaults --socket="$sock" -uroot ping > /dev/null 2>&1; then
+      if answers; then
         echo "mariadb: running in $dir (socket $sock${port:+, port $port})"
         exit 0
       fi
+      # Gave up (a bad option, the data dir locked by another server).
+      alive "$server" || break
       sleep 0.1
     done
     echo "mariadb: did not start within 30 s; see $dir/error.log" >&2
@@ -62,14 +100,22 @@ case "$cmd" in
     pid=$(cat "$pidfile")
     kill "$pid"
     for _ in $(seq 1 300); do
-      kill -0 "$pid" 2>/dev/null || { echo "mariadb: stopped"; exit 0; }
+      alive "$pid" || { echo "mariadb: stopped"; exit 0; }
       sleep 0.1
     done
     echo "mariadb: still running after 30 s; killing" >&2
     kill -9 "$pid" 2>/dev/null || true
     ;;
   status)
-    if running; then echo "running (pid $(cat "$pidfile"))"; else echo "stopped"; exit 1; fi
+    if running && answers; then
+      echo "running (pid $(cat "$pidfile"))"
+    elif running; then
+      echo "running (pid $(cat "$pidfile")) but not answering on $sock"
+      exit 1
+    else
+      echo "stopped"
+      exit 1
+    fi
     ;;
   *)
     echo "usage: mariadb.sh start|stop|status DIR [PORT]" >&2

@@ -5,8 +5,11 @@
 //
 // The secret can come from CSM_JWT_SECRET instead (keeps it out of `ps`),
 // the issuer from CSM_JWT_ISSUER; both match the services' --jwt_secret and
-// --jwt_issuer.
+// --jwt_issuer. --ttl may not exceed the services' longest accepted lifetime
+// (CSM_JWT_MAX_LIFETIME_SECONDS when set, else 24 h): such a token would be
+// refused anyway.
 
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -16,6 +19,7 @@
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
@@ -81,6 +85,21 @@ int main(int argc, char** argv) {
     principal.roles.Add(role);
   }
   if (principal.roles.empty()) Fail("--roles needs at least one role");
+
+  absl::Duration max_lifetime = csm::kDefaultMaxTokenLifetime;
+  if (const std::string env = FlagOrEnv("", "CSM_JWT_MAX_LIFETIME_SECONDS", "");
+      !env.empty()) {
+    int64_t seconds = 0;
+    if (!absl::SimpleAtoi(env, &seconds) || seconds <= 0) {
+      Fail("CSM_JWT_MAX_LIFETIME_SECONDS must be a positive number");
+    }
+    max_lifetime = absl::Seconds(seconds);
+  }
+  if (absl::GetFlag(FLAGS_ttl) > max_lifetime) {
+    Fail("--ttl=" + absl::FormatDuration(absl::GetFlag(FLAGS_ttl)) +
+         " is longer than the services accept (" +
+         absl::FormatDuration(max_lifetime) + "; --jwt_max_lifetime_seconds)");
+  }
 
   absl::StatusOr<std::string> token = csm::MintToken(
       secret, issuer, principal, absl::Now(), absl::GetFlag(FLAGS_ttl));
