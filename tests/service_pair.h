@@ -1,0 +1,70 @@
+// A real customer-svc and a real complaint-svc on loopback, each on its own
+// fresh database of the ctest fixture's MariaDB, complaint-svc asking
+// customer-svc through its gRPC customer directory: what the cross-service
+// tests in this folder run against. No mocks.
+#ifndef CSM_TESTS_SERVICE_PAIR_H_
+#define CSM_TESTS_SERVICE_PAIR_H_
+
+#include <grpcpp/grpcpp.h>
+
+#include <memory>
+#include <string>
+#include <utility>
+
+#include "absl/time/time.h"
+#include "common/clock.h"
+#include "common/rpc.h"
+#include "common/server.h"
+#include "complaint-svc/src/complaint_server.h"
+#include "csm/complaint/v1/complaint.grpc.pb.h"
+#include "customer-svc/src/api/customer_test_support.h"
+#include "gtest/gtest.h"
+#include "tests/testing/test_database.h"
+
+namespace csm::testing {
+
+class ServicePairFixture : public customer::testing::CustomerApiFixture {
+ protected:
+  void SetUp() override {
+    ASSERT_NO_FATAL_FAILURE(CustomerApiFixture::SetUp());
+    auto db = TestDatabase::Create();
+    ASSERT_TRUE(db.ok()) << db.status();
+    complaint_db_ = std::move(*db);
+    complaint::ComplaintServerConfig config;
+    config.mysql = complaint_db_->options();
+    config.server = ServerOptions{.service_name = "complaint-svc",
+                                  .listen_address = "127.0.0.1:0",
+                                  .metrics_address = ""};
+    config.server.shutdown_grace = absl::Seconds(5);
+    config.runtime = RpcRuntimeOptions{.service = "complaint-svc"};
+    config.events.poll_interval = absl::Milliseconds(100);
+    config.customer_address = server_->address();
+    config.jwt_secret = kTestJwtSecret;
+    config.jwt_issuer = kTestIssuer;
+    config.escalation_sweep_interval = absl::ZeroDuration();
+    auto server =
+        complaint::ComplaintServer::Start(config, &verifier_, &Clock::Real());
+    ASSERT_TRUE(server.ok()) << server.status();
+    complaint_server_ = std::move(*server);
+    complaint_channel_ = grpc::CreateChannel(
+        complaint_server_->address(), grpc::InsecureChannelCredentials());
+    complaints_ = complaint::v1::ComplaintService::NewStub(complaint_channel_);
+  }
+
+  void TearDown() override {
+    complaints_.reset();
+    complaint_channel_.reset();
+    complaint_server_.reset();
+    complaint_db_.reset();
+    CustomerApiFixture::TearDown();
+  }
+
+  std::unique_ptr<TestDatabase> complaint_db_;
+  std::unique_ptr<complaint::ComplaintServer> complaint_server_;
+  std::shared_ptr<grpc::Channel> complaint_channel_;
+  std::unique_ptr<complaint::v1::ComplaintService::Stub> complaints_;
+};
+
+}  // namespace csm::testing
+
+#endif  // CSM_TESTS_SERVICE_PAIR_H_
