@@ -198,7 +198,8 @@ TEST(ToGrpcStatusTest, BoundsMessagesAndForeignViolations) {
   EXPECT_EQ(g.error_message().size(), kMaxStatusMessageBytes);
   EXPECT_THAT(g.error_message(), ::testing::EndsWith("…"));
   // Invalid UTF-8 would make the details unparsable for clients.
-  const grpc::Status bad_utf8 = ToGrpcStatus(InvalidField("x", "a\xff" "b"));
+  const std::string invalid = std::string("a\xff") + "b";
+  const grpc::Status bad_utf8 = ToGrpcStatus(InvalidField("x", invalid));
   google::rpc::Status rich;
   ASSERT_TRUE(rich.ParseFromString(bad_utf8.error_details()));
   google::rpc::BadRequest bad_request;
