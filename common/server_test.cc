@@ -2,9 +2,6 @@
 
 #include <arpa/inet.h>
 #include <gmock/gmock.h>
-#include <google/protobuf/descriptor.h>
-#include <google/protobuf/dynamic_message.h>
-#include <google/protobuf/text_format.h>
 #include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
@@ -24,6 +21,7 @@
 
 #include "absl/flags/declare.h"
 #include "absl/flags/flag.h"
+#include "absl/strings/str_join.h"
 #include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
@@ -31,6 +29,7 @@
 #include "common/service_flags.h"
 #include "common/status.h"
 #include "csm/events/v1/events.grpc.pb.h"
+#include "tests/testing/reflection.h"
 
 ABSL_DECLARE_FLAG(std::string, jwt_secret);
 ABSL_DECLARE_FLAG(std::string, jwt_secret_file);
@@ -130,63 +129,6 @@ HealthResult CheckHealth(const std::string& address,
         bytes.size() == 2 && bytes[0] == 0x08 ? bytes[1] : 0;
   }
   return result;
-}
-
-// Service names listed by grpc.reflection.v1alpha, whose messages are in
-// the generated pool through libgrpc++_reflection.
-std::string ListServicesByReflection(const std::string& address) {
-  namespace pb = google::protobuf;
-  const pb::DescriptorPool* pool = pb::DescriptorPool::generated_pool();
-  const pb::Descriptor* request_type = pool->FindMessageTypeByName(
-      "grpc.reflection.v1alpha.ServerReflectionRequest");
-  const pb::Descriptor* response_type = pool->FindMessageTypeByName(
-      "grpc.reflection.v1alpha.ServerReflectionResponse");
-  if (request_type == nullptr || response_type == nullptr) {
-    ADD_FAILURE() << "reflection messages are not in the generated pool";
-    return "";
-  }
-  pb::DynamicMessageFactory factory(pool);
-  std::unique_ptr<pb::Message> request(
-      factory.GetPrototype(request_type)->New());
-  EXPECT_TRUE(
-      pb::TextFormat::ParseFromString("list_services: \"*\"", request.get()));
-  const std::string request_bytes = request->SerializeAsString();
-
-  auto channel =
-      grpc::CreateChannel(address, grpc::InsecureChannelCredentials());
-  grpc::GenericStub stub(channel);
-  grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() +
-                       std::chrono::seconds(5));
-  grpc::CompletionQueue cq;
-  auto call = stub.PrepareCall(
-      &context,
-      "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo", &cq);
-  void* tag;
-  bool ok;
-  auto step = [&](int id) {
-    EXPECT_TRUE(cq.Next(&tag, &ok));
-    EXPECT_EQ(tag, reinterpret_cast<void*>(id));
-    return ok;
-  };
-  call->StartCall(reinterpret_cast<void*>(1));
-  if (!step(1)) return "";
-  grpc::Slice slice(request_bytes);
-  grpc::ByteBuffer request_buffer(&slice, 1);
-  call->WriteLast(request_buffer, grpc::WriteOptions(),
-                  reinterpret_cast<void*>(2));
-  step(2);
-  grpc::ByteBuffer response_buffer;
-  call->Read(&response_buffer, reinterpret_cast<void*>(3));
-  const bool got_response = step(3);
-  grpc::Status status;
-  call->Finish(&status, reinterpret_cast<void*>(4));
-  step(4);
-  if (!got_response) return "";
-  std::unique_ptr<pb::Message> response(
-      factory.GetPrototype(response_type)->New());
-  EXPECT_TRUE(response->ParseFromString(Slurp(response_buffer)));
-  return response->DebugString();
 }
 
 // A port that was free a moment ago (for the metrics endpoint).
@@ -375,7 +317,8 @@ TEST(ServiceHostTest, ReflectionListsServices) {
   ServiceHost host(TestOptions());
   host.AddService(&service);
   ASSERT_TRUE(host.Start().ok());
-  const std::string listed = ListServicesByReflection(host.address());
+  const std::string listed =
+      absl::StrJoin(csm::testing::ServicesByReflection(host.address()), ",");
   EXPECT_THAT(listed, HasSubstr(kEventService));
   EXPECT_THAT(listed, HasSubstr("grpc.health.v1.Health"));
 }
