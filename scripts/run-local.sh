@@ -5,8 +5,9 @@
 # MariaDB in .local/mariadb (127.0.0.1:3307; CSM_LOCAL_MYSQL_PORT overrides),
 # creates one schema and one database user per service (each user reaches
 # only its own schema), starts the services and the REST gateway
-# (http://127.0.0.1:8080), loads the demo data once, and prints the
-# addresses, a ready token and curl examples. Ctrl-C (or SIGTERM) stops the
+# (http://127.0.0.1:8080) with the web console (http://127.0.0.1:8080/console/),
+# loads the demo data once, and prints the addresses, a ready token and curl
+# examples. Ctrl-C (or SIGTERM) stops the
 # gateway and the services gracefully, then MariaDB. No root service, no
 # Docker.
 #
@@ -287,7 +288,7 @@ if [ "$do_install" = 1 ]; then
   bash scripts/install-deps.sh
 fi
 if [ "$do_build" = 1 ] && [ "$db_only" = 0 ]; then
-  BUILD_TARGETS="customer-svc complaint-svc gateway csmctl csm-token csm-demo-data" bash scripts/build.sh
+  BUILD_TARGETS="customer-svc complaint-svc gateway console csmctl csm-token csm-demo-data" bash scripts/build.sh
 fi
 
 # --- 3. MariaDB, schemas, users ---------------------------------------------
@@ -345,8 +346,11 @@ start_service complaint-svc "$complaint_port" "$complaint_metrics_port" csm_comp
   --customer_address="127.0.0.1:$customer_port"
 # start_service reporting-svc 50053 9466 csm_reporting reporting_svc
 # (then give the gateway --reporting_addr=127.0.0.1:50053 below)
+console_dir=$(cd "$build_dir" && pwd)/console
+[ -f "$console_dir/index.html" ] || die "$console_dir not built; build first (bash scripts/build.sh)"
 start_gateway --customer_addr="127.0.0.1:$customer_port" \
-  --complaint_addr="127.0.0.1:$complaint_port" --reporting_addr=
+  --complaint_addr="127.0.0.1:$complaint_port" --reporting_addr= \
+  --console_dir="$console_dir"
 
 # --- 5. demo data, once ------------------------------------------------------
 if [ ! -f "$local_dir/demo-loaded" ]; then
@@ -378,6 +382,7 @@ csmctl_c=$csmctl
 cat << EOF
 
 csm is running. Ctrl-C stops it.
+  console       $gateway/console/   (sign in with the token below)
   gateway       REST $gateway   (/healthz, /metrics, /openapi.json)
                 log  $logs/csm-gateway.log
   customer-svc  gRPC 127.0.0.1:$customer_port   metrics http://127.0.0.1:$customer_metrics_port/metrics

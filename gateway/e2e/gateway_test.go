@@ -483,6 +483,13 @@ func testConsole(t *testing.T) {
 	if r.code != 200 || !strings.Contains(string(r.body), "客服管理") {
 		t.Errorf("/console/: %d %s", r.code, r.body)
 	}
+	// The console holds a bearer token: its own origin only, never framed.
+	for h, want := range map[string]string{"Content-Security-Policy": "script-src 'self'",
+		"X-Frame-Options": "DENY", "Referrer-Policy": "no-referrer", "Cache-Control": "no-cache"} {
+		if got := r.header.Get(h); !strings.Contains(got, want) {
+			t.Errorf("/console/ %s: %q, want %q in it", h, got, want)
+		}
+	}
 	if r := do(t, "GET", "/console/missing.js", "", nil); r.code != http.StatusNotFound {
 		t.Errorf("missing file: %d", r.code)
 	}
