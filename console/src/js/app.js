@@ -78,7 +78,8 @@ function renderWho() {
   if (c) {
     add(who, h('span', {class: 'who-name'}, c.sub || '（无员工编号）'),
       h('span', {class: 'who-meta'}, [c.dept, (c.roles || []).join('、')].filter(Boolean).join(' · ')),
-      c.exp ? h('span', {class: 'who-meta'}, `有效至 ${time(c.exp * 1000)}`) : null,
+      c.exp ? h('span', {class: expired(c) ? 'who-meta who-expired' : 'who-meta'},
+        expired(c) ? `已于 ${time(c.exp * 1000)} 过期` : `有效至 ${time(c.exp * 1000)}`) : null,
       h('button', {type: 'button', class: 'link', onclick: () => { signOut(); showSignIn(null, '已退出登录。'); }}, '退出'));
   } else if (token()) {
     who.append(h('span', {class: 'who-meta'}, '已粘贴令牌'),
