@@ -172,6 +172,21 @@ describe('web console', () => {
     }
   });
 
+  test('behind a single-sign-on proxy that adds the authorization header, nothing is pasted', async () => {
+    // What the proxy does to every request it forwards (docs/operations.md).
+    const ctx = await browser.newContext({viewport: {width: 1440, height: 900}, locale: 'zh-CN',
+      timezoneId: 'Asia/Shanghai', extraHTTPHeaders: {authorization: `Bearer ${s.tok.supervisor}`}});
+    const p = await watchedPage(ctx);
+    await p.goto(`${w.base}/console/#/complaints`);
+    await ready(p);
+    assert.equal(await p.$('#signin'), null);
+    assert.equal(await p.$$eval('tr[data-complaint]', trs => trs.length), 4);
+    assert.match(await p.textContent('#who'), /未粘贴令牌/);
+    assert.equal(await p.evaluate(() => sessionStorage.length), 0);
+    assert.deepEqual(unexpectedErrors(p), []);
+    await ctx.close();
+  });
+
   test('an expired token shows the sign-in message, not a blank page', async () => {
     const expired = w.expiredToken('zhang.min', 'supervisor', '客服部');
     const ctx = await browser.newContext({viewport: {width: 1440, height: 900}, locale: 'zh-CN', timezoneId: 'Asia/Shanghai'});
