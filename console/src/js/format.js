@@ -72,7 +72,7 @@ export const STEP_ACTION = {
   investigate: '调查核实', wait: '等待客户', wait_for_customer: '等待客户', resume: '恢复处理',
   resolve: '处理完成', confirm: '客户确认', close: '结案（投诉回访）', reopen: '重新打开',
   reject: '驳回', reclassify: '重新分类', reassign: '改派', escalate: '升级', breach: '超时',
-  warn: '时限预警', link_fault_report: '关联故障报告',
+  warn: '时限预警', link_fault_report: '关联故障报告', notify_general_manager: '通报总经理（重大事项）',
 };
 
 export const GRADE = {GRADE_A: 'A 类', GRADE_B: 'B 类', GRADE_C: 'C 类'};
