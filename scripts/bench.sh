@@ -1,55 +1,55 @@
 #!/usr/bin/env bash
 # The benchmark behind docs/benchmarks.md:
-#   bash scripts/bench.sh
+#   bash scripts/bench.sh           the full run, about 10 minutes
+#   bash scripts/bench.sh --quick   every phase once, briefly (the ctest
+#                                   bench_smoke; figures mean nothing)
 # Starts a private MariaDB (scripts/mariadb.sh, durable:
-# innodb_flush_log_at_trx_commit=1) in $BUILD_DIR/bench, a schema and a user,
-# customer-svc on 127.0.0.1:$BENCH_PORT, creates a team and a few hundred
-# archives, then measures with csm-load, in one run:
-#   - the baseline: grpc.health.v1 Check, a no-op call through the same server
-#   - GetCustomer (16 and 64 in flight), ListCustomers (page 20) and
-#     CreateCustomer (16 in flight)
-#   - GetCustomer under the server knobs --max_threads and --mysql_pool_size
-# Each figure is run $BENCH_REPS times, interleaved, and the median is
-# reported with its ratio to the health-check baseline of the same server
-# configuration and concurrency: the machine is shared, so ratios are what
-# compare between runs. Everything started is stopped at the end (trap), and
-# a watchdog ends the run after $BENCH_MAX_SECONDS.
+# innodb_flush_log_at_trx_commit=1) in $BENCH_DIR, customer-svc and
+# complaint-svc against it with the production defaults, a team of 8 and
+# $BENCH_CUSTOMERS archives, then measures, every figure with csm-load
+# (tools/load.cc) and every ceiling with sysbench against the same MariaDB:
+#   1. $BENCH_ROUNDS rounds; in each, at each concurrency of
+#      $BENCH_CONCURRENCY: the ceilings (the no-op call, grpc.health.v1
+#      Check, through customer-svc and through complaint-svc; sysbench
+#      oltp_point_select and oltp_insert) and then the service figures
+#      (GetCustomer, ListCustomers page of 50, UpdateCustomer,
+#      RecordDealing, RegisterComplaint, CreateCustomer into one team);
+#      once a round sysbench oltp_insert on one thread (one durable commit
+#      after another: the ceiling of anything serialised through commit).
+#      Each figure is a ratio of its composed ceiling of the same round
+#      (docs/benchmarks.md): the machine is shared, so ratios compare.
+#   2. p50/p99 of each figure at half its peak rate (open loop).
+#   3. $BENCH_STREAMS idle StreamEvents streams held open at once while
+#      GetCustomer runs at the first concurrency.
+#   4. The statements each RPC runs (general log) and MariaDB's counters
+#      per call (SHOW GLOBAL STATUS deltas).
+#   5. Resident memory of each service: idle after start, the largest
+#      sampled under load, with the streams, VmHWM at the end.
+# The summary (markdown tables) goes to stdout and $BENCH_DIR/summary.md,
+# raw lines to $BENCH_DIR/results.txt. Everything started is stopped at the
+# end (trap); a watchdog ends the run after $BENCH_MAX_SECONDS. Exits
+# non-zero when a phase fails, and when a call fails with a code that means
+# a bad request (INVALID_ARGUMENT, NOT_FOUND, ...): the harness is wrong
+# then, not the server.
 #
-# Needs the binaries (BUILD_DIR, default build):
-#   customer-svc csm-load csm-token csmctl
-# Environment (defaults in brackets):
-#   BUILD_DIR [build]  BENCH_MYSQL_PORT [3317]  BENCH_PORT [50071]
-#   BENCH_DURATION [3s]  BENCH_WARMUP [1s]  BENCH_REPS [3]  BENCH_CHANNELS [4]
-#   BENCH_CUSTOMERS [300]  BENCH_KNOBS [1: also the max_threads/pool grid]
+# Needs the binaries (BUILD_DIR, default build): customer-svc complaint-svc
+# csm-load csm-token csmctl; and sysbench (scripts/install-deps.sh).
+# Environment (defaults in brackets; --quick changes those marked q):
+#   BUILD_DIR [build]  BENCH_DIR [$BUILD_DIR/bench; q: bench-quick]
+#   BENCH_MYSQL_PORT [3317]  BENCH_PORT [50071]  BENCH_COMPLAINT_PORT [50072]
+#     (q: free ports are picked; "auto" picks them in a full run too)
+#   BENCH_SECONDS [3; q: 0.3] measured per figure  BENCH_WARMUP [1; q: 0.1]
+#   BENCH_ROUNDS [5; q: 1]  BENCH_CONCURRENCY ["16 64"; q: "16"]
+#   BENCH_CHANNELS [4]  BENCH_CUSTOMERS [1000; q: 40]
+#   BENCH_STREAMS [500; q: 40]  BENCH_STATEMENT_CALLS [50; q: 2]
+#   BENCH_SYSBENCH_ROWS [10000; q: 1000]  BENCH_MAX_SECONDS [1200; q: 100]
+#   BENCH_SERVICE_FLAGS [""]: extra flags for both services, e.g.
+#     "--max_threads=128 --mysql_pool_size=32"
 #   BENCH_LOG_LEVEL [warning: the per-call info line is not written]
-#   BENCH_MAX_SECONDS [300]
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
-
-build_dir=${BUILD_DIR:-build}
-bench_dir=$build_dir/bench
-mysql_port=${BENCH_MYSQL_PORT:-3317}
-port=${BENCH_PORT:-50071}
-addr=127.0.0.1:$port
-duration=${BENCH_DURATION:-3s}
-warmup=${BENCH_WARMUP:-1s}
-reps=${BENCH_REPS:-3}
-channels=${BENCH_CHANNELS:-4}
-customers=${BENCH_CUSTOMERS:-300}
-knobs=${BENCH_KNOBS:-1}
-log_level=${BENCH_LOG_LEVEL:-warning}
-max_seconds=${BENCH_MAX_SECONDS:-300}
-
-svc_bin=$build_dir/customer-svc/customer-svc
-load=$build_dir/tools/csm-load
-csm_token=$build_dir/tools/csm-token
-csmctl=$build_dir/tools/csmctl
-db_dir=$bench_dir/mariadb
-sock=$db_dir/mysqld.sock
-svc_log=$bench_dir/customer-svc.log
-results=$bench_dir/results.txt
 
 say() { echo "bench: $*" >&2; }
 die() {
@@ -57,38 +57,102 @@ die() {
   exit 1
 }
 
-for b in "$svc_bin" "$load" "$csm_token" "$csmctl"; do
-  [ -x "$b" ] || die "$b not found; build it (BUILD_DIR=$build_dir):
-  ninja -C $build_dir customer-svc csm-load csm-token csmctl"
+quick=0
+for arg in "$@"; do
+  case "$arg" in
+    --quick) quick=1 ;;
+    -h | --help)
+      sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//'
+      exit 0
+      ;;
+    *) die "unknown argument $arg (try --help)" ;;
+  esac
 done
+q() { if [ "$quick" = 1 ]; then echo "$2"; else echo "$1"; fi; }
+
+build_dir=${BUILD_DIR:-build}
+bench_dir=${BENCH_DIR:-$build_dir/$(q bench bench-quick)}
+mysql_port=${BENCH_MYSQL_PORT:-$(q 3317 auto)}
+port=${BENCH_PORT:-$(q 50071 auto)}
+complaint_port=${BENCH_COMPLAINT_PORT:-$(q 50072 auto)}
+seconds=${BENCH_SECONDS:-$(q 3 0.3)}
+warmup=${BENCH_WARMUP:-$(q 1 0.1)}
+rounds=${BENCH_ROUNDS:-$(q 5 1)}
+read -r -a concurrencies <<< "${BENCH_CONCURRENCY:-$(q "16 64" 16)}"
+channels=${BENCH_CHANNELS:-4}
+customers=${BENCH_CUSTOMERS:-$(q 1000 40)}
+streams=${BENCH_STREAMS:-$(q 500 40)}
+statement_calls=${BENCH_STATEMENT_CALLS:-$(q 50 2)}
+sb_rows=${BENCH_SYSBENCH_ROWS:-$(q 10000 1000)}
+max_seconds=${BENCH_MAX_SECONDS:-$(q 1200 100)}
+read -r -a service_flags <<< "${BENCH_SERVICE_FLAGS:-}"
+log_level=${BENCH_LOG_LEVEL:-warning}
+
+customer_bin=$build_dir/customer-svc/customer-svc
+complaint_bin=$build_dir/complaint-svc/complaint-svc
+load_bin=$build_dir/tools/csm-load
+csm_token=$build_dir/tools/csm-token
+csmctl=$build_dir/tools/csmctl
+db_dir=$bench_dir/mariadb
+sock=$db_dir/mysqld.sock
+results=$bench_dir/results.txt
+errors_log=$bench_dir/load-errors.log
+
+for b in "$customer_bin" "$complaint_bin" "$load_bin" "$csm_token" "$csmctl"; do
+  [ -x "$b" ] || die "$b not found; build it (BUILD_DIR=$build_dir):
+  cmake --build $build_dir --target customer-svc complaint-svc csm-load csm-token csmctl"
+done
+command -v sysbench > /dev/null || die "sysbench not found; run scripts/install-deps.sh"
+
 port_in_use() { (exec 3<> "/dev/tcp/127.0.0.1/$1") 2> /dev/null; }
-port_in_use "$port" && die "port $port is in use; set BENCH_PORT"
-port_in_use "$mysql_port" && die "port $mysql_port is in use; set BENCH_MYSQL_PORT"
+taken_ports=" "
+# free_port: a port nobody listens on (nor one picked before in this run).
+free_port() {
+  local p i
+  for ((i = 0; i < 100; i++)); do
+    p=$((20000 + RANDOM % 40000))
+    [[ "$taken_ports" == *" $p "* ]] && continue
+    port_in_use "$p" && continue
+    taken_ports+="$p "
+    echo "$p"
+    return 0
+  done
+  die "no free port found"
+}
+[ "$mysql_port" = auto ] && mysql_port=$(free_port)
+[ "$port" = auto ] && port=$(free_port)
+[ "$complaint_port" = auto ] && complaint_port=$(free_port)
+for p in "$mysql_port" "$port" "$complaint_port"; do
+  port_in_use "$p" && die "port $p is in use; set BENCH_MYSQL_PORT, BENCH_PORT, BENCH_COMPLAINT_PORT (or auto)"
+done
+addr=127.0.0.1:$port
+complaint_addr=127.0.0.1:$complaint_port
 
 # --- stop everything we started, once, on any exit ---------------------------
-svc_pid=
+customer_pid=
+complaint_pid=
 db_started=0
 watchdog_pid=
 cleaning=0
 
-stop_service() {
-  [ -n "$svc_pid" ] || return 0
-  local i
-  kill -TERM "$svc_pid" 2> /dev/null || true
+stop_pid() {
+  local pid=$1 i
+  [ -n "$pid" ] || return 0
+  kill -TERM "$pid" 2> /dev/null || true
   for ((i = 0; i < 150; i++)); do
-    kill -0 "$svc_pid" 2> /dev/null || break
+    kill -0 "$pid" 2> /dev/null || break
     sleep 0.1
   done
-  kill -KILL "$svc_pid" 2> /dev/null || true
-  wait "$svc_pid" 2> /dev/null || true
-  svc_pid=
+  kill -KILL "$pid" 2> /dev/null || true
+  wait "$pid" 2> /dev/null || true
 }
 
 cleanup() {
   [ "$cleaning" = 0 ] || return 0
   cleaning=1
   trap '' INT TERM
-  stop_service
+  stop_pid "$complaint_pid"
+  stop_pid "$customer_pid"
   if [ "$db_started" = 1 ]; then scripts/mariadb.sh stop "$db_dir" > /dev/null || true; fi
   if [ -n "$watchdog_pid" ]; then kill "$watchdog_pid" 2> /dev/null || true; fi
 }
@@ -96,7 +160,6 @@ trap cleanup EXIT
 trap 'echo; cleanup; exit 130' INT
 trap 'say "stopped (time limit of ${max_seconds} s or SIGTERM)"; cleanup; exit 143' TERM
 
-# The whole run is bounded: past the limit the script ends itself (TERM trap).
 (
   sleep "$max_seconds"
   kill -TERM $$ 2> /dev/null
@@ -104,154 +167,294 @@ trap 'say "stopped (time limit of ${max_seconds} s or SIGTERM)"; cleanup; exit 1
 watchdog_pid=$!
 started=$(date +%s)
 
-# --- database, schema, user, secrets -----------------------------------------
+# --- database, schemas, users, secrets ----------------------------------------
 # A fresh database every run: the figures do not depend on earlier runs.
 if [ -f "$db_dir/mysqld.pid" ]; then scripts/mariadb.sh stop "$db_dir" > /dev/null || true; fi
 rm -rf "$bench_dir"
 mkdir -p "$bench_dir"
 chmod 700 "$bench_dir"
+: > "$results"
+: > "$errors_log"
 secret() { LC_ALL=C tr -dc 'A-Za-z0-9' < /dev/urandom | head -c 40 || true; }
 (umask 077 && secret > "$bench_dir/mysql_password" && secret > "$bench_dir/jwt_secret")
+pw=$(cat "$bench_dir/mysql_password")
 
 load_before=$(uptime)
 scripts/mariadb.sh start "$db_dir" "$mysql_port" > /dev/null
 db_started=1
-pw=$(cat "$bench_dir/mysql_password")
-mariadb --no-defaults --socket="$sock" -uroot --batch << SQL
+db_pid=$(cat "$db_dir/mysqld.pid")
+mysql_root() { mariadb --no-defaults --socket="$sock" -uroot --batch --skip-column-names "$@"; }
+# One password for the three users: they are all local to this run.
+mysql_root << SQL
 CREATE DATABASE csm_customer CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
+CREATE DATABASE csm_complaint CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
+CREATE DATABASE sbtest;
 CREATE USER 'customer_svc'@'127.0.0.1' IDENTIFIED BY '$pw';
+CREATE USER 'complaint_svc'@'127.0.0.1' IDENTIFIED BY '$pw';
+CREATE USER 'sbtest'@'127.0.0.1' IDENTIFIED BY '$pw';
 GRANT ALL PRIVILEGES ON csm_customer.* TO 'customer_svc'@'127.0.0.1';
+GRANT ALL PRIVILEGES ON csm_complaint.* TO 'complaint_svc'@'127.0.0.1';
+GRANT ALL PRIVILEGES ON sbtest.* TO 'sbtest'@'127.0.0.1';
 SQL
 
 export CSM_TOKEN
 CSM_TOKEN=$(CSM_JWT_SECRET=$(cat "$bench_dir/jwt_secret") "$csm_token" \
   --staff=bench-load --roles=archivist,supervisor --department=客服部 --ttl=1h)
 
-# --- the service --------------------------------------------------------------
-# start_service MAX_THREADS POOL_SIZE
+# --- the services -------------------------------------------------------------
+# start_service NAME BIN ADDR [FLAGS...]: prints the pid once it serves.
 start_service() {
-  local i
-  echo "---- $(date -u +%FT%TZ) max_threads=$1 mysql_pool_size=$2" >> "$svc_log"
-  CSM_LOG_LEVEL=$log_level "$svc_bin" \
-    --listen_address="$addr" --metrics_address= \
+  local name=$1 bin=$2 a=$3 pid i log=$bench_dir/$1.log
+  shift 3
+  CSM_LOG_LEVEL=$log_level "$bin" \
+    --listen_address="$a" --metrics_address= \
     --mysql_host=127.0.0.1 --mysql_port="$mysql_port" \
-    --mysql_user=customer_svc --mysql_password_file="$bench_dir/mysql_password" \
-    --mysql_database=csm_customer \
+    --mysql_user="${name//-/_}" --mysql_password_file="$bench_dir/mysql_password" \
+    --mysql_database="csm_${name%-svc}" \
     --jwt_secret_file="$bench_dir/jwt_secret" \
-    --shutdown_grace_seconds=5 --visit_sweep_interval_seconds=0 \
-    --max_threads="$1" --mysql_pool_size="$2" >> "$svc_log" 2>&1 &
-  svc_pid=$!
+    --shutdown_grace_seconds=5 "$@" "${service_flags[@]}" >> "$log" 2>&1 &
+  pid=$!
   for ((i = 0; i < 60; i++)); do
-    kill -0 "$svc_pid" 2> /dev/null || {
-      tail -n 20 "$svc_log" >&2
-      die "customer-svc exited during start-up"
+    kill -0 "$pid" 2> /dev/null || {
+      tail -n 20 "$log" >&2
+      die "$name exited during start-up"
     }
-    "$csmctl" --addr="$addr" health > /dev/null 2>&1 && return 0
+    if "$csmctl" --addr="$a" health > /dev/null 2>&1; then
+      echo "$pid"
+      return 0
+    fi
     sleep 0.5
   done
-  tail -n 20 "$svc_log" >&2
-  die "customer-svc not serving after 30 s"
+  tail -n 20 "$log" >&2
+  die "$name not serving after 30 s"
 }
+customer_pid=$(start_service customer-svc "$customer_bin" "$addr" \
+  --visit_sweep_interval_seconds=0)
+complaint_pid=$(start_service complaint-svc "$complaint_bin" "$complaint_addr" \
+  --customer_address="$addr" --escalation_sweep_interval_seconds=0)
+watch="customer-svc:$customer_pid,complaint-svc:$complaint_pid,mariadbd:$db_pid"
+
+# memory PHASE: VmRSS and VmHWM of both services.
+memory() {
+  local name pid
+  for name in customer-svc complaint-svc; do
+    pid=$customer_pid
+    [ "$name" = complaint-svc ] && pid=$complaint_pid
+    echo "kind=mem phase=$1 service=$name $(awk '/^VmRSS|^VmHWM/ {printf "%s=%.1f ", $1, $2 / 1024}' "/proc/$pid/status" | tr -d :)" >> "$results"
+  done
+}
+sleep 1
+memory idle
 
 # --- measuring ----------------------------------------------------------------
-# field LINE KEY: the value of KEY=... in a csm-load line.
-field() { sed -n "s/.*[[:space:]]$2=\([^[:space:]]*\).*/\1/p" <<< " $1"; }
-# median: of the numbers on stdin (spaces or lines); empty without any.
-median() { tr ' ' '\n' | awk 'NF' | sort -g | awk '{v[NR]=$1} END {if (NR == 0) exit; if (NR%2) print v[(NR+1)/2]; else printf "%.3f\n", (v[NR/2]+v[NR/2+1])/2}'; }
+seed_file=$bench_dir/seed
+echo 100 > "$seed_file"
+round=0
+clk_tck=$(getconf CLK_TCK)
 
-seed=100
-# run CONFIG NAME METHOD CONCURRENCY: one csm-load run, appended to $results.
-run() {
-  local config=$1 name=$2 method=$3 conc=$4 line
-  seed=$((seed + 1))
-  line=$(timeout 180 "$load" --addr="$addr" --method="$method" \
-    --concurrency="$conc" --channels="$((conc < channels ? conc : channels))" \
-    --duration="$duration" --warmup="$warmup" --seed="$seed" --page_size=20 \
-    --team=bench 2> "$bench_dir/last-load.err") || {
-    cat "$bench_dir/last-load.err" >&2
-    die "csm-load failed: $config $name"
-  }
-  echo "$config $name $line" >> "$results"
-  say "$config $name: $(field "$line" qps) QPS, p50 $(field "$line" p50_ms) ms, p99 $(field "$line" p99_ms) ms, errors $(field "$line" errors)"
-}
-
-# One server configuration: the figures in turn, $reps times (interleaved,
-# so that a noisy moment hits every figure, not all runs of one).
-# measure MAX_THREADS POOL "NAME METHOD CONC" ...
-measure() {
-  local mt=$1 pool=$2 config="mt=$1,pool=$2" r spec
+# figure FIG CONC [csm-load flags...]: one csm-load run of a figure at CONC
+# calls in flight (or at most, with --rate); prints its result line.
+figure() {
+  local fig=$1 conc=$2 method target=$addr line
   shift 2
-  start_service "$mt" "$pool"
-  for ((r = 1; r <= reps; r++)); do
-    for spec in "$@"; do
-      # shellcheck disable=SC2086
-      run "$config" $spec
-    done
-  done
-  stop_service
+  local extra=()
+  case "$fig" in
+    noop) method=health ;;
+    noopx) method=health target=$complaint_addr ;;
+    get) method=get_customer ;;
+    list) method=list_customers extra=(--page_size=50) ;;
+    update) method=update_customer ;;
+    dealing) method=record_dealing ;;
+    register) method=register_complaint target=$complaint_addr extra=(--customers_addr="$addr") ;;
+    create) method=create_customer extra=(--team=bench) ;;
+    *) die "unknown figure $fig" ;;
+  esac
+  # A new seed for every run (writes carry request ids derived from it); a
+  # file, since callers run this in a subshell.
+  seed=$(($(cat "$seed_file") + 1))
+  echo "$seed" > "$seed_file"
+  echo "---- $fig conc=$conc seed=$seed $*" >> "$errors_log"
+  line=$(timeout 150 "$load_bin" --addr="$target" --method="$method" \
+    --concurrency="$conc" --channels="$((conc < channels ? conc : channels))" \
+    --duration="${seconds}s" --warmup="${warmup}s" --seed="$seed" \
+    --watch="$watch" "${extra[@]}" "$@" 2>> "$errors_log") || {
+    tail -n 5 "$errors_log" >&2
+    die "csm-load failed: $fig at $conc in flight"
+  }
+  echo "$line"
 }
 
-: > "$results"
-start_service 64 16
+# field LINE KEY: the value of KEY=... in a result line.
+field() { sed -n "s/.*[[:space:]]$2=\([^[:space:]]*\).*/\1/p" <<< " $1"; }
+
+# record KIND FIG CONC LINE: appends to $results and says it.
+record() {
+  local line=$4
+  echo "kind=$1 round=$round fig=$2 conc=$3 $line" >> "$results"
+  say "$1 $2 @$3: $(field "$line" qps) QPS, p50 $(field "$line" p50_ms) ms, p99 $(field "$line" p99_ms) ms, errors $(field "$line" errors)"
+}
+
+sb_args=(--db-driver=mysql --mysql-host=127.0.0.1 --mysql-port="$mysql_port"
+  --mysql-user=sbtest --mysql-password="$pw" --mysql-db=sbtest --tables=1
+  --table-size="$sb_rows" --percentile=99)
+sb_time=$(awk -v s="$seconds" 'BEGIN {t = int(s + 0.5); print (t < 1 ? 1 : t)}')
+ticks_of() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+machine_ticks() { awk '/^cpu / {b = $2 + $3 + $4 + $7 + $8 + $9; print b, b + $5 + $6}' /proc/stat; }
+
+# sysbench_run TEST THREADS: prints a result line in csm-load's terms.
+sysbench_run() {
+  local out d0 d1 m0 m1
+  d0=$(ticks_of "$db_pid")
+  m0=$(machine_ticks)
+  out=$(timeout 120 sysbench "$1" "${sb_args[@]}" --threads="$2" --time="$sb_time" run 2>&1) || {
+    echo "$out" | tail -n 20 >&2
+    die "sysbench $1 failed"
+  }
+  d1=$(ticks_of "$db_pid")
+  m1=$(machine_ticks)
+  awk -v d="$((d1 - d0))" -v tck="$clk_tck" -v m0="$m0" -v m1="$m1" '
+    /^ *queries:/ {n = $2; qps = $3; gsub(/[(]/, "", qps)}
+    /ignored errors:/ {err = $3}
+    /avg:/ {avg = $2}
+    /99th percentile:/ {p99 = $3}
+    END {
+      split(m0, a, " "); split(m1, b, " "); total = b[2] - a[2]
+      printf "qps=%s calls=%d errors=%s avg_ms=%s p99_ms=%s cpu_us_per_call=mariadbd:%.1f busy_pct=%.1f\n",
+        qps, n, (err > 0 ? "ignored:" err : "0"), avg, p99,
+        (n > 0 ? d * 1e6 / tck / n : 0), (total > 0 ? 100 * (b[1] - a[1]) / total : 0)
+    }' <<< "$out"
+}
+
+say "MariaDB pid $db_pid on 127.0.0.1:$mysql_port; customer-svc pid $customer_pid on $addr; complaint-svc pid $complaint_pid on $complaint_addr"
+sysbench oltp_point_select "${sb_args[@]}" prepare > "$bench_dir/sysbench-prepare.log" 2>&1 ||
+  die "sysbench prepare failed: $(tail -n 5 "$bench_dir/sysbench-prepare.log")"
+
 say "creating team bench and $customers archives"
 "$csmctl" --addr="$addr" call csm.customer.v1.CustomerService/CreateTeam \
   '{"team_id": "bench", "request_id": "bench-team", "team": {"display_name": "压测组", "department": "客服部", "member_ids": ["b01", "b02", "b03", "b04", "b05", "b06", "b07", "b08"]}}' \
   > /dev/null
-seeded=$("$load" --addr="$addr" --method=create_customer --concurrency=8 \
-  --channels=1 --calls="$customers" --warmup=0s --duration=60s --seed=1 --team=bench)
+seeded=$("$load_bin" --addr="$addr" --method=create_customer --concurrency=8 \
+  --channels=1 --calls="$customers" --warmup=0s --duration=100s --seed=1 --team=bench 2>> "$errors_log")
 [ "$(field "$seeded" errors)" = 0 ] || die "seeding archives failed: $seeded"
-stop_service
 
-# The defaults (--max_threads=64, --mysql_pool_size=16) with every method.
-measure 64 16 "health16 health 16" "get16 get_customer 16" \
-  "list16 list_customers 16" "create16 create_customer 16" \
-  "health64 health 64" "get64 get_customer 64"
-# The knobs, GetCustomer only.
-if [ "$knobs" = 1 ]; then
-  for mt in 16 64; do
-    for pool in 8 32; do
-      measure "$mt" "$pool" "health64 health 64" "get16 get_customer 16" \
-        "get64 get_customer 64"
+# --- 1. rounds: ceilings, then the figures, at each concurrency ---------------
+figures=(get list update dealing register create)
+for ((round = 1; round <= rounds; round++)); do
+  say "round $round of $rounds"
+  for conc in "${concurrencies[@]}"; do
+    record ceiling noop "$conc" "$(figure noop "$conc")"
+    record ceiling noopx "$conc" "$(figure noopx "$conc")"
+    record ceiling ps "$conc" "$(sysbench_run oltp_point_select "$conc")"
+    record ceiling ins "$conc" "$(sysbench_run oltp_insert "$conc")"
+    for fig in "${figures[@]}"; do
+      record figure "$fig" "$conc" "$(figure "$fig" "$conc")"
     done
   done
-fi
+  record ceiling ins 1 "$(sysbench_run oltp_insert 1)"
+done
+
+# --- 2. latency at half the peak rate ---------------------------------------
+# peak FIG: the highest median QPS of FIG over the concurrencies.
+peak() {
+  awk -v f="$1" '$1 == "kind=figure" && $3 == "fig=" f {
+      c = $4; sub(/conc=/, "", c)
+      for (i = 5; i <= NF; i++) if ($i ~ /^qps=/) {v = $i; sub(/qps=/, "", v); q[c] = q[c] " " v}
+    }
+    END {
+      best = 0
+      for (c in q) {
+        n = split(q[c], a, " ")
+        for (i = 2; i <= n; i++) for (j = i; j > 1 && a[j - 1] + 0 > a[j] + 0; j--) {t = a[j]; a[j] = a[j - 1]; a[j - 1] = t}
+        m = (n % 2) ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+        if (m > best) best = m
+      }
+      print best
+    }' "$results"
+}
+round=0
+for fig in "${figures[@]}"; do
+  half=$(awk -v p="$(peak "$fig")" 'BEGIN {printf "%.1f", p / 2}')
+  # Open loop at half the peak, up to 64 calls in flight (more only queue).
+  record half "$fig" 64 "$(figure "$fig" 64 --rate="$half" --channels="$channels")"
+done
+
+# --- 3. idle streams held open during GetCustomer -----------------------------
+say "holding $streams idle StreamEvents streams during GetCustomer at ${concurrencies[0]} in flight"
+record streams get "${concurrencies[0]}" \
+  "$(figure get "${concurrencies[0]}" --hold_streams="$streams" --streams_settle="$(q 5s 2s)" --timeout=5s)"
+
+# --- 4. statements per RPC ----------------------------------------------------
+status_snapshot() { mysql_root -e "SHOW GLOBAL STATUS" > "$1"; }
+general_log() {
+  mysql_root -e "SELECT SUBSTRING_INDEX(user_host, '[', 1), thread_id, command_type, REPLACE(REPLACE(argument, '\n', ' '), '\t', ' ') FROM mysql.general_log WHERE user_host LIKE '%\_svc[%' ORDER BY event_time" > "$1"
+}
+# measure_calls FIG N PREFIX: N calls one at a time, with MariaDB's
+# counters before and after (PREFIX-a, PREFIX-b), then N more with the
+# general log on (PREFIX.log): the counters are taken with the log off, as
+# its writes would count.
+measure_calls() {
+  status_snapshot "$3-a"
+  figure "$1" 1 --calls="$2" --warmup=0s > /dev/null
+  status_snapshot "$3-b"
+  mysql_root -e "SET GLOBAL log_output = 'TABLE'; TRUNCATE mysql.general_log; SET GLOBAL general_log = 1"
+  figure "$1" 1 --calls="$2" --warmup=0s > /dev/null
+  mysql_root -e "SET GLOBAL general_log = 0"
+  general_log "$3.log"
+}
+# statements FIG: per call, from a run of N and one of 2N calls: their
+# difference cancels what a run costs once (csm-load lists the archives it
+# addresses, connects, ...).
+statements() {
+  local fig=$1 n=$statement_calls p=$bench_dir/statements-$1
+  measure_calls "$fig" "$n" "$p-1"
+  measure_calls "$fig" "$((2 * n))" "$p-2"
+  mv "$p-2.log" "$p.log"
+  awk -v fig="$fig" -v n="$n" -v f1a="$p-1-a" -v f1b="$p-1-b" -v f2a="$p-2-a" -v f2b="$p-2-b" -v l1="$p-1.log" '
+    FILENAME == f1a {s1a[$1] = $2; next}
+    FILENAME == f1b {s1b[$1] = $2; next}
+    FILENAME == f2a {s2a[$1] = $2; next}
+    FILENAME == f2b {s2b[$1] = $2; next}
+    {
+      w = (FILENAME == l1) ? -1 : 1
+      user = $1; cmd = $3; if (cmd == "Close") cmd = "Close_stmt"
+      if (cmd != "Close_stmt") rt[user] += w
+      by[user " " cmd] += w
+    }
+    END {
+      printf "kind=stmt fig=%s calls=%s", fig, n
+      for (k in by) {split(k, p, " "); printf " log_%s_%s=%.2f", p[1], p[2], by[k] / n}
+      for (u in rt) printf " roundtrips_%s=%.2f", u, rt[u] / n
+      split("Com_stmt_execute Com_stmt_prepare Com_stmt_close Com_select Com_insert Com_update Com_delete Com_begin Com_commit Com_rollback Com_set_option Questions Handler_read_key Handler_read_next Handler_read_rnd_next Handler_write Handler_update Handler_delete Handler_commit Created_tmp_tables Created_tmp_disk_tables Sort_rows Rows_read Rows_tmp_read Innodb_data_fsyncs Bytes_received Bytes_sent", keys, " ")
+      for (i = 1; i in keys; i++) {
+        k = keys[i]
+        printf " %s=%.2f", k, ((s2b[k] - s2a[k]) - (s1b[k] - s1a[k])) / n
+      }
+      printf "\n"
+    }' "$p-1-a" "$p-1-b" "$p-2-a" "$p-2-b" "$p-1.log" "$p.log" >> "$results"
+  rm -f "$p-1.log"
+}
+say "counting statements per RPC ($statement_calls calls each)"
+for fig in "${figures[@]}"; do statements "$fig"; done
+sleep 1
+memory end
 load_after=$(uptime)
 
-# --- the table ----------------------------------------------------------------
-summary() {
-  local config name base qps_all qps p50 p99 errs n ratio mark
-  printf '%-15s %-9s %-24s %9s %8s %8s %7s %s\n' config figure "QPS runs" \
-    "QPS med" "p50 ms" "p99 ms" "ratio" errors
-  while read -r config name; do
-    qps_all=$(awk -v c="$config" -v n="$name" '$1 == c && $2 == n {for (i = 3; i <= NF; i++) if ($i ~ /^qps=/) {sub(/qps=/, "", $i); printf "%.0f ", $i}}' "$results")
-    qps=$(median <<< "$qps_all")
-    p50=$(awk -v c="$config" -v n="$name" '$1 == c && $2 == n {for (i = 3; i <= NF; i++) if ($i ~ /^p50_ms=/) {sub(/p50_ms=/, "", $i); print $i}}' "$results" | median)
-    p99=$(awk -v c="$config" -v n="$name" '$1 == c && $2 == n {for (i = 3; i <= NF; i++) if ($i ~ /^p99_ms=/) {sub(/p99_ms=/, "", $i); print $i}}' "$results" | median)
-    # Errors of all runs, summed by code.
-    errs=$(awk -v c="$config" -v n="$name" '$1 == c && $2 == n {for (i = 3; i <= NF; i++) if ($i ~ /^errors=/ && $i != "errors=0") {sub(/errors=/, "", $i); k = split($i, parts, ","); for (j = 1; j <= k; j++) {split(parts[j], kv, ":"); sum[kv[1]] += kv[2]}}} END {e = ""; for (code in sum) e = e (e == "" ? "" : ",") code ":" sum[code]; print (e == "" ? "0" : e)}' "$results")
-    n=${name//[!0-9]/}
-    base=$(awk -v c="$config" -v n="health$n" '$1 == c && $2 == n {for (i = 3; i <= NF; i++) if ($i ~ /^qps=/) {sub(/qps=/, "", $i); print $i}}' "$results" | median)
-    mark=
-    if [ -z "$base" ]; then
-      # No baseline at this concurrency in this configuration: the defaults'.
-      base=$(awk -v n="health$n" '$1 == "mt=64,pool=16" && $2 == n {for (i = 3; i <= NF; i++) if ($i ~ /^qps=/) {sub(/qps=/, "", $i); print $i}}' "$results" | median)
-      mark='*'
-    fi
-    ratio=$(awk -v a="$qps" -v b="$base" -v m="$mark" 'BEGIN {if (b > 0) printf "%.3f%s", a / b, m; else print "-"}')
-    printf '%-15s %-9s %-24s %9.0f %8s %8s %7s %s\n' "$config" "$name" \
-      "$qps_all" "$qps" "$p50" "$p99" "$ratio" "$errs"
-  done < <(awk '{print $1, $2}' "$results" | awk '!seen[$0]++')
-}
-
+# --- the tables -----------------------------------------------------------------
+# Codes that mean the harness sent a bad request, not that the server was
+# busy: the run fails on them.
+bad=$(grep -oE '(INVALID_ARGUMENT|NOT_FOUND|ALREADY_EXISTS|PERMISSION_DENIED|UNAUTHENTICATED|FAILED_PRECONDITION|OUT_OF_RANGE|UNIMPLEMENTED):[0-9]+' "$results" | sort | uniq -c || true)
 {
+  echo "csm bench $(date -u +%FT%TZ)$( [ "$quick" = 1 ] && echo ' (--quick: figures mean nothing)'): $(nproc) cores ($(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)), $rounds rounds of ${seconds} s (+${warmup} s warm-up) per figure, $channels channels, ${BENCH_SERVICE_FLAGS:-server defaults}"
   echo
-  echo "csm bench $(date -u +%FT%TZ), $(nproc) cores, $reps runs of $duration (+$warmup warm-up) each, median; $channels channels"
   echo "load before: $load_before"
   echo "load after:  $load_after"
-  echo "ratio = median QPS / median health-check QPS of the same server configuration and concurrency"
-  echo "        (* = against the health check of mt=64,pool=16, none measured in that configuration)"
   echo
-  summary
+  awk -f scripts/bench-summary.awk "$results"
   echo
-  echo "raw lines: $results; service log: $svc_log; total $(($(date +%s) - started)) s"
-} | tee "$bench_dir/summary.txt"
+  echo "raw lines: $results; statements: $bench_dir/statements-*.log; total $(($(date +%s) - started)) s"
+} | tee "$bench_dir/summary.md"
+if [ -n "$bad" ]; then
+  say "calls failed with codes of a bad request (see $errors_log):"
+  echo "$bad" >&2
+  exit 1
+fi

@@ -33,8 +33,9 @@ packages=(
   # grpc-go, genproto (google.api, google.rpc in Go)
   golang-go golang-grpc-gateway golang-github-grpc-ecosystem-grpc-gateway-dev
   golang-goprotobuf-dev golang-google-grpc-dev golang-google-genproto-dev
-  # tests and benchmarks
-  libgtest-dev libgmock-dev libbenchmark-dev
+  # tests and benchmarks; sysbench measures the database's own ceilings in
+  # scripts/bench.sh
+  libgtest-dev libgmock-dev libbenchmark-dev sysbench
   # the private MariaDB of the tests and of run-local.sh
   mariadb-server mariadb-client
   # container images without a daemon (scripts/images.sh) and their test

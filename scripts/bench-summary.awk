@@ -1,0 +1,196 @@
+# The tables of scripts/bench.sh, in markdown, from its results.txt:
+#   awk -f scripts/bench-summary.awk build/bench/results.txt
+# Each figure of a round is divided by its composed ceiling of the same
+# round (docs/benchmarks.md); the tables give the median over the rounds
+# and the spread (lowest–highest).
+
+function sorted(list, a,    n, i, j, t) {
+  n = split(list, a, " ")
+  for (i = 2; i <= n; i++) {
+    t = a[i] + 0
+    for (j = i - 1; j >= 1 && a[j] + 0 > t; j--) a[j + 1] = a[j]
+    a[j + 1] = t
+  }
+  return n
+}
+function median(list,    a, n) {
+  n = sorted(list, a)
+  if (n == 0) return ""
+  return (n % 2) ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+}
+function spread(list, fmt,    a, n) {
+  n = sorted(list, a)
+  if (n == 0) return "-"
+  if (n == 1) return sprintf(fmt, a[1])
+  return sprintf(fmt "–" fmt, a[1], a[n])
+}
+function num(fmt, v) { return v == "" ? "-" : sprintf(fmt, v) }
+function add(arr, k, v) { arr[k] = (k in arr) ? arr[k] " " v : v }
+# "a:1.5,b:2" into out["a"] = 1.5, ...
+function pairs(s, out,    n, i, p, kv) {
+  delete out
+  n = split(s, p, ",")
+  for (i = 1; i <= n; i++) if (split(p[i], kv, ":") == 2) out[kv[1]] = kv[2]
+}
+function errors_of(s, key,    p, c) {
+  if (s == "0" || s == "") return
+  pairs(s, p)
+  for (c in p) {
+    if (c == "RESOURCE_EXHAUSTED") re[key] += p[c]
+    else other[key] = other[key] (other[key] == "" ? "" : ",") c ":" p[c]
+  }
+}
+function ceiling(fig, c, r,    noop, noopx, ps, ins, ins1, par) {
+  noop = Q["noop", c, r]; noopx = Q["noopx", c, r]
+  ps = Q["ps", c, r]; ins = Q["ins", c, r]; ins1 = Q["ins", 1, r]
+  if (noop <= 0 || ps <= 0) return 0
+  if (fig == "get" || fig == "list") return 1 / (1 / noop + 1 / ps)
+  if (ins <= 0) return 0
+  par = 1 / (1 / noop + 1 / ps + 1 / ins)
+  if (fig == "update" || fig == "dealing") return par
+  if (fig == "register") return noopx > 0 ? 1 / (1 / noopx + 1 / noop + 1 / ps + 1 / ins) : 0
+  if (fig == "create") return (ins1 > 0 && ins1 < par) ? ins1 : par
+  return 0
+}
+
+BEGIN {
+  name["noop"] = "no-op (health) via customer-svc"
+  name["noopx"] = "no-op (health) via complaint-svc"
+  name["ps"] = "sysbench oltp_point_select"
+  name["ins"] = "sysbench oltp_insert (durable)"
+  name["get"] = "GetCustomer"
+  name["list"] = "ListCustomers (page of 50)"
+  name["update"] = "UpdateCustomer"
+  name["dealing"] = "RecordDealing"
+  name["register"] = "RegisterComplaint"
+  name["create"] = "CreateCustomer (one team)"
+  formula["get"] = formula["list"] = "1/(1/noop + 1/ps)"
+  formula["update"] = formula["dealing"] = "1/(1/noop + 1/ps + 1/ins)"
+  formula["register"] = "1/(1/noop_cmp + 1/noop + 1/ps + 1/ins)"
+  formula["create"] = "min(1/(1/noop + 1/ps + 1/ins), ins@1)"
+  nfig = split("get list update dealing register create", figs, " ")
+  nceil = split("noop noopx ps ins", ceils, " ")
+}
+
+{
+  delete f
+  for (i = 1; i <= NF; i++) {
+    k = $i; sub(/=.*/, "", k); v = $i; sub(/^[^=]*=/, "", v); f[k] = v
+  }
+  kind = f["kind"]; key = f["fig"] SUBSEP f["conc"]
+  if (kind == "ceiling" || kind == "figure") {
+    Q[f["fig"], f["conc"], f["round"]] = f["qps"]
+    rounds[f["round"]] = 1; concs[f["conc"]] = 1
+    add(qpsL, key, f["qps"]); add(p50L, key, f["p50_ms"])
+    add(p99L, key, (f["p99_ms"] != "" ? f["p99_ms"] : f["p95_ms"]))
+    add(busyL, key, f["busy_pct"])
+    errors_of(f["errors"], key)
+    pairs(f["cpu_us_per_call"], cpu)
+    for (p in cpu) if (cpu[p] != "-") add(cpuL, key SUBSEP p, cpu[p])
+  }
+  if (kind == "figure" || kind == "half") {
+    pairs(f["rss_mib"], rss)
+    for (p in rss) if (rss[p] != "-" && rss[p] + 0 > maxrss[p] + 0) maxrss[p] = rss[p]
+  }
+  if (kind == "half") for (k in f) half[f["fig"], k] = f[k]
+  if (kind == "streams") for (k in f) st[k] = f[k]
+  if (kind == "stmt") { for (k in f) stmt[f["fig"], k] = f[k]; stmts[f["fig"]] = 1 }
+  if (kind == "mem") { mem[f["service"], f["phase"], "rss"] = f["VmRSS"]; mem[f["service"], f["phase"], "hwm"] = f["VmHWM"] }
+}
+
+END {
+  nc = 0
+  for (c in concs) if (c != 1) cl[++nc] = c
+  for (i = 2; i <= nc; i++) for (j = i; j > 1 && cl[j - 1] + 0 > cl[j] + 0; j--) { t = cl[j]; cl[j] = cl[j - 1]; cl[j - 1] = t }
+
+  print "### Ceilings (median of the rounds, lowest–highest)"
+  print ""
+  print "| ceiling | in flight | QPS | spread | p99 ms (sysbench: p95) | CPU µs per call: customer-svc / complaint-svc / mariadbd / client | machine busy % |"
+  print "|---|---|---|---|---|---|---|"
+  for (i = 1; i <= nceil; i++) for (j = 0; j <= nc; j++) {
+    c = (j == 0) ? 1 : cl[j]; key = ceils[i] SUBSEP c
+    if (!(key in qpsL)) continue
+    printf "| %s | %s | %.0f | %s | %s | %s / %s / %s / %s | %s |\n", name[ceils[i]], c,
+      median(qpsL[key]), spread(qpsL[key], "%.0f"), num("%.2f", median(p99L[key])),
+      num("%.0f", median(cpuL[key, "customer-svc"])), num("%.0f", median(cpuL[key, "complaint-svc"])),
+      num("%.0f", median(cpuL[key, "mariadbd"])), num("%.0f", median(cpuL[key, "load"])),
+      num("%.0f", median(busyL[key]))
+  }
+  print ""
+  print "### Figures against their ceilings (median of the rounds, lowest–highest)"
+  print ""
+  print "| figure | in flight | ceiling | ceiling QPS | QPS | ratio | ratio spread | p50 ms | p99 ms | RESOURCE_EXHAUSTED | other errors | CPU µs per call: customer-svc / complaint-svc / mariadbd / client | machine busy % |"
+  print "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+  for (i = 1; i <= nfig; i++) for (j = 1; j <= nc; j++) {
+    fg = figs[i]; c = cl[j]; key = fg SUBSEP c
+    if (!(key in qpsL)) continue
+    ratios = ""; ceilings = ""
+    for (r in rounds) {
+      cq = ceiling(fg, c, r)
+      if (cq > 0 && ((fg, c, r) in Q)) { ratios = ratios " " Q[fg, c, r] / cq; ceilings = ceilings " " cq }
+    }
+    peakq[fg] = (median(qpsL[key]) > peakq[fg]) ? median(qpsL[key]) : peakq[fg]
+    printf "| %s | %s | %s | %s | %.0f | **%s** | %s | %s | %s | %d | %s | %s / %s / %s / %s | %s |\n",
+      name[fg], c, formula[fg], num("%.0f", median(ceilings)), median(qpsL[key]),
+      num("%.3f", median(ratios)), spread(ratios, "%.3f"), num("%.2f", median(p50L[key])),
+      num("%.2f", median(p99L[key])), re[key], (other[key] == "" ? "0" : other[key]),
+      num("%.0f", median(cpuL[key, "customer-svc"])), num("%.0f", median(cpuL[key, "complaint-svc"])),
+      num("%.0f", median(cpuL[key, "mariadbd"])), num("%.0f", median(cpuL[key, "load"])),
+      num("%.0f", median(busyL[key]))
+  }
+  print ""
+  print "### Latency at half the peak rate (open loop, up to 64 in flight)"
+  print ""
+  print "| figure | peak QPS (best median) | offered QPS | served QPS | p50 ms | p90 ms | p99 ms | errors |"
+  print "|---|---|---|---|---|---|---|---|"
+  for (i = 1; i <= nfig; i++) {
+    fg = figs[i]
+    if (!((fg, "rate") in half)) continue
+    printf "| %s | %.0f | %s | %s | %s | %s | **%s** | %s |\n", name[fg], peakq[fg], half[fg, "rate"],
+      half[fg, "qps"], half[fg, "p50_ms"], half[fg, "p90_ms"], half[fg, "p99_ms"], half[fg, "errors"]
+  }
+  if ("streams" in st) {
+    key = "get" SUBSEP st["conc"]
+    pairs(st["rss_mib"], rss)
+    print ""
+    print "### Idle StreamEvents streams held open during GetCustomer"
+    print ""
+    print "| streams opened | served (live) | pending | ended (code:count) | GetCustomer in flight | calls | ok | errors | QPS | QPS without streams (median) | customer-svc RSS MiB |"
+    print "|---|---|---|---|---|---|---|---|---|---|---|"
+    printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %.0f | %s |\n", st["streams"], st["streams_live"],
+      st["streams_pending"], st["streams_ended"], st["conc"], st["calls"], st["ok"], st["errors"],
+      st["qps"], median(qpsL[key]), rss["customer-svc"]
+  }
+  print ""
+  print "### Resident memory (MiB)"
+  print ""
+  print "| service | idle after start | largest sampled under load | VmHWM at the end (streams included) | idle at the end |"
+  print "|---|---|---|---|---|"
+  split("customer-svc complaint-svc", svcs, " ")
+  for (i = 1; i <= 2; i++) {
+    s = svcs[i]
+    printf "| %s | %s | %s | %s | %s |\n", s, mem[s, "idle", "rss"], maxrss[s], mem[s, "end", "hwm"], mem[s, "end", "rss"]
+  }
+  print ""
+  print "### Statements and MariaDB counters per call (one call at a time)"
+  print ""
+  print "| RPC | round trips: customer-svc / complaint-svc | by command | Handler_read_key / _next / _rnd_next | Handler_write / _update | tmp tables (disk) | Sort_rows | Rows_read | fsyncs | bytes received / sent |"
+  print "|---|---|---|---|---|---|---|---|---|---|"
+  for (i = 1; i <= nfig; i++) {
+    fg = figs[i]
+    if (!(fg in stmts)) continue
+    by = ""
+    for (k in stmt) {
+      split(k, kk, SUBSEP)
+      if (kk[1] != fg || kk[2] !~ /^log_/) continue
+      label = kk[2]; sub(/^log_/, "", label); sub(/_svc_/, ":", label)
+      by = by (by == "" ? "" : ", ") label " " stmt[k]
+    }
+    printf "| %s | %s / %s | %s | %s / %s / %s | %s / %s | %s (%s) | %s | %s | %s | %s / %s |\n", name[fg],
+      num("%.1f", stmt[fg, "roundtrips_customer_svc"]), num("%.1f", stmt[fg, "roundtrips_complaint_svc"]), by,
+      stmt[fg, "Handler_read_key"], stmt[fg, "Handler_read_next"], stmt[fg, "Handler_read_rnd_next"],
+      stmt[fg, "Handler_write"], stmt[fg, "Handler_update"], stmt[fg, "Created_tmp_tables"],
+      stmt[fg, "Created_tmp_disk_tables"], stmt[fg, "Sort_rows"], stmt[fg, "Rows_read"],
+      stmt[fg, "Innodb_data_fsyncs"], stmt[fg, "Bytes_received"], stmt[fg, "Bytes_sent"]
+  }
+}
