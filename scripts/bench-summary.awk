@@ -48,6 +48,7 @@ function ceiling(fig, c, r,    noop, noopx, ps, ins, ins1, par) {
   if (ins <= 0) return 0
   par = 1 / (1 / noop + 1 / ps + 1 / ins)
   if (fig == "update" || fig == "dealing") return par
+  if (fig == "transition") return noopx > 0 ? 1 / (1 / noopx + 1 / ps + 1 / ins) : 0
   if (fig == "register") return noopx > 0 ? 1 / (1 / noopx + 1 / noop + 1 / ps + 1 / ins) : 0
   if (fig == "create") return (ins1 > 0 && ins1 < par) ? ins1 : par
   return 0
@@ -63,12 +64,14 @@ BEGIN {
   name["update"] = "UpdateCustomer"
   name["dealing"] = "RecordDealing"
   name["register"] = "RegisterComplaint"
+  name["transition"] = "RecordInvestigation (complaint transition)"
   name["create"] = "CreateCustomer (one team)"
   formula["get"] = formula["list"] = "1/(1/noop + 1/ps)"
   formula["update"] = formula["dealing"] = "1/(1/noop + 1/ps + 1/ins)"
+  formula["transition"] = "1/(1/noop_cmp + 1/ps + 1/ins)"
   formula["register"] = "1/(1/noop_cmp + 1/noop + 1/ps + 1/ins)"
   formula["create"] = "min(1/(1/noop + 1/ps + 1/ins), ins@1)"
-  nfig = split("get list update dealing register create", figs, " ")
+  nfig = split("get list update dealing register transition create", figs, " ")
   nceil = split("noop noopx ps ins", ceils, " ")
 }
 
@@ -93,7 +96,12 @@ BEGIN {
     for (p in rss) if (rss[p] != "-" && rss[p] + 0 > maxrss[p] + 0) maxrss[p] = rss[p]
   }
   if (kind == "half") for (k in f) half[f["fig"], k] = f[k]
-  if (kind == "streams") for (k in f) st[k] = f[k]
+  if (kind == "streams" || kind == "streams_load") {
+    sk = kind SUBSEP f["conc"]
+    if (!(sk in stk)) stl[++nst] = sk
+    stk[sk] = 1
+    for (k in f) st[sk, k] = f[k]
+  }
   if (kind == "stmt") { for (k in f) stmt[f["fig"], k] = f[k]; stmts[f["fig"]] = 1 }
   if (kind == "mem") { mem[f["service"], f["phase"], "rss"] = f["VmRSS"]; mem[f["service"], f["phase"], "hwm"] = f["VmHWM"] }
 }
@@ -149,17 +157,24 @@ END {
     printf "| %s | %.0f | %s | %s | %s | %s | **%s** | %s |\n", name[fg], peakq[fg], half[fg, "rate"],
       half[fg, "qps"], half[fg, "p50_ms"], half[fg, "p90_ms"], half[fg, "p99_ms"], half[fg, "errors"]
   }
-  if ("streams" in st) {
-    key = "get" SUBSEP st["conc"]
-    pairs(st["rss_mib"], rss)
+  if (nst > 0) {
     print ""
     print "### Idle StreamEvents streams held open during GetCustomer"
     print ""
-    print "| streams opened | served (live) | pending | ended (code:count) | GetCustomer in flight | calls | ok | errors | QPS | QPS without streams (median) | customer-svc RSS MiB |"
-    print "|---|---|---|---|---|---|---|---|---|---|---|"
-    printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %.0f | %s |\n", st["streams"], st["streams_live"],
-      st["streams_pending"], st["streams_ended"], st["conc"], st["calls"], st["ok"], st["errors"],
-      st["qps"], median(qpsL[key]), rss["customer-svc"]
+    print "Burst: that many calls at once, one per caller; load: closed loop for the measured time."
+    print ""
+    print "| streams opened | served (live) | pending | ended (code:count) | GetCustomer | in flight | calls | served (OK) | refused / failed (code:count) | QPS | QPS without streams (median) | customer-svc RSS MiB |"
+    print "|---|---|---|---|---|---|---|---|---|---|---|---|"
+    for (i = 1; i <= nst; i++) {
+      sk = stl[i]
+      split(sk, kc, SUBSEP)
+      pairs(st[sk, "rss_mib"], rss)
+      without = (kc[1] == "streams_load") ? sprintf("%.0f", median(qpsL["get" SUBSEP kc[2]])) : "-"
+      printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", st[sk, "streams"], st[sk, "streams_live"],
+        st[sk, "streams_pending"], st[sk, "streams_ended"], (kc[1] == "streams" ? "burst" : "load"), kc[2],
+        st[sk, "calls"], st[sk, "ok"], st[sk, "errors"],
+        (kc[1] == "streams" ? "-" : st[sk, "qps"]), without, rss["customer-svc"]
+    }
   }
   print ""
   print "### Resident memory (MiB)"

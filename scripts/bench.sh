@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
 # The benchmark behind docs/benchmarks.md:
 #   bash scripts/bench.sh           the full run, about 10 minutes
-#   bash scripts/bench.sh --quick   every phase once, briefly (the ctest
-#                                   bench_smoke; figures mean nothing)
+#   bash scripts/bench.sh --quick   every phase once, briefly (about 40 s;
+#                                   figures mean nothing)
+#   bash scripts/bench.sh --check   also check that the summary holds every
+#                                   figure (scripts/bench-check.sh); the
+#                                   ctest bench_smoke runs --quick --check
+#   bash scripts/bench.sh --help    this text
 # Starts a private MariaDB (scripts/mariadb.sh, durable:
 # innodb_flush_log_at_trx_commit=1) in $BENCH_DIR, customer-svc and
 # complaint-svc against it with the production defaults, a team of 8 and
@@ -13,14 +17,17 @@
 #      Check, through customer-svc and through complaint-svc; sysbench
 #      oltp_point_select and oltp_insert) and then the service figures
 #      (GetCustomer, ListCustomers page of 50, UpdateCustomer,
-#      RecordDealing, RegisterComplaint, CreateCustomer into one team);
+#      RecordDealing, RegisterComplaint, RecordInvestigation on accepted
+#      complaints (a complaint transition), CreateCustomer into one team);
 #      once a round sysbench oltp_insert on one thread (one durable commit
 #      after another: the ceiling of anything serialised through commit).
 #      Each figure is a ratio of its composed ceiling of the same round
 #      (docs/benchmarks.md): the machine is shared, so ratios compare.
 #   2. p50/p99 of each figure at half its peak rate (open loop).
 #   3. $BENCH_STREAMS idle StreamEvents streams held open at once while
-#      GetCustomer runs at the first concurrency.
+#      each of $BENCH_STREAM_BURSTS GetCustomer calls are made at once (how
+#      many served, how many refused), and while GetCustomer runs at the
+#      first concurrency (at what rate).
 #   4. The statements each RPC runs (general log) and MariaDB's counters
 #      per call (SHOW GLOBAL STATUS deltas).
 #   5. Resident memory of each service: idle after start, the largest
@@ -39,9 +46,11 @@
 #   BENCH_MYSQL_PORT [3317]  BENCH_PORT [50071]  BENCH_COMPLAINT_PORT [50072]
 #     (q: free ports are picked; "auto" picks them in a full run too)
 #   BENCH_SECONDS [3; q: 0.3] measured per figure  BENCH_WARMUP [1; q: 0.1]
-#   BENCH_ROUNDS [5; q: 1]  BENCH_CONCURRENCY ["16 64"; q: "16"]
+#   BENCH_ROUNDS [5; q: 1]  BENCH_CONCURRENCY ["16 64"]
 #   BENCH_CHANNELS [4]  BENCH_CUSTOMERS [1000; q: 40]
-#   BENCH_STREAMS [500; q: 40]  BENCH_STATEMENT_CALLS [50; q: 2]
+#   BENCH_COMPLAINTS [200; q: 20] registered and accepted before the rounds
+#   BENCH_STREAMS [500; q: 40]  BENCH_STREAM_BURSTS ["20 200"]
+#   BENCH_STATEMENT_CALLS [50; q: 2]
 #   BENCH_SYSBENCH_ROWS [10000; q: 1000]  BENCH_MAX_SECONDS [1200; q: 100]
 #   BENCH_SERVICE_FLAGS [""]: extra flags for both services, e.g.
 #     "--max_threads=128 --mysql_pool_size=32"
@@ -58,9 +67,11 @@ die() {
 }
 
 quick=0
+check=0
 for arg in "$@"; do
   case "$arg" in
     --quick) quick=1 ;;
+    --check) check=1 ;;
     -h | --help)
       sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//'
       exit 0
@@ -78,9 +89,11 @@ complaint_port=${BENCH_COMPLAINT_PORT:-$(q 50072 auto)}
 seconds=${BENCH_SECONDS:-$(q 3 0.3)}
 warmup=${BENCH_WARMUP:-$(q 1 0.1)}
 rounds=${BENCH_ROUNDS:-$(q 5 1)}
-read -r -a concurrencies <<< "${BENCH_CONCURRENCY:-$(q "16 64" 16)}"
+read -r -a concurrencies <<< "${BENCH_CONCURRENCY:-16 64}"
 channels=${BENCH_CHANNELS:-4}
 customers=${BENCH_CUSTOMERS:-$(q 1000 40)}
+complaints=${BENCH_COMPLAINTS:-$(q 200 20)}
+read -r -a bursts <<< "${BENCH_STREAM_BURSTS:-20 200}"
 streams=${BENCH_STREAMS:-$(q 500 40)}
 statement_calls=${BENCH_STATEMENT_CALLS:-$(q 50 2)}
 sb_rows=${BENCH_SYSBENCH_ROWS:-$(q 10000 1000)}
@@ -200,6 +213,10 @@ SQL
 export CSM_TOKEN
 CSM_TOKEN=$(CSM_JWT_SECRET=$(cat "$bench_dir/jwt_secret") "$csm_token" \
   --staff=bench-load --roles=archivist,supervisor --department=客服部 --ttl=1h)
+# The handler of the bench's complaints: category quality routes them to
+# 技术服务部 (complaint-svc/migrations/001_config.sql).
+handler_token=$(CSM_JWT_SECRET=$(cat "$bench_dir/jwt_secret") "$csm_token" \
+  --staff=bench-handler --roles=supervisor --department=技术服务部 --ttl=1h)
 
 # --- the services -------------------------------------------------------------
 # start_service NAME BIN ADDR [FLAGS...]: prints the pid once it serves.
@@ -266,6 +283,8 @@ figure() {
     update) method=update_customer ;;
     dealing) method=record_dealing ;;
     register) method=register_complaint target=$complaint_addr extra=(--customers_addr="$addr") ;;
+    accept) method=accept_complaint target=$complaint_addr extra=(--token="$handler_token") ;;
+    transition) method=investigate_complaint target=$complaint_addr extra=(--token="$handler_token") ;;
     create) method=create_customer extra=(--team=bench) ;;
     *) die "unknown figure $fig" ;;
   esac
@@ -336,9 +355,19 @@ say "creating team bench and $customers archives"
 seeded=$("$load_bin" --addr="$addr" --method=create_customer --concurrency=8 \
   --channels=1 --calls="$customers" --warmup=0s --duration=100s --seed=1 --team=bench 2>> "$errors_log")
 [ "$(field "$seeded" errors)" = 0 ] || die "seeding archives failed: $seeded"
+# Complaints accepted by bench-handler: the transition figure records
+# findings on them (RecordInvestigation, repeatable on one complaint).
+say "registering and accepting $complaints complaints"
+# A few may be refused (ABORTED on contention); those not accepted are
+# simply not addressed.
+seeded=$(figure register 8 --calls="$complaints" --warmup=0s --duration=100s)
+say "registered: $(field "$seeded" ok) ok, errors $(field "$seeded" errors)"
+# One worker addresses each registered complaint once.
+seeded=$(figure accept 1 --calls="$complaints" --warmup=0s --duration=100s)
+say "accepted: $(field "$seeded" ok) ok, errors $(field "$seeded" errors)"
 
 # --- 1. rounds: ceilings, then the figures, at each concurrency ---------------
-figures=(get list update dealing register create)
+figures=(get list update dealing register transition create)
 for ((round = 1; round <= rounds; round++)); do
   say "round $round of $rounds"
   for conc in "${concurrencies[@]}"; do
@@ -378,10 +407,19 @@ for fig in "${figures[@]}"; do
   record half "$fig" 64 "$(figure "$fig" 64 --rate="$half" --channels="$channels")"
 done
 
-# --- 3. idle streams held open during GetCustomer -----------------------------
+# --- 3. idle streams held open during unary calls -----------------------------
+# Each time $streams fresh streams: N GetCustomer calls at once (one per
+# caller: served or refused), then GetCustomer at the first concurrency for
+# the measured time (served at what rate).
+settle=$(q 5s 2s)
+for n in "${bursts[@]}"; do
+  say "holding $streams idle StreamEvents streams during $n GetCustomer calls at once"
+  record streams get "$n" "$(figure get "$n" --hold_streams="$streams" \
+    --streams_settle="$settle" --timeout=5s --calls="$n" --warmup=0s)"
+done
 say "holding $streams idle StreamEvents streams during GetCustomer at ${concurrencies[0]} in flight"
-record streams get "${concurrencies[0]}" \
-  "$(figure get "${concurrencies[0]}" --hold_streams="$streams" --streams_settle="$(q 5s 2s)" --timeout=5s)"
+record streams_load get "${concurrencies[0]}" \
+  "$(figure get "${concurrencies[0]}" --hold_streams="$streams" --streams_settle="$settle" --timeout=5s)"
 
 # --- 4. statements per RPC ----------------------------------------------------
 status_snapshot() { mysql_root -e "SHOW GLOBAL STATUS" > "$1"; }
@@ -453,6 +491,9 @@ bad=$(grep -oE '(INVALID_ARGUMENT|NOT_FOUND|ALREADY_EXISTS|PERMISSION_DENIED|UNA
   echo
   echo "raw lines: $results; statements: $bench_dir/statements-*.log; total $(($(date +%s) - started)) s"
 } | tee "$bench_dir/summary.md"
+if [ "$check" = 1 ]; then
+  bash scripts/bench-check.sh "$bench_dir/summary.md" "${concurrencies[*]}" "${bursts[*]}"
+fi
 if [ -n "$bad" ]; then
   say "calls failed with codes of a bad request (see $errors_log):"
   echo "$bad" >&2

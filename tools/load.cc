@@ -62,10 +62,10 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
-#include "csm/customer/v1/customer.grpc.pb.h"
 #include "tools/csmctl_lib.h"
 #include "tools/load_requests.h"
 #include "tools/load_streams.h"
+#include "tools/load_targets.h"
 #include "tools/load_watch.h"
 
 ABSL_FLAG(std::string, addr, "127.0.0.1:50051",
@@ -79,7 +79,10 @@ ABSL_FLAG(std::string, token, "",
 ABSL_FLAG(std::string, method, "health",
           "health (grpc.health.v1 Check, a no-op through the same server), "
           "get_customer, list_customers, create_customer, update_customer, "
-          "record_dealing or register_complaint (at complaint-svc)");
+          "record_dealing, or at complaint-svc: register_complaint, "
+          "accept_complaint (registered complaints, each once with "
+          "--concurrency=1 --calls=N), investigate_complaint "
+          "(RecordInvestigation on accepted complaints; repeatable)");
 ABSL_FLAG(int, concurrency, 16,
           "Calls in flight at most (one thread each; with --rate, enough "
           "threads to keep the rate)");
@@ -101,8 +104,8 @@ ABSL_FLAG(std::string, team, "bench",
           "create_customer: the team (teams/{team} id) new archives go to");
 ABSL_FLAG(int, page_size, 20, "list_customers: page size");
 ABSL_FLAG(int, max_customers, 1000,
-          "Archives listed at start and addressed in turn (get_customer, "
-          "update_customer, record_dealing, register_complaint)");
+          "Archives (or complaints, for the complaint transitions) listed at "
+          "start and addressed in turn");
 ABSL_FLAG(int, hold_streams, 0,
           "Idle StreamEvents streams to open at --addr before the load and "
           "hold through it (at most 5000)");
@@ -117,7 +120,6 @@ ABSL_FLAG(std::string, watch, "",
 namespace csm::load {
 namespace {
 
-namespace cv1 = ::csm::customer::v1;
 using Clock = std::chrono::steady_clock;
 
 constexpr absl::Duration kMaxDuration = absl::Seconds(120);
@@ -303,41 +305,6 @@ bool AllConnected(const std::vector<std::shared_ptr<grpc::Channel>>& channels,
   return true;
 }
 
-// Names of existing archives, listed once before the load starts.
-absl::StatusOr<std::vector<std::string>> ListCustomerNames(
-    const Config& config) {
-  auto channel = grpc::CreateChannel(config.customers_addr,
-                                     grpc::InsecureChannelCredentials());
-  auto stub = cv1::CustomerService::NewStub(channel);
-  std::vector<std::string> names;
-  std::string token;
-  do {
-    cv1::ListCustomersRequest req;
-    req.set_page_size(
-        std::min(500, config.max_customers - static_cast<int>(names.size())));
-    req.set_page_token(token);
-    cv1::ListCustomersResponse resp;
-    grpc::ClientContext ctx;
-    SetUpContext(config, &ctx);
-    grpc::Status status = stub->ListCustomers(&ctx, req, &resp);
-    if (!status.ok()) {
-      return absl::UnavailableError(
-          absl::StrCat("listing the archives at ", config.customers_addr,
-                       " failed: ", csmctl::FormatRpcError(status)));
-    }
-    for (const cv1::Customer& c : resp.customers()) names.push_back(c.name());
-    token = resp.next_page_token();
-  } while (!token.empty() &&
-           static_cast<int>(names.size()) < config.max_customers);
-  if (names.empty()) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        config.method_name,
-        " needs archives: there are none (create some first, e.g. "
-        "--method=create_customer --calls=300)"));
-  }
-  return names;
-}
-
 struct WorkerResult {
   std::vector<int64_t> latencies_ns;  // measured calls
   std::array<int64_t, kCodes> codes{};
@@ -367,8 +334,7 @@ Clock::time_point DueTime(const Config& config, const Shared& shared,
 void Record(const grpc::Status& status, Clock::time_point due,
             Clock::time_point done, Shared* shared, WorkerResult* result) {
   result->latencies_ns.push_back(
-      std::chrono::duration_cast<std::chrono::nanoseconds>(done - due)
-          .count());
+      std::chrono::duration_cast<std::chrono::nanoseconds>(done - due).count());
   int code = static_cast<int>(status.error_code());
   if (code < 0 || code >= kCodes) code = grpc::StatusCode::UNKNOWN;
   result->codes[code]++;
@@ -500,9 +466,9 @@ std::string ResultLine(const Config& config, const Totals& t) {
   std::vector<std::string> errors;
   for (int c = 1; c < kCodes; ++c) {
     if (t.codes[c] == 0) continue;
-    errors.push_back(absl::StrCat(
-        absl::StatusCodeToString(static_cast<absl::StatusCode>(c)), ":",
-        t.codes[c]));
+    errors.push_back(
+        absl::StrCat(absl::StatusCodeToString(static_cast<absl::StatusCode>(c)),
+                     ":", t.codes[c]));
   }
   const int64_t ok = t.codes[0];
   return absl::StrFormat(
@@ -525,8 +491,11 @@ int Run(const Config& config) {
   if (!AllConnected(channels, config.addr)) return 1;
 
   std::vector<std::string> names;
-  if (NeedsCustomers(config.requests.method)) {
-    auto listed = ListCustomerNames(config);
+  if (NeedsTargets(config.requests.method)) {
+    auto listed = ListTargets(
+        TargetQuery{config.customers_addr, config.addr, config.token,
+                    config.timeout, config.max_customers},
+        config.requests.method);
     if (!listed.ok()) {
       std::cerr << "csm-load: " << listed.status().message() << "\n";
       return 1;

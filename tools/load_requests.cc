@@ -26,7 +26,9 @@ const std::vector<std::pair<std::string, Method>>& Methods() {
       {"create_customer", Method::kCreateCustomer},
       {"update_customer", Method::kUpdateCustomer},
       {"record_dealing", Method::kRecordDealing},
-      {"register_complaint", Method::kRegisterComplaint}};
+      {"register_complaint", Method::kRegisterComplaint},
+      {"accept_complaint", Method::kAcceptComplaint},
+      {"investigate_complaint", Method::kInvestigateComplaint}};
   return *kMethods;
 }
 
@@ -66,28 +68,29 @@ std::string GrpcPathOf(Method method) {
       return "/csm.customer.v1.CustomerService/RecordDealing";
     case Method::kRegisterComplaint:
       return "/csm.complaint.v1.ComplaintService/RegisterComplaint";
+    case Method::kAcceptComplaint:
+      return "/csm.complaint.v1.ComplaintService/AcceptComplaint";
+    case Method::kInvestigateComplaint:
+      return "/csm.complaint.v1.ComplaintService/RecordInvestigation";
   }
   return "";
 }
 
-bool NeedsCustomers(Method method) {
-  return method == Method::kGetCustomer || method == Method::kUpdateCustomer ||
-         method == Method::kRecordDealing ||
-         method == Method::kRegisterComplaint;
+bool NeedsTargets(Method method) {
+  return method != Method::kHealth && method != Method::kListCustomers &&
+         method != Method::kCreateCustomer;
 }
 
 bool Writes(Method method) {
-  return method == Method::kCreateCustomer ||
-         method == Method::kUpdateCustomer ||
-         method == Method::kRecordDealing ||
-         method == Method::kRegisterComplaint;
+  return method != Method::kHealth && method != Method::kGetCustomer &&
+         method != Method::kListCustomers;
 }
 
 RequestSource::RequestSource(const RequestOptions& options, int worker,
-                             const std::vector<std::string>* customer_names)
+                             const std::vector<std::string>* targets)
     : options_(options),
       worker_(worker),
-      names_(customer_names),
+      names_(targets),
       rng_(options.seed * 1000003u + static_cast<uint64_t>(worker)) {
   if (options.method == Method::kHealth) {
     fixed_ = ToByteBuffer(csmctl::EncodeHealthCheckRequest(""));
@@ -111,7 +114,7 @@ grpc::ByteBuffer RequestSource::Next(int64_t i) {
     case Method::kListCustomers:
       return fixed_;
     case Method::kGetCustomer:
-      return gets_[CustomerIndex(i)];
+      return gets_[TargetIndex(i)];
     case Method::kCreateCustomer:
       return ToByteBuffer(NewCustomer(i));
     case Method::kUpdateCustomer:
@@ -120,20 +123,25 @@ grpc::ByteBuffer RequestSource::Next(int64_t i) {
       return ToByteBuffer(RecordDealing(i));
     case Method::kRegisterComplaint:
       return ToByteBuffer(RegisterComplaint(i));
+    case Method::kAcceptComplaint:
+      return ToByteBuffer(AcceptComplaint(i));
+    case Method::kInvestigateComplaint:
+      return ToByteBuffer(InvestigateComplaint(i));
   }
   return fixed_;
 }
 
-// Workers start at different archives and walk through all of them, so
-// concurrent calls rarely meet on one archive's row.
-size_t RequestSource::CustomerIndex(int64_t i) const {
+// Workers start at different targets and walk through all of them, so
+// concurrent calls rarely meet on one row; one worker addresses each target
+// once in its first N calls (accept_complaint relies on that).
+size_t RequestSource::TargetIndex(int64_t i) const {
   return (static_cast<uint64_t>(worker_) * 7919u + static_cast<uint64_t>(i) +
           options_.seed) %
          names_->size();
 }
 
-const std::string& RequestSource::CustomerAt(int64_t i) const {
-  return (*names_)[CustomerIndex(i)];
+const std::string& RequestSource::TargetAt(int64_t i) const {
+  return (*names_)[TargetIndex(i)];
 }
 
 // Unique per seed, worker and call; letters between the numbers keep keys
@@ -179,7 +187,7 @@ std::string RequestSource::NewCustomer(int64_t i) {
 std::string RequestSource::UpdateCustomer(int64_t i) {
   cv1::UpdateCustomerRequest req;
   req.set_request_id(absl::StrCat("load-upd-", Key(i)));
-  req.mutable_customer()->set_name(CustomerAt(i));
+  req.mutable_customer()->set_name(TargetAt(i));
   // A new value every call, so every call writes (an unchanged field is
   // answered without a write).
   req.mutable_customer()->set_address(
@@ -191,7 +199,7 @@ std::string RequestSource::UpdateCustomer(int64_t i) {
 std::string RequestSource::RecordDealing(int64_t i) {
   cv1::RecordDealingRequest req;
   req.set_request_id(absl::StrCat("load-deal-", Key(i)));
-  req.set_parent(CustomerAt(i));
+  req.set_parent(TargetAt(i));
   cv1::Dealing& d = *req.mutable_dealing();
   d.set_kind(cv1::DEALING_KIND_SALE);
   // Two days back: never "in the future" in the service's time zone.
@@ -209,7 +217,7 @@ std::string RequestSource::RegisterComplaint(int64_t i) {
   pv1::RegisterComplaintRequest req;
   req.set_request_id(absl::StrCat("load-cmp-", Key(i)));
   pv1::Complaint& c = *req.mutable_complaint();
-  c.set_customer(CustomerAt(i));
+  c.set_customer(TargetAt(i));
   c.set_category("quality");
   c.set_severity(pv1::SEVERITY_NORMAL);
   c.set_channel(pv1::COMPLAINT_CHANNEL_PHONE_HOTLINE);
@@ -217,6 +225,21 @@ std::string RequestSource::RegisterComplaint(int64_t i) {
   // open one (the "same matter" rule).
   c.set_subject(absl::StrCat("压测投诉", Key(i)));
   c.set_description("压测：设备运行中偶发报警，需要检查。");
+  return req.SerializeAsString();
+}
+
+std::string RequestSource::AcceptComplaint(int64_t i) {
+  pv1::AcceptComplaintRequest req;
+  req.set_request_id(absl::StrCat("load-acc-", Key(i)));
+  req.set_name(TargetAt(i));
+  return req.SerializeAsString();
+}
+
+std::string RequestSource::InvestigateComplaint(int64_t i) {
+  pv1::RecordInvestigationRequest req;
+  req.set_request_id(absl::StrCat("load-inv-", Key(i)));
+  req.set_name(TargetAt(i));
+  req.set_findings(absl::StrCat("压测核实：现场检查第", Key(i), "次"));
   return req.SerializeAsString();
 }
 

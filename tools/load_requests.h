@@ -17,21 +17,25 @@
 namespace csm::load {
 
 enum class Method {
-  kHealth,             // grpc.health.v1 Check: the no-op through the server
-  kGetCustomer,        // one archive, masked view
-  kListCustomers,      // one page
-  kCreateCustomer,     // into --team: fair allocation, archive number
-  kUpdateCustomer,     // the address of an existing archive
-  kRecordDealing,      // a dealing of an existing archive
-  kRegisterComplaint,  // complaint-svc: asks customer-svc, then writes
+  kHealth,                // grpc.health.v1 Check: the no-op through the server
+  kGetCustomer,           // one archive, masked view
+  kListCustomers,         // one page
+  kCreateCustomer,        // into --team: fair allocation, archive number
+  kUpdateCustomer,        // the address of an existing archive
+  kRecordDealing,         // a dealing of an existing archive
+  kRegisterComplaint,     // complaint-svc: asks customer-svc, then writes
+  kAcceptComplaint,       // complaint-svc: a registered complaint's transition
+  kInvestigateComplaint,  // complaint-svc: findings on an accepted one (a
+                          // transition that can repeat on one complaint)
 };
 
 std::optional<Method> MethodFromName(absl::string_view name);
 // "health, get_customer, ...": for messages.
 std::string MethodNames();
 std::string GrpcPathOf(Method method);
-// Methods that address existing archives (listed before the load starts).
-bool NeedsCustomers(Method method);
+// Methods that address existing archives or complaints (listed before the
+// load starts).
+bool NeedsTargets(Method method);
 // Methods that write: each call carries a request id derived from the seed.
 bool Writes(Method method);
 
@@ -47,19 +51,22 @@ struct RequestOptions {
 // a new seed never repeats a request id).
 class RequestSource {
  public:
+  // `targets`: the archives or complaints the method addresses.
   RequestSource(const RequestOptions& options, int worker,
-                const std::vector<std::string>* customer_names);
+                const std::vector<std::string>* targets);
 
   grpc::ByteBuffer Next(int64_t i);
 
  private:
-  size_t CustomerIndex(int64_t i) const;
-  const std::string& CustomerAt(int64_t i) const;
+  size_t TargetIndex(int64_t i) const;
+  const std::string& TargetAt(int64_t i) const;
   std::string Key(int64_t i) const;
   std::string NewCustomer(int64_t i);
   std::string UpdateCustomer(int64_t i);
   std::string RecordDealing(int64_t i);
   std::string RegisterComplaint(int64_t i);
+  std::string AcceptComplaint(int64_t i);
+  std::string InvestigateComplaint(int64_t i);
 
   const RequestOptions& options_;
   const int worker_;

@@ -19,9 +19,9 @@ std::string StreamCounts::Fields() const {
   std::vector<std::string> codes;
   for (size_t c = 0; c < ended.size(); ++c) {
     if (ended[c] == 0) continue;
-    codes.push_back(absl::StrCat(
-        absl::StatusCodeToString(static_cast<absl::StatusCode>(c)), ":",
-        ended[c]));
+    codes.push_back(
+        absl::StrCat(absl::StatusCodeToString(static_cast<absl::StatusCode>(c)),
+                     ":", ended[c]));
   }
   return absl::StrCat("streams=", requested, " streams_live=", live,
                       " streams_pending=", pending, " streams_ended=",

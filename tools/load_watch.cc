@@ -96,9 +96,9 @@ void MachineTicks(int64_t* busy, int64_t* total) {
   *busy = *total = 0;
   std::string stat;
   if (!ReadFile("/proc/stat", &stat)) return;
-  std::vector<absl::string_view> words = absl::StrSplit(
-      absl::string_view(stat).substr(0, stat.find('\n')), ' ',
-      absl::SkipWhitespace());
+  std::vector<absl::string_view> words =
+      absl::StrSplit(absl::string_view(stat).substr(0, stat.find('\n')), ' ',
+                     absl::SkipWhitespace());
   // cpu user nice system idle iowait irq softirq steal (guest is in user)
   for (size_t i = 1; i < words.size() && i <= 8; ++i) {
     int64_t v = 0;
@@ -143,8 +143,7 @@ void ProcessWatch::Begin() {
 
 void ProcessWatch::Sample() {
   for (Watched& w : watched_) {
-    w.max_rss_kib =
-        std::max(w.max_rss_kib, SampleOf(w.pid, false).rss_kib);
+    w.max_rss_kib = std::max(w.max_rss_kib, SampleOf(w.pid, false).rss_kib);
   }
 }
 
@@ -175,7 +174,8 @@ std::string ProcessWatch::Fields(int64_t calls) const {
       if (it != w.begin.switches_by_thread.end()) sw += n - it->second;
     }
     const double per = calls > 0 ? 1.0 / static_cast<double>(calls) : 0;
-    cpu.push_back(absl::StrFormat("%s:%.1f", w.name, ticks * us_per_tick * per));
+    cpu.push_back(
+        absl::StrFormat("%s:%.1f", w.name, ticks * us_per_tick * per));
     switches.push_back(absl::StrFormat("%s:%.2f", w.name, sw * per));
     rss.push_back(absl::StrFormat("%s:%.1f", w.name, w.max_rss_kib / 1024.0));
     hwm.push_back(absl::StrFormat("%s:%.1f", w.name, w.end.hwm_kib / 1024.0));
