@@ -6,6 +6,9 @@
 #   bash scripts/bench.sh --check   also check that the summary holds every
 #                                   figure (scripts/bench-check.sh); the
 #                                   ctest bench_smoke runs --quick --check
+#   bash scripts/bench.sh --perf    also profile customer-svc during
+#                                   GetCustomer at the first concurrency
+#                                   (perf record -a -g; Debian linux-perf)
 #   bash scripts/bench.sh --help    this text
 # Starts a private MariaDB (scripts/mariadb.sh, durable:
 # innodb_flush_log_at_trx_commit=1) in $BENCH_DIR, customer-svc and
@@ -32,6 +35,11 @@
 #      per call (SHOW GLOBAL STATUS deltas).
 #   5. Resident memory of each service: idle after start, the largest
 #      sampled under load, with the streams, VmHWM at the end.
+#   6. With --perf: `perf record -a -g` during GetCustomer at
+#      the first concurrency; customer-svc's share of it by library and by
+#      kind of work (scripts/bench-perf.awk) and the machine's by process
+#      (scripts/bench-perf-machine.awk) go into the summary, the flat report into
+#      $BENCH_DIR/perf-get.txt, the samples stay in perf-get.data.
 # The summary (markdown tables) goes to stdout and $BENCH_DIR/summary.md,
 # raw lines to $BENCH_DIR/results.txt. Everything started is stopped at the
 # end (trap); a watchdog ends the run after $BENCH_MAX_SECONDS. Exits
@@ -55,6 +63,7 @@
 #   BENCH_SERVICE_FLAGS [""]: extra flags for both services, e.g.
 #     "--max_threads=128 --mysql_pool_size=32"
 #   BENCH_LOG_LEVEL [warning: the per-call info line is not written]
+#   BENCH_PERF_SECONDS [10; q: 1] profiled with --perf
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -68,10 +77,12 @@ die() {
 
 quick=0
 check=0
+perf=0
 for arg in "$@"; do
   case "$arg" in
     --quick) quick=1 ;;
     --check) check=1 ;;
+    --perf) perf=1 ;;
     -h | --help)
       sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//'
       exit 0
@@ -100,6 +111,7 @@ sb_rows=${BENCH_SYSBENCH_ROWS:-$(q 10000 1000)}
 max_seconds=${BENCH_MAX_SECONDS:-$(q 1200 100)}
 read -r -a service_flags <<< "${BENCH_SERVICE_FLAGS:-}"
 log_level=${BENCH_LOG_LEVEL:-warning}
+perf_seconds=${BENCH_PERF_SECONDS:-$(q 10 1)}
 
 customer_bin=$build_dir/customer-svc/customer-svc
 complaint_bin=$build_dir/complaint-svc/complaint-svc
@@ -475,6 +487,32 @@ say "counting statements per RPC ($statement_calls calls each)"
 for fig in "${figures[@]}"; do statements "$fig"; done
 sleep 1
 memory end
+
+# --- 6. where customer-svc's time goes (--perf) --------------------------------
+if [ "$perf" = 1 ]; then
+  command -v perf > /dev/null || die "perf not found: apt-get install linux-perf"
+  say "profiling customer-svc during GetCustomer at ${concurrencies[0]} in flight"
+  # The load outlasts the profile by a second on each side (listing the
+  # archives, connecting, warming up come first).
+  figure get "${concurrencies[0]}" --warmup=1s --duration="$((perf_seconds + 2))s" \
+    > "$bench_dir/perf-load.txt" &
+  load_pid=$!
+  sleep 2
+  # The whole machine, not -p: the sync server starts and ends threads as
+  # calls come and go, and a -p recording misses the threads born after it
+  # attached (most of the handlers). The report picks customer-svc out.
+  perf record -a -g -F 999 -q -o "$bench_dir/perf-get.data" -- sleep "$perf_seconds" \
+    > "$bench_dir/perf-record.log" 2>&1 || die "perf record failed: $(tail -n 3 "$bench_dir/perf-record.log")"
+  wait "$load_pid" || die "the load under perf failed"
+  echo "kind=perf fig=get conc=${concurrencies[0]} $(cat "$bench_dir/perf-load.txt")" >> "$results"
+  perf script -i "$bench_dir/perf-get.data" -F comm,pid,tid 2> /dev/null |
+    awk -v known="customer-svc:$customer_pid,complaint-svc:$complaint_pid,mariadbd:$db_pid" \
+      -f scripts/bench-perf-machine.awk > "$bench_dir/perf-machine.md"
+  perf report -i "$bench_dir/perf-get.data" --pid="$customer_pid" --stdio --no-children -g none \
+    --sort dso,sym --percent-limit 0.1 2> /dev/null | grep -v '^$' > "$bench_dir/perf-get.txt"
+  perf script -i "$bench_dir/perf-get.data" --pid="$customer_pid" -F comm,tid,ip,sym,dso 2> /dev/null |
+    awk -f scripts/bench-perf.awk > "$bench_dir/perf-get.md"
+fi
 load_after=$(uptime)
 
 # --- the tables -----------------------------------------------------------------
@@ -488,6 +526,13 @@ bad=$(grep -oE '(INVALID_ARGUMENT|NOT_FOUND|ALREADY_EXISTS|PERMISSION_DENIED|UNA
   echo "load after:  $load_after"
   echo
   awk -f scripts/bench-summary.awk "$results"
+  if [ "$perf" = 1 ]; then
+    echo
+    echo "customer-svc during GetCustomer at ${concurrencies[0]} in flight, ${perf_seconds} s ($(field "$(cat "$bench_dir/perf-load.txt")" qps) QPS):"
+    echo
+    cat "$bench_dir/perf-get.md"
+    cat "$bench_dir/perf-machine.md"
+  fi
   echo
   echo "raw lines: $results; statements: $bench_dir/statements-*.log; total $(($(date +%s) - started)) s"
 } | tee "$bench_dir/summary.md"
