@@ -305,13 +305,17 @@ figure() {
   seed=$(($(cat "$seed_file") + 1))
   echo "$seed" > "$seed_file"
   echo "---- $fig conc=$conc seed=$seed $*" >> "$errors_log"
+  # Exit 1 with a line is a figure (no call succeeded: a server refusing
+  # everything is measured too); no line, or exit 2 (flags), is a failure.
+  local rc=0
   line=$(timeout 150 "$load_bin" --addr="$target" --method="$method" \
     --concurrency="$conc" --channels="$((conc < channels ? conc : channels))" \
     --duration="${seconds}s" --warmup="${warmup}s" --seed="$seed" \
-    --watch="$watch" "${extra[@]}" "$@" 2>> "$errors_log") || {
+    --watch="$watch" "${extra[@]}" "$@" 2>> "$errors_log") || rc=$?
+  if [ -z "$line" ] || [ "$rc" -gt 1 ]; then
     tail -n 5 "$errors_log" >&2
-    die "csm-load failed: $fig at $conc in flight"
-  }
+    die "csm-load failed (exit $rc): $fig at $conc in flight"
+  fi
   echo "$line"
 }
 
@@ -321,6 +325,8 @@ field() { sed -n "s/.*[[:space:]]$2=\([^[:space:]]*\).*/\1/p" <<< " $1"; }
 # record KIND FIG CONC LINE: appends to $results and says it.
 record() {
   local line=$4
+  # Empty: the figure's subshell died (and said why).
+  [ -n "$line" ] || die "no result for $1 $2 at $3 in flight"
   echo "kind=$1 round=$round fig=$2 conc=$3 $line" >> "$results"
   say "$1 $2 @$3: $(field "$line" qps) QPS, p50 $(field "$line" p50_ms) ms, p99 $(field "$line" p99_ms) ms, errors $(field "$line" errors)"
 }
@@ -414,7 +420,7 @@ peak() {
 }
 round=0
 for fig in "${figures[@]}"; do
-  half=$(awk -v p="$(peak "$fig")" 'BEGIN {printf "%.1f", p / 2}')
+  half=$(awk -v p="$(peak "$fig")" 'BEGIN {printf "%.1f", (p > 2 ? p / 2 : 1)}')
   # Open loop at half the peak, up to 64 calls in flight (more only queue).
   record half "$fig" 64 "$(figure "$fig" 64 --rate="$half" --channels="$channels")"
 done
