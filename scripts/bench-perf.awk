@@ -46,8 +46,10 @@ function mark(label) { hit[label] = 1 }
   if (dso ~ /libprotobuf/) mark("protobuf (parse, serialise, reflection)")
   if (sym ~ /csm::log::/) mark("logging (csm::log)")
   # libjwt and OpenSSL keep no frame pointers: their callers are lost, so
-  # any frame of theirs counts (nothing else here calls OpenSSL).
-  if (sym ~ /TokenVerifier/ || dso ~ /libjwt|libcrypto/) mark("token verification (libjwt, OpenSSL HMAC)")
+  # any frame of theirs counts (nothing else here calls OpenSSL; nlohmann
+  # json parses only the token's claims, docs/architecture.md).
+  if (sym ~ /TokenVerifier|nlohmann/ || dso ~ /libjwt|libcrypto/) mark("token verification (libjwt, OpenSSL HMAC, claims JSON)")
+  if (depth == 1 && dso ~ /libc\.so/ && sym ~ /malloc|free|_int_|unlink_chunk|tcache|realloc|calloc/) mark("libc: malloc and free (self)")
   if (sym ~ /GraphCycles|DeadlockCheck/ || dso ~ /graphcycles/) mark("Abseil Mutex deadlock detection (Debian's Abseil keeps it on)")
   if (sym ~ /prometheus/ || dso ~ /prometheus/) mark("metrics (prometheus-cpp)")
   next

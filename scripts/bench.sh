@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The benchmark behind docs/benchmarks.md:
-#   bash scripts/bench.sh           the full run, about 10 minutes
+#   bash scripts/bench.sh           the full run, about 10 minutes (--perf: 12)
 #   bash scripts/bench.sh --quick   every phase once, briefly (about 40 s;
 #                                   figures mean nothing)
 #   bash scripts/bench.sh --check   also check that the summary holds every
@@ -381,7 +381,7 @@ say "registering and accepting $complaints complaints"
 seeded=$(figure register 8 --calls="$complaints" --warmup=0s --duration=100s)
 say "registered: $(field "$seeded" ok) ok, errors $(field "$seeded" errors)"
 # One worker addresses each registered complaint once.
-seeded=$(figure accept 1 --calls="$complaints" --warmup=0s --duration=100s)
+seeded=$(figure accept 1 --calls="$(field "$seeded" ok)" --warmup=0s --duration=100s)
 say "accepted: $(field "$seeded" ok) ok, errors $(field "$seeded" errors)"
 
 # --- 1. rounds: ceilings, then the figures, at each concurrency ---------------
