@@ -24,7 +24,16 @@ function spread(list, fmt,    a, n) {
   if (n == 1) return sprintf(fmt, a[1])
   return sprintf(fmt "–" fmt, a[1], a[n])
 }
+# A table's heading, a blank line either side.
+function section(title) { printf "\n### %s\n\n", title }
 function num(fmt, v) { return v == "" ? "-" : sprintf(fmt, v) }
+# The CPU per call of each process and the machine's busy share, as the
+# last two cells of a row.
+function cpu_cells(key) {
+  return sprintf("%s / %s / %s / %s | %s", num("%.0f", median(cpuL[key, "customer-svc"])),
+    num("%.0f", median(cpuL[key, "complaint-svc"])), num("%.0f", median(cpuL[key, "mariadbd"])),
+    num("%.0f", median(cpuL[key, "load"])), num("%.0f", median(busyL[key])))
+}
 function add(arr, k, v) { arr[k] = (k in arr) ? arr[k] " " v : v }
 # "a:1.5,b:2" into out["a"] = 1.5, ...
 function pairs(s, out,    n, i, p, kv) {
@@ -111,22 +120,17 @@ END {
   for (c in concs) if (c != 1) cl[++nc] = c
   for (i = 2; i <= nc; i++) for (j = i; j > 1 && cl[j - 1] + 0 > cl[j] + 0; j--) { t = cl[j]; cl[j] = cl[j - 1]; cl[j - 1] = t }
 
-  print "### Ceilings (median of the rounds, lowest–highest)"
-  print ""
+  section("Ceilings (median of the rounds, lowest–highest)")
   print "| ceiling | in flight | QPS | spread | p99 ms (sysbench: p95) | CPU µs per call: customer-svc / complaint-svc / mariadbd / client | machine busy % |"
   print "|---|---|---|---|---|---|---|"
   for (i = 1; i <= nceil; i++) for (j = 0; j <= nc; j++) {
     c = (j == 0) ? 1 : cl[j]; key = ceils[i] SUBSEP c
     if (!(key in qpsL)) continue
-    printf "| %s | %s | %.0f | %s | %s | %s / %s / %s / %s | %s |\n", name[ceils[i]], c,
+    printf "| %s | %s | %.0f | %s | %s | %s |\n", name[ceils[i]], c,
       median(qpsL[key]), spread(qpsL[key], "%.0f"), num("%.2f", median(p99L[key])),
-      num("%.0f", median(cpuL[key, "customer-svc"])), num("%.0f", median(cpuL[key, "complaint-svc"])),
-      num("%.0f", median(cpuL[key, "mariadbd"])), num("%.0f", median(cpuL[key, "load"])),
-      num("%.0f", median(busyL[key]))
+      cpu_cells(key)
   }
-  print ""
-  print "### Figures against their ceilings (median of the rounds, lowest–highest)"
-  print ""
+  section("Figures against their ceilings (median of the rounds, lowest–highest)")
   print "| figure | in flight | ceiling | ceiling QPS | QPS | ratio | ratio spread | p50 ms | p99 ms | RESOURCE_EXHAUSTED | other errors | CPU µs per call: customer-svc / complaint-svc / mariadbd / client | machine busy % |"
   print "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
   for (i = 1; i <= nfig; i++) for (j = 1; j <= nc; j++) {
@@ -138,17 +142,13 @@ END {
       if (cq > 0 && ((fg, c, r) in Q)) { ratios = ratios " " Q[fg, c, r] / cq; ceilings = ceilings " " cq }
     }
     peakq[fg] = (median(qpsL[key]) > peakq[fg]) ? median(qpsL[key]) : peakq[fg]
-    printf "| %s | %s | %s | %s | %.0f | **%s** | %s | %s | %s | %d | %s | %s / %s / %s / %s | %s |\n",
+    printf "| %s | %s | %s | %s | %.0f | **%s** | %s | %s | %s | %d | %s | %s |\n",
       name[fg], c, formula[fg], num("%.0f", median(ceilings)), median(qpsL[key]),
       num("%.3f", median(ratios)), spread(ratios, "%.3f"), num("%.2f", median(p50L[key])),
       num("%.2f", median(p99L[key])), re[key], (other[key] == "" ? "0" : other[key]),
-      num("%.0f", median(cpuL[key, "customer-svc"])), num("%.0f", median(cpuL[key, "complaint-svc"])),
-      num("%.0f", median(cpuL[key, "mariadbd"])), num("%.0f", median(cpuL[key, "load"])),
-      num("%.0f", median(busyL[key]))
+      cpu_cells(key)
   }
-  print ""
-  print "### Latency at half the peak rate (open loop, up to 64 in flight)"
-  print ""
+  section("Latency at half the peak rate (open loop, up to 64 in flight)")
   print "| figure | peak QPS (best median) | offered QPS | served QPS | p50 ms | p90 ms | p99 ms | errors |"
   print "|---|---|---|---|---|---|---|---|"
   for (i = 1; i <= nfig; i++) {
@@ -158,9 +158,7 @@ END {
       half[fg, "qps"], half[fg, "p50_ms"], half[fg, "p90_ms"], half[fg, "p99_ms"], half[fg, "errors"]
   }
   if (nst > 0) {
-    print ""
-    print "### Idle StreamEvents streams held open during GetCustomer"
-    print ""
+    section("Idle StreamEvents streams held open during GetCustomer")
     print "Burst: that many calls at once, one per caller; load: closed loop for the measured time."
     print ""
     print "| streams opened | served (live) | pending | ended (code:count) | GetCustomer | in flight | calls | served (OK) | refused / failed (code:count) | QPS | QPS without streams (median) | customer-svc RSS MiB |"
@@ -176,9 +174,7 @@ END {
         (kc[1] == "streams" ? "-" : st[sk, "qps"]), without, rss["customer-svc"]
     }
   }
-  print ""
-  print "### Resident memory (MiB)"
-  print ""
+  section("Resident memory (MiB)")
   print "| service | idle after start | largest sampled under load | VmHWM at the end (streams included) | idle at the end |"
   print "|---|---|---|---|---|"
   split("customer-svc complaint-svc", svcs, " ")
@@ -186,9 +182,7 @@ END {
     s = svcs[i]
     printf "| %s | %s | %s | %s | %s |\n", s, mem[s, "idle", "rss"], maxrss[s], mem[s, "end", "hwm"], mem[s, "end", "rss"]
   }
-  print ""
-  print "### Statements and MariaDB counters per call (one call at a time)"
-  print ""
+  section("Statements and MariaDB counters per call (one call at a time)")
   print "| RPC | round trips: customer-svc / complaint-svc | by command | Handler_read_key / _next / _rnd_next | Handler_write / _update | tmp tables (disk) | Sort_rows | Rows_read | fsyncs | bytes received / sent |"
   print "|---|---|---|---|---|---|---|---|---|---|"
   for (i = 1; i <= nfig; i++) {

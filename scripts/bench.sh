@@ -530,7 +530,6 @@ bad=$(grep -oE '(INVALID_ARGUMENT|NOT_FOUND|ALREADY_EXISTS|PERMISSION_DENIED|UNA
   echo
   echo "load before: $load_before"
   echo "load after:  $load_after"
-  echo
   awk -f scripts/bench-summary.awk "$results"
   if [ "$perf" = 1 ]; then
     echo

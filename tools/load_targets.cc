@@ -22,24 +22,32 @@ void SetUp(const TargetQuery& q, grpc::ClientContext* ctx) {
   ctx->AddMetadata("authorization", absl::StrCat("Bearer ", q.token));
 }
 
-// Pages through a List call until `q.max` names or the end. `list` makes
-// one call: (page size, page token, names out, next token out) -> status.
-template <typename ListPage>
+// Pages through a List call from `request` until `q.max` names or the end.
+// `call` makes one call (context, request, response) -> status; `items`
+// gives a response's resources.
+template <typename Response, typename Request, typename Call, typename Items>
 absl::StatusOr<std::vector<std::string>> Collect(const TargetQuery& q,
                                                  const std::string& what,
                                                  const std::string& addr,
-                                                 ListPage list) {
+                                                 Request request, Call call,
+                                                 Items items) {
   std::vector<std::string> names;
-  std::string token;
   do {
-    const int page = std::min(500, q.max - static_cast<int>(names.size()));
-    grpc::Status status = list(page, &token, &names);
+    request.set_page_size(
+        std::min(500, q.max - static_cast<int>(names.size())));
+    Response resp;
+    grpc::ClientContext ctx;
+    SetUp(q, &ctx);
+    grpc::Status status = call(&ctx, request, &resp);
     if (!status.ok()) {
       return absl::UnavailableError(
           absl::StrCat("listing the ", what, " at ", addr,
                        " failed: ", csmctl::FormatRpcError(status)));
     }
-  } while (!token.empty() && static_cast<int>(names.size()) < q.max);
+    for (const auto& item : items(resp)) names.push_back(item.name());
+    request.set_page_token(resp.next_page_token());
+  } while (!request.page_token().empty() &&
+           static_cast<int>(names.size()) < q.max);
   if (names.empty()) {
     return absl::FailedPreconditionError(
         absl::StrCat("there are no ", what, " at ", addr, " to address"));
@@ -50,21 +58,15 @@ absl::StatusOr<std::vector<std::string>> Collect(const TargetQuery& q,
 absl::StatusOr<std::vector<std::string>> Archives(const TargetQuery& q) {
   auto stub = cv1::CustomerService::NewStub(grpc::CreateChannel(
       q.customers_addr, grpc::InsecureChannelCredentials()));
-  return Collect(
+  return Collect<cv1::ListCustomersResponse>(
       q, "archives (create some first)", q.customers_addr,
-      [&](int page, std::string* token, std::vector<std::string>* names) {
-        cv1::ListCustomersRequest req;
-        req.set_page_size(page);
-        req.set_page_token(*token);
-        cv1::ListCustomersResponse resp;
-        grpc::ClientContext ctx;
-        SetUp(q, &ctx);
-        grpc::Status s = stub->ListCustomers(&ctx, req, &resp);
-        for (const auto& c : resp.customers()) {
-          names->push_back(c.name());
-        }
-        *token = resp.next_page_token();
-        return s;
+      cv1::ListCustomersRequest(),
+      [&](grpc::ClientContext* ctx, const cv1::ListCustomersRequest& req,
+          cv1::ListCustomersResponse* resp) {
+        return stub->ListCustomers(ctx, req, resp);
+      },
+      [](const cv1::ListCustomersResponse& r) -> const auto& {
+        return r.customers();
       });
 }
 
@@ -72,22 +74,16 @@ absl::StatusOr<std::vector<std::string>> Complaints(const TargetQuery& q,
                                                     const std::string& state) {
   auto stub = pv1::ComplaintService::NewStub(grpc::CreateChannel(
       q.complaints_addr, grpc::InsecureChannelCredentials()));
-  return Collect(
-      q, absl::StrCat("complaints in ", state), q.complaints_addr,
-      [&](int page, std::string* token, std::vector<std::string>* names) {
-        pv1::ListComplaintsRequest req;
-        req.set_page_size(page);
-        req.set_page_token(*token);
-        req.set_filter(absl::StrCat("state = ", state));
-        pv1::ListComplaintsResponse resp;
-        grpc::ClientContext ctx;
-        SetUp(q, &ctx);
-        grpc::Status s = stub->ListComplaints(&ctx, req, &resp);
-        for (const auto& c : resp.complaints()) {
-          names->push_back(c.name());
-        }
-        *token = resp.next_page_token();
-        return s;
+  pv1::ListComplaintsRequest request;
+  request.set_filter(absl::StrCat("state = ", state));
+  return Collect<pv1::ListComplaintsResponse>(
+      q, absl::StrCat("complaints in ", state), q.complaints_addr, request,
+      [&](grpc::ClientContext* ctx, const pv1::ListComplaintsRequest& req,
+          pv1::ListComplaintsResponse* resp) {
+        return stub->ListComplaints(ctx, req, resp);
+      },
+      [](const pv1::ListComplaintsResponse& r) -> const auto& {
+        return r.complaints();
       });
 }
 
