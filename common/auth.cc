@@ -18,7 +18,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "common/status.h"
-#include "common/utf8.h"
+#include "common/text.h"
 
 namespace csm {
 namespace {
@@ -27,15 +27,6 @@ using Json = nlohmann::json;
 
 // Tolerated clock skew between the token's issuer and this server.
 constexpr absl::Duration kLeeway = absl::Seconds(30);
-
-constexpr std::array<std::pair<Role, absl::string_view>, 6> kRoleNames = {{
-    {Role::kAgent, "agent"},
-    {Role::kSupervisor, "supervisor"},
-    {Role::kManager, "manager"},
-    {Role::kGeneralManager, "general_manager"},
-    {Role::kArchivist, "archivist"},
-    {Role::kService, "service"},
-}};
 
 struct JwtDeleter {
   void operator()(jwt_t* jwt) const { jwt_free(jwt); }
@@ -181,31 +172,6 @@ absl::Status CheckIdentityClaim(const Json& claims, const char* name,
 
 }  // namespace
 
-absl::string_view RoleName(Role role) {
-  for (const auto& [r, name] : kRoleNames) {
-    if (r == role) return name;
-  }
-  return "unknown";
-}
-
-bool ParseRole(absl::string_view name, Role* role) {
-  for (const auto& [r, n] : kRoleNames) {
-    if (n == name) {
-      *role = r;
-      return true;
-    }
-  }
-  return false;
-}
-
-std::string RoleSet::ToString() const {
-  std::string out;
-  for (const auto& [r, name] : kRoleNames) {
-    if (Has(r)) absl::StrAppend(&out, out.empty() ? "" : ",", name);
-  }
-  return out;
-}
-
 TokenVerifier::TokenVerifier(std::string secret, std::string issuer,
                              absl::Duration max_lifetime)
     : secret_(std::move(secret)),
@@ -327,8 +293,8 @@ absl::StatusOr<std::string> MintToken(absl::string_view secret,
     return absl::InvalidArgumentError("ttl must be positive");
   }
   Json roles = Json::array();
-  for (const auto& [r, name] : kRoleNames) {
-    if (principal.roles.Has(r)) roles.push_back(std::string(name));
+  for (Role r : kAllRoles) {
+    if (principal.roles.Has(r)) roles.push_back(std::string(RoleName(r)));
   }
   Json claims = {
       {"sub", principal.staff_id},

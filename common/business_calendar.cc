@@ -1,5 +1,7 @@
 #include "common/business_calendar.h"
 
+#include "common/business_time.h"
+
 #include <algorithm>
 #include <map>
 #include <utility>
@@ -14,7 +16,8 @@
 namespace csm {
 namespace {
 
-constexpr int64_t kUtcOffsetSeconds = 8 * 3600;  // Beijing time, no DST.
+// Beijing time, no DST (common/business_time.h).
+constexpr int64_t kUtcOffsetSeconds = kBusinessUtcOffsetSeconds;
 constexpr int64_t kSecondsPerDay = 86400;
 constexpr int64_t kNanosPerMinute = int64_t{60} * 1000 * 1000 * 1000;
 constexpr int64_t kNanosPerDay = kSecondsPerDay * 1000 * 1000 * 1000;
@@ -185,10 +188,6 @@ absl::string_view DayKindName(DayKind kind) {
       return "makeup";
   }
   return "unknown";
-}
-
-absl::TimeZone BusinessCalendar::TimeZone() {
-  return absl::FixedTimeZone(kUtcOffsetSeconds);
 }
 
 absl::StatusOr<BusinessCalendar> BusinessCalendar::Create(

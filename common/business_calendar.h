@@ -9,9 +9,8 @@
 // time between two instants, O(log days) to add working time. Pure code: no
 // I/O, no clock reads; the caller passes instants.
 //
-// All civil dates and times are Beijing time (UTC+8, Asia/Shanghai). China
-// has had no daylight-saving time since 1991, so a fixed offset is exact and
-// the code does not depend on tzdata.
+// All civil dates and times are Beijing time: BusinessTimeZone() of
+// common/business_time.h (UTC+8 all year).
 
 #include <cstdint>
 #include <string>
@@ -21,6 +20,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
+#include "common/business_time.h"
 
 namespace csm {
 
@@ -64,9 +64,6 @@ struct CalendarDay {
 // Immutable once created: share one instance between threads freely.
 class BusinessCalendar {
  public:
-  // Beijing time: UTC+8 all year.
-  static absl::TimeZone TimeZone();
-
   // Validates and indexes a calendar. `hours` must be non-empty, each
   // interval within [0, 1440] with start < end, sorted and non-overlapping
   // (touching is allowed). `exceptions` may come in any order; each day at

@@ -9,6 +9,7 @@
 #include "absl/time/time.h"
 #include "benchmark/benchmark.h"
 #include "common/business_calendar.h"
+#include "common/business_time.h"
 
 namespace csm {
 namespace {
@@ -27,7 +28,7 @@ const BusinessCalendar& Calendar() {
 std::vector<absl::Time> Starts() {
   std::vector<absl::Time> starts;
   const absl::Time base = absl::FromCivil(absl::CivilSecond(2026, 1, 1),
-                                          BusinessCalendar::TimeZone());
+                                          BusinessTimeZone());
   for (int i = 0; i < 1024; ++i) {
     starts.push_back(base + absl::Minutes(int64_t{i} * 511));
   }

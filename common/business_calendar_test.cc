@@ -10,6 +10,7 @@
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "gtest/gtest.h"
+#include "common/business_time.h"
 
 namespace csm {
 namespace {
@@ -17,12 +18,12 @@ namespace {
 // A Beijing wall-clock instant.
 absl::Time At(int y, int mo, int d, int h = 0, int mi = 0, int s = 0) {
   return absl::FromCivil(absl::CivilSecond(y, mo, d, h, mi, s),
-                         BusinessCalendar::TimeZone());
+                         BusinessTimeZone());
 }
 
 std::string Show(absl::Time t) {
   return absl::FormatTime("%Y-%m-%d %H:%M:%S %a", t,
-                          BusinessCalendar::TimeZone());
+                          BusinessTimeZone());
 }
 
 BusinessCalendar China() {
@@ -324,7 +325,7 @@ TEST(BusinessCalendar, WorkingTimeInstants) {
 // The obvious, slow definition: is the minute starting at `t` worked?
 bool ReferenceWorkingMinute(const BusinessCalendar& cal, absl::Time t) {
   const absl::CivilSecond c =
-      absl::ToCivilSecond(t, BusinessCalendar::TimeZone());
+      absl::ToCivilSecond(t, BusinessTimeZone());
   if (!cal.IsWorkingDay(absl::CivilDay(c))) return false;
   const int minute = c.hour() * 60 + c.minute();
   for (const WorkingInterval& h : cal.hours()) {

@@ -12,7 +12,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/string_view.h"
 #include "common/status.h"
-#include "common/utf8.h"
+#include "common/text.h"
 
 namespace csm {
 namespace {
@@ -152,28 +152,14 @@ class Parser {
     const size_t op_pos = pos_;
     const absl::string_view rest = in_.substr(pos_);
     absl::string_view op_text;
-    if (absl::StartsWith(rest, "<=")) {
-      term->op = FilterTerm::Op::kLe;
-      op_text = "<=";
-    } else if (absl::StartsWith(rest, ">=")) {
-      term->op = FilterTerm::Op::kGe;
-      op_text = ">=";
-    } else if (absl::StartsWith(rest, "!=")) {
-      term->op = FilterTerm::Op::kNe;
-      op_text = "!=";
-    } else if (absl::StartsWith(rest, "=")) {
-      term->op = FilterTerm::Op::kEq;
-      op_text = "=";
-    } else if (absl::StartsWith(rest, "<")) {
-      term->op = FilterTerm::Op::kLt;
-      op_text = "<";
-    } else if (absl::StartsWith(rest, ">")) {
-      term->op = FilterTerm::Op::kGt;
-      op_text = ">";
-    } else if (absl::StartsWith(rest, ":")) {
-      term->op = FilterTerm::Op::kHas;
-      op_text = ":";
-    } else {
+    for (const FilterOperator& op : FilterOperators()) {
+      if (absl::StartsWith(rest, op.text)) {
+        term->op = op.op;
+        op_text = op.text;
+        break;
+      }
+    }
+    if (op_text.empty()) {
       return Error(op_pos,
                    absl::StrCat("expected an operator (=, !=, <, <=, "
                                 ">, >=, :) after ",
@@ -275,22 +261,19 @@ absl::StatusOr<std::vector<FilterTerm>> ParseFilter(
   return Parser(filter, allowed_fields).Parse();
 }
 
+std::span<const FilterOperator> FilterOperators() {
+  using Op = FilterTerm::Op;
+  static constexpr FilterOperator kOperators[] = {
+      {Op::kLe, "<=", "<="}, {Op::kGe, ">=", ">="}, {Op::kNe, "!=", "<>"},
+      {Op::kEq, "=", "="},   {Op::kLt, "<", "<"},   {Op::kGt, ">", ">"},
+      {Op::kHas, ":", "LIKE"},
+  };
+  return kOperators;
+}
+
 absl::string_view OpName(FilterTerm::Op op) {
-  switch (op) {
-    case FilterTerm::Op::kEq:
-      return "=";
-    case FilterTerm::Op::kNe:
-      return "!=";
-    case FilterTerm::Op::kLt:
-      return "<";
-    case FilterTerm::Op::kLe:
-      return "<=";
-    case FilterTerm::Op::kGt:
-      return ">";
-    case FilterTerm::Op::kGe:
-      return ">=";
-    case FilterTerm::Op::kHas:
-      return ":";
+  for (const FilterOperator& o : FilterOperators()) {
+    if (o.op == op) return o.text;
   }
   return "?";
 }

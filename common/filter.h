@@ -3,6 +3,7 @@
 
 #include <cstddef>
 #include <set>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -37,6 +38,19 @@ inline constexpr size_t kMaxFilterValueChars = 256;
 absl::StatusOr<std::vector<FilterTerm>> ParseFilter(
     absl::string_view filter, const std::set<std::string>& allowed_fields);
 
+// The one table of operators: how a filter spells each, and the SQL
+// comparison it becomes. ":" is has / contains: on a text column a
+// substring match (LIKE '%value%' with the value's % _ and \ escaped,
+// common/sql_rows.h), which docs/api.md documents for every list.
+struct FilterOperator {
+  FilterTerm::Op op;
+  absl::string_view text;  // "!="
+  absl::string_view sql;   // "<>"
+};
+// In the order the parser tries them (two-character operators first).
+std::span<const FilterOperator> FilterOperators();
+
+// "!=" for kNe: the filter's spelling.
 absl::string_view OpName(FilterTerm::Op op);
 
 }  // namespace csm

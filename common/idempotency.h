@@ -10,7 +10,7 @@
 #include "absl/strings/string_view.h"
 #include "common/mysql_pool.h"
 #include "common/outbox.h"
-#include "common/rpc.h"
+#include "common/call_context.h"
 
 namespace csm {
 

@@ -12,7 +12,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
-#include "common/utf8.h"
+#include "common/text.h"
 
 namespace csm::log {
 namespace {

@@ -15,12 +15,12 @@
 #include "absl/time/time.h"
 #include "common/clock.h"
 #include "common/mysql_pool.h"
-#include "common/rpc.h"
-#include "csm/events/v1/events.grpc.pb.h"
+#include "common/call_context.h"
 
 namespace csm {
 
-// The transactional outbox. Append() writes an event row inside the
+// The transactional outbox, the writer side (the reader side, the
+// StreamEvents service, is common/event_stream.h). Append() writes an event row inside the
 // caller's transaction, so an event exists if and only if its state change
 // committed. Sequences are gap-free and commit in order: Append takes the
 // single outbox_counter row lock, which is held until the transaction ends,
@@ -57,39 +57,6 @@ class Outbox {
   std::mutex mu_;
   std::condition_variable cv_;
   std::atomic<uint64_t> generation_{0};
-};
-
-struct EventStreamOptions {
-  int default_batch_size = 100;
-  int max_batch_size = 1000;
-  // How often a follower looks for other replicas' events.
-  absl::Duration poll_interval = absl::Milliseconds(200);
-};
-
-// csm.events.v1.EventService for one service's outbox: replays events after
-// the client's sequence, then follows new ones until the client cancels or
-// the server shuts down (then UNAVAILABLE, telling the client to resume
-// from its last sequence).
-class EventStreamService final : public csm::events::v1::EventService::Service {
- public:
-  EventStreamService(MysqlPool* pool, Outbox* outbox, RpcRuntime* runtime,
-                     EventStreamOptions options = {});
-
-  grpc::Status StreamEvents(
-      grpc::ServerContext* context,
-      const csm::events::v1::StreamEventsRequest* request,
-      grpc::ServerWriter<csm::events::v1::StreamEventsResponse>* writer)
-      override;
-
-  // Ends every open stream promptly (called before server shutdown).
-  void Shutdown();
-
- private:
-  MysqlPool* pool_;
-  Outbox* outbox_;
-  RpcRuntime* runtime_;
-  EventStreamOptions options_;
-  std::atomic<bool> shutting_down_{false};
 };
 
 }  // namespace csm

@@ -29,6 +29,7 @@
 #include "google/rpc/status.pb.h"
 #include "gtest/gtest.h"
 #include "tests/testing/test_database.h"
+#include "common/event_stream.h"
 
 namespace csm {
 namespace {

@@ -1,7 +1,9 @@
 #include "common/paging.h"
 
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <utility>
 
 #include "absl/status/status.h"
 #include "absl/strings/escaping.h"
@@ -99,6 +101,19 @@ absl::StatusOr<PageCursor> DecodePageToken(
   cursor.id = static_cast<int64_t>(GetUint64(view.substr(9, 8)));
   cursor.key = std::string(body.substr(kHeaderSize));
   return cursor;
+}
+
+absl::StatusOr<std::optional<PageCursor>> DecodeToken(
+    absl::string_view token, absl::string_view query_fingerprint) {
+  if (token.empty()) return std::optional<PageCursor>();
+  CSM_ASSIGN_OR_RETURN(PageCursor cursor,
+                       DecodePageToken(token, query_fingerprint));
+  return std::optional<PageCursor>(std::move(cursor));
+}
+
+std::string EncodeToken(const std::optional<PageCursor>& next,
+                        absl::string_view query_fingerprint) {
+  return next.has_value() ? EncodePageToken(*next, query_fingerprint) : "";
 }
 
 }  // namespace csm

@@ -39,6 +39,13 @@ std::string EncodePageToken(const PageCursor& cursor,
 absl::StatusOr<PageCursor> DecodePageToken(absl::string_view token,
                                            absl::string_view query_fingerprint);
 
+// The same as list handlers use them: an empty request token is the first
+// page (nullopt), and no next cursor is an empty next_page_token.
+absl::StatusOr<std::optional<PageCursor>> DecodeToken(
+    absl::string_view token, absl::string_view query_fingerprint);
+std::string EncodeToken(const std::optional<PageCursor>& next,
+                        absl::string_view query_fingerprint);
+
 }  // namespace csm
 
 #endif  // CSM_COMMON_PAGING_H_

@@ -18,6 +18,7 @@
 #include "absl/strings/strip.h"
 #include "common/log.h"
 #include "common/status.h"
+#include "common/grpc_status.h"
 
 namespace csm {
 namespace {

@@ -20,7 +20,6 @@
 #include <utility>
 #include <vector>
 
-#include "absl/random/random.h"
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
@@ -30,7 +29,9 @@
 #include "absl/time/time.h"
 #include "common/log.h"
 #include "common/mysql_pool.h"
+#include "common/grpc_status.h"
 #include "common/status.h"
+#include "common/uuid.h"
 
 namespace csm {
 namespace {
@@ -84,17 +85,6 @@ bool ValidRequestId(absl::string_view id) {
   return true;
 }
 
-std::string NewUuidV4() {
-  thread_local absl::BitGen gen;
-  uint64_t hi = absl::Uniform<uint64_t>(gen);
-  uint64_t lo = absl::Uniform<uint64_t>(gen);
-  hi = (hi & ~uint64_t{0xf000}) | 0x4000;                      // version 4
-  lo = (lo & ~(uint64_t{0xc} << 60)) | (uint64_t{0x8} << 60);  // RFC 4122
-  return absl::StrFormat("%08x-%04x-%04x-%04x-%012x", hi >> 32,
-                         (hi >> 16) & 0xffff, hi & 0xffff, lo >> 48,
-                         lo & 0xffffffffffffu);
-}
-
 absl::string_view Metadata(const grpc::ServerContext& context,
                            absl::string_view key) {
   const auto& md = context.client_metadata();
@@ -117,13 +107,6 @@ bool BearerToken(absl::string_view header, absl::string_view* token) {
   if (t.empty()) return false;
   *token = t;
   return true;
-}
-
-std::string RoleError(absl::string_view what, RoleSet needed,
-                      const Principal& caller) {
-  return absl::StrCat(what, " needs one of roles [", needed.ToString(),
-                      "]; caller ", caller.staff_id, " has [",
-                      caller.roles.ToString(), "]");
 }
 
 absl::Time FromSystemClock(std::chrono::system_clock::time_point tp) {
@@ -289,10 +272,9 @@ grpc::Status RpcRuntime::Handle(
     absl::StatusOr<Principal> principal = verifier_->Verify(token, wall_now);
     if (!principal.ok()) return principal.status();
     call.principal = *std::move(principal);
-    if (!call.principal.roles.Intersects(allowed)) {
-      return WithErrorClass(absl::PermissionDeniedError(
-                                RoleError(method, allowed, call.principal)),
-                            "role_denied");
+    if (absl::Status denied = RequireRole(call, allowed, method);
+        !denied.ok()) {
+      return WithErrorClass(std::move(denied), "role_denied");
     }
 
     // gRPC reports "no deadline" as the largest time_point.
@@ -335,13 +317,39 @@ grpc::Status RpcRuntime::Handle(
     metrics_->Observe(method, static_cast<grpc::StatusCode>(status.code()),
                       seconds);
   }
-  return ToGrpcStatus(status);
+  return ToGrpcStatus(PublicStatus(status, call.request_id));
 }
 
-absl::Status RequireRole(const CallContext& call, RoleSet roles,
-                         absl::string_view what) {
-  if (call.principal.roles.Intersects(roles)) return absl::OkStatus();
-  return absl::PermissionDeniedError(RoleError(what, roles, call.principal));
+absl::Status PublicStatus(const absl::Status& status,
+                          absl::string_view request_id) {
+  switch (status.code()) {
+    case absl::StatusCode::kInternal:
+    case absl::StatusCode::kUnknown:
+    case absl::StatusCode::kDataLoss:
+      return absl::Status(
+          status.code(),
+          absl::StrCat("internal error; quote request id ", request_id));
+    default:
+      break;
+  }
+  if (MysqlErrorCode(status) == 0) return status;
+  absl::string_view what;
+  switch (status.code()) {
+    case absl::StatusCode::kAlreadyExists:
+      what = "the write conflicts with a record that already exists";
+      break;
+    case absl::StatusCode::kAborted:
+      what = "the write conflicted with a concurrent one; retry";
+      break;
+    case absl::StatusCode::kUnavailable:
+      what = "the database is unavailable; retry";
+      break;
+    default:
+      what = "the database refused the request";
+      break;
+  }
+  return absl::Status(status.code(),
+                      absl::StrCat(what, " (request id ", request_id, ")"));
 }
 
 }  // namespace csm

@@ -13,6 +13,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "common/auth.h"
+#include "common/call_context.h"
 #include "common/clock.h"
 
 namespace prometheus {
@@ -20,24 +21,6 @@ class Registry;
 }
 
 namespace csm {
-
-// What a handler knows about the call it serves.
-struct CallContext {
-  Principal principal;
-  // Short method name, e.g. "CreateCustomer".
-  std::string method;
-  // From the "x-request-id" metadata, else generated. Echoed back in the
-  // response's initial metadata and carried by every log line of the call.
-  std::string request_id;
-  // The client's deadline, or now + the default when it set none, capped at
-  // the configured maximum.
-  absl::Time deadline;
-  // When the call started, by the runtime's (business) clock: what domain
-  // rules call "now". `deadline` is on the wall clock, since the pool, locks
-  // and remote calls wait in real time; tests that move the business clock
-  // therefore never starve I/O.
-  absl::Time start;
-};
 
 // Per-method request counts (grpc_server_handled_total{grpc_method,
 // grpc_code}) and latency histograms (grpc_server_handling_seconds).
@@ -65,8 +48,9 @@ struct RpcRuntimeOptions {
 
 // The edge every handler goes through: authentication (bearer token),
 // role check, deadline, request id, structured log line, metrics, and the
-// one absl::Status -> grpc::Status mapping. Exceptions escaping the body
-// (Connector/C++ throws) are mapped too, never crash the server.
+// one absl::Status -> grpc::Status mapping (PublicStatus, then
+// ToGrpcStatus). Exceptions escaping the body (Connector/C++ throws) are
+// mapped too, never crash the server.
 class RpcRuntime {
  public:
   // `metrics` may be null (tests).
@@ -90,9 +74,15 @@ class RpcRuntime {
   const Clock* clock_;
 };
 
-// Checks that are the same for every method of every service.
-absl::Status RequireRole(const CallContext& call, RoleSet roles,
-                         absl::string_view what);
+// What the caller may see of a failed call's status. A server fault
+// (INTERNAL, UNKNOWN, DATA_LOSS) becomes "internal error; quote request id
+// <id>" without details: its message may carry MySQL's text ("Duplicate
+// entry '91350...'") or an exception's. Any other status that carries a
+// MySQL error number (common/mysql_pool.h) keeps its code but gets a fixed
+// message in place of the server's text. The log line keeps the code, the
+// error class and the MySQL error number; the text goes nowhere.
+absl::Status PublicStatus(const absl::Status& status,
+                          absl::string_view request_id);
 
 }  // namespace csm
 

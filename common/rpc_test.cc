@@ -28,6 +28,7 @@
 #include "csm/events/v1/events.grpc.pb.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
+#include "common/grpc_status.h"
 
 namespace csm {
 namespace {

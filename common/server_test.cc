@@ -30,6 +30,7 @@
 #include "common/status.h"
 #include "csm/events/v1/events.grpc.pb.h"
 #include "tests/testing/reflection.h"
+#include "common/grpc_status.h"
 
 ABSL_DECLARE_FLAG(std::string, jwt_secret);
 ABSL_DECLARE_FLAG(std::string, jwt_secret_file);

@@ -11,6 +11,7 @@
 #include <sstream>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
@@ -18,6 +19,7 @@
 #include "absl/flags/usage.h"
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 
@@ -90,10 +92,52 @@ absl::StatusOr<std::string> Secret(const std::string& flag,
 
 absl::Duration Millis(int ms) { return absl::Milliseconds(ms); }
 
+bool WantsHelp(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    const absl::string_view arg = argv[i];
+    if (arg == "--") break;  // the rest are not flags
+    if (arg == "--help" || arg == "-help") return true;
+  }
+  return false;
+}
+
+// Abseil's own flags (--flagfile, --helpfull ...) are not the service's.
+bool IsAbseilFlag(const absl::CommandLineFlag& flag) {
+  return absl::StrContains(flag.Filename(), "absl/flags/");
+}
+
+// Every flag of the binary with its default, its environment twin and its
+// help. Defaults only: a current value may hold a secret.
+void PrintHelp(const char* usage) {
+  std::vector<const absl::CommandLineFlag*> flags;
+  for (const auto& [name, flag] : absl::GetAllFlags()) {
+    if (!IsAbseilFlag(*flag)) flags.push_back(flag);
+  }
+  std::sort(flags.begin(), flags.end(), [](const auto* a, const auto* b) {
+    return a->Name() < b->Name();
+  });
+  std::string out = absl::StrCat(usage, "\n\nFlags:\n");
+  for (const absl::CommandLineFlag* flag : flags) {
+    const std::string name(flag->Name());
+    absl::StrAppend(&out, "  --", name, " (default: \"", flag->DefaultValue(),
+                    "\"; environment CSM_", absl::AsciiStrToUpper(name),
+                    ")\n      ", flag->Help(), "\n");
+  }
+  std::fputs(out.c_str(), stdout);
+  std::fflush(stdout);
+}
+
 }  // namespace
 
 void ParseFlags(int argc, char** argv, const char* usage) {
   absl::SetProgramUsageMessage(usage);
+  // Abseil 20220623's --help shows only flags defined in a file named after
+  // the binary ("No flags matched") and exits 1; operators expect every flag
+  // and success.
+  if (WantsHelp(argc, argv)) {
+    PrintHelp(usage);
+    std::exit(0);
+  }
   // The environment first, so the command line (parsed next) wins.
   for (const auto& [name, flag] : absl::GetAllFlags()) {
     const std::string env =
@@ -193,6 +237,17 @@ absl::StatusOr<JwtConfig> JwtConfigFromFlags() {
   }
   return JwtConfig{*std::move(secret), absl::GetFlag(FLAGS_jwt_issuer),
                    absl::Seconds(max_lifetime)};
+}
+
+absl::StatusOr<ServiceConfig> ServiceConfigFromFlags(
+    const std::string& service_name) {
+  absl::StatusOr<MysqlOptions> mysql = MysqlOptionsFromFlags();
+  if (!mysql.ok()) return mysql.status();
+  ServiceConfig config;
+  config.mysql = *std::move(mysql);
+  config.server = ServerOptionsFromFlags(service_name);
+  config.runtime = RpcRuntimeOptionsFromFlags(service_name);
+  return config;
 }
 
 absl::StatusOr<std::unique_ptr<TokenVerifier>> TokenVerifierFromFlags() {

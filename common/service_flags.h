@@ -9,6 +9,7 @@
 #include "common/mysql_pool.h"
 #include "common/rpc.h"
 #include "common/server.h"
+#include "common/service_assembly.h"
 
 // Flags every service binary shares. Each flag can also be set by the
 // environment variable CSM_<FLAG NAME IN CAPITALS> (e.g. CSM_MYSQL_HOST);
@@ -18,13 +19,17 @@
 namespace csm {
 
 // Parses the command line after applying the environment. Exits with a
-// usage message on bad flags.
+// usage message on bad flags; --help prints `usage` and every flag (default,
+// environment variable, help) and exits 0.
 void ParseFlags(int argc, char** argv, const char* usage);
 
 absl::StatusOr<MysqlOptions> MysqlOptionsFromFlags();
 ServerOptions ServerOptionsFromFlags(std::string service_name);
 RpcRuntimeOptions RpcRuntimeOptionsFromFlags(std::string service_name);
 absl::StatusOr<std::unique_ptr<TokenVerifier>> TokenVerifierFromFlags();
+// The three above in one, for ServiceAssembly::Create.
+absl::StatusOr<ServiceConfig> ServiceConfigFromFlags(
+    const std::string& service_name);
 
 // The bearer-token secret and issuer, for a service that mints its own token
 // to call another service (complaint-svc calling customer-svc). Validated as

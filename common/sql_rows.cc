@@ -8,6 +8,7 @@
 #include "common/status.h"
 #include "cppconn/prepared_statement.h"
 #include "cppconn/resultset.h"
+#include "common/business_time.h"
 
 namespace csm::sql_rows {
 
@@ -57,33 +58,28 @@ void SetActor(const Principal& p, csm::common::v1::Actor* actor) {
   actor->set_department(p.department);
 }
 
+Param Param::Time(absl::Time t) { return String(ToSqlTime(t)); }
+
 void Bind(sql::PreparedStatement& stmt, const std::vector<Param>& params) {
   for (size_t i = 0; i < params.size(); ++i) {
     const unsigned idx = static_cast<unsigned>(i + 1);
-    if (params[i].type == Param::kString) {
-      stmt.setString(idx, params[i].s);
-    } else {
-      stmt.setInt64(idx, params[i].i);
+    switch (params[i].type) {
+      case Param::kString:
+        stmt.setString(idx, params[i].s);
+        break;
+      case Param::kInt:
+        stmt.setInt64(idx, params[i].i);
+        break;
+      case Param::kNull:
+        stmt.setNull(idx, 0);
+        break;
     }
   }
 }
 
-const char* SqlOp(FilterTerm::Op op) {
-  switch (op) {
-    case FilterTerm::Op::kEq:
-      return "=";
-    case FilterTerm::Op::kNe:
-      return "<>";
-    case FilterTerm::Op::kLt:
-      return "<";
-    case FilterTerm::Op::kLe:
-      return "<=";
-    case FilterTerm::Op::kGt:
-      return ">";
-    case FilterTerm::Op::kGe:
-      return ">=";
-    case FilterTerm::Op::kHas:
-      return "LIKE";
+absl::string_view SqlOp(FilterTerm::Op op) {
+  for (const FilterOperator& o : FilterOperators()) {
+    if (o.op == op) return o.sql;
   }
   return "=";
 }
@@ -110,7 +106,7 @@ absl::Status AddFilterCondition(const FilterTerm& term, const FilterColumn& col,
                                                    " supports = != and :"));
       }
       if (term.op == FilterTerm::Op::kHas) {
-        where->push_back(absl::StrCat(col.column, " LIKE ?"));
+        where->push_back(absl::StrCat(col.column, " ", SqlOp(term.op), " ?"));
         params->push_back(
             {Param::kString, absl::StrCat("%", EscapeLike(term.value), "%")});
       } else {
@@ -126,7 +122,7 @@ absl::Status AddFilterCondition(const FilterTerm& term, const FilterColumn& col,
       }
       const google::protobuf::EnumValueDescriptor* value =
           col.descriptor()->FindValueByName(term.value);
-      if (value == nullptr || value->number() == 0) {
+      if (value == nullptr || (value->number() == 0 && !col.zero_is_a_value)) {
         return InvalidField(
             "filter", absl::StrCat(Quote(term.value), " is not a value of ",
                                    col.descriptor()->name()));

@@ -60,16 +60,27 @@ Page<T> MakePage(std::vector<T> items, std::vector<PageCursor> cursors,
   return page;
 }
 
-// A bound parameter of a dynamically built query.
+// A bound parameter of a dynamically built statement: a string, an integer
+// or NULL. Times and dates travel as their SQL text (common/sql_values.h).
 struct Param {
-  enum { kString, kInt } type;
+  enum Kind { kString, kInt, kNull } type = kNull;
   std::string s;
   int64_t i = 0;
+
+  static Param String(std::string s) { return {kString, std::move(s), 0}; }
+  static Param Int(int64_t i) { return {kInt, "", i}; }
+  static Param Null() { return {}; }
+  // UTC DATETIME(6) text.
+  static Param Time(absl::Time t);
 };
 
+// Binds params[0] to placeholder 1, params[1] to 2, ...
 void Bind(sql::PreparedStatement& stmt, const std::vector<Param>& params);
 
-const char* SqlOp(FilterTerm::Op op);
+// The SQL comparison of a filter operator (FilterOperators in
+// common/filter.h): "<>" for !=, "LIKE" for :.
+absl::string_view SqlOp(FilterTerm::Op op);
+// `value` with LIKE's wildcards (% and _) and the escape character escaped.
 std::string EscapeLike(absl::string_view value);
 
 // How one filter field maps to a column.
@@ -77,12 +88,17 @@ struct FilterColumn {
   const char* column;
   enum Kind { kString, kEnum, kTime } kind;
   const google::protobuf::EnumDescriptor* (*descriptor)();
+  // Enums: whether the zero value (..._UNSPECIFIED) may be compared with,
+  // where it means something (ESCALATION_LEVEL_UNSPECIFIED: never
+  // escalated).
+  bool zero_is_a_value = false;
 };
 
 // Appends the SQL condition of `term` on `col` to `where` and its values to
-// `params`: strings take = != and : (contains), enums = and != by value name,
-// times comparisons with an RFC 3339 value. INVALID_ARGUMENT on "filter"
-// otherwise.
+// `params`: strings take = != and : (contains: a substring, LIKE with the
+// value escaped), enums = and != by value name, times comparisons with an
+// RFC 3339 value. INVALID_ARGUMENT on "filter" otherwise; echoed input is
+// quoted with Quote().
 absl::Status AddFilterCondition(const FilterTerm& term, const FilterColumn& col,
                                 std::vector<std::string>* where,
                                 std::vector<Param>* params);

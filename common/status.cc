@@ -9,7 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "absl/types/optional.h"
-#include "common/utf8.h"
+#include "common/text.h"
 #include "google/protobuf/any.pb.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
@@ -200,6 +200,10 @@ std::string ErrorClassOf(const absl::Status& status) {
   return "";
 }
 
+std::string LoggableStatus(const absl::Status& status) {
+  return absl::StatusCodeToString(status.code());
+}
+
 std::string ViolationFieldsForLog(const absl::Status& status) {
   std::string out;
   size_t n = 0;
@@ -216,14 +220,10 @@ std::string ViolationFieldsForLog(const absl::Status& status) {
   return out;
 }
 
-grpc::Status ToGrpcStatus(const absl::Status& status) {
-  if (status.ok()) return grpc::Status::OK;
-  // absl and gRPC use the same canonical code numbers.
-  const auto code = static_cast<grpc::StatusCode>(status.code());
-  const std::string message =
-      Truncate(status.message(), kMaxStatusMessageBytes);
-
+google::rpc::Status ToRpcStatus(const absl::Status& status) {
   google::rpc::Status rich;
+  rich.set_code(static_cast<int>(status.code()));
+  rich.set_message(Truncate(status.message(), kMaxStatusMessageBytes));
   size_t other_bytes = 0;
   status.ForEachPayload([&](absl::string_view type_url,
                             const absl::Cord& payload) {
@@ -247,24 +247,7 @@ grpc::Status ToGrpcStatus(const absl::Status& status) {
     any->set_type_url(std::string(type_url));
     any->set_value(std::move(value));
   });
-  if (rich.details_size() == 0) return grpc::Status(code, message);
-  rich.set_code(static_cast<int>(status.code()));
-  rich.set_message(message);
-  return grpc::Status(code, message, rich.SerializeAsString());
-}
-
-absl::Status FromGrpcStatus(const grpc::Status& status) {
-  if (status.ok()) return absl::OkStatus();
-  absl::Status out(static_cast<absl::StatusCode>(status.error_code()),
-                   status.error_message());
-  if (status.error_details().empty()) return out;
-  google::rpc::Status rich;
-  // Details we cannot parse are dropped: the code and message still stand.
-  if (!rich.ParseFromString(status.error_details())) return out;
-  for (const google::protobuf::Any& any : rich.details()) {
-    out.SetPayload(any.type_url(), absl::Cord(any.value()));
-  }
-  return out;
+  return rich;
 }
 
 }  // namespace csm

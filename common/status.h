@@ -1,8 +1,11 @@
 #ifndef CSM_COMMON_STATUS_H_
 #define CSM_COMMON_STATUS_H_
 
-#include <grpcpp/support/status.h>
-
+// absl::Status with what csm adds to it: field violations
+// (google.rpc.BadRequest) as a payload, bounds on what an error may echo,
+// an error class for logs, and the CSM_RETURN_IF_ERROR / CSM_ASSIGN_OR_RETURN
+// macros. No gRPC here: domain code builds its errors with this alone; the
+// edge maps them with common/grpc_status.h.
 #include <string>
 #include <string_view>
 #include <utility>
@@ -11,6 +14,10 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+
+namespace google::rpc {
+class Status;
+}  // namespace google::rpc
 
 namespace csm {
 
@@ -38,7 +45,7 @@ std::string Truncate(absl::string_view text, size_t max_bytes);
 
 // Collects google.rpc.BadRequest field violations for one request. The
 // violations travel inside the absl::Status as a payload so that the edge
-// (ToGrpcStatus) can put them in the grpc-status-details-bin trailer.
+// (ToGrpcStatus, common/grpc_status.h) can put them in the grpc-status-details-bin trailer.
 // ToStatus lists at most kMaxListedViolations (and kMaxBadRequestBytes),
 // then one more violation saying how many were left out; fields and
 // descriptions are cut to their bounds.
@@ -72,18 +79,22 @@ absl::Status WithErrorClass(absl::Status status, absl::string_view error_class);
 // The class set by WithErrorClass; else "field_violations" when the status
 // carries violations; else "" (the code alone says what happened).
 std::string ErrorClassOf(const absl::Status& status);
+// A status as a log line may carry it: its code ("ALREADY_EXISTS") only. A
+// message may quote a value (MySQL's do: "Duplicate entry '...'"), and logs
+// carry no request or stored values.
+std::string LoggableStatus(const absl::Status& status);
 // "customer.display_name,customer.contacts[0].phones[0]": the first 20 field
 // paths of the violations; a field that is not shaped like a path (dotted
 // identifiers with [index] suffixes, at most 64 bytes) is logged as "?".
 std::string ViolationFieldsForLog(const absl::Status& status);
 
-// The one mapping from absl::Status to grpc::Status: same canonical code,
-// the message cut to kMaxStatusMessageBytes, google.rpc.Status with
-// BadRequest details (bounded as FieldViolations bounds them) when present.
-grpc::Status ToGrpcStatus(const absl::Status& status);
-
-// The reverse, for clients (one service calling another).
-absl::Status FromGrpcStatus(const grpc::Status& status);
+// The status as google.rpc.Status, the form it crosses a process boundary in
+// (grpc-status-details-bin): the same code, the message cut to
+// kMaxStatusMessageBytes, and its protobuf payloads as details: the
+// BadRequest bounded as FieldViolations bounds it (also one made elsewhere,
+// e.g. another service's reply), other details while they fit in 512 bytes.
+// Payloads that are not protobuf messages (the error class) stay behind.
+google::rpc::Status ToRpcStatus(const absl::Status& status);
 
 }  // namespace csm
 

@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
+#include "common/grpc_status.h"
 
 namespace csm {
 namespace {

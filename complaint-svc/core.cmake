@@ -8,8 +8,9 @@ add_library(complaint_core STATIC
   src/escalation_sweep.cc
 )
 target_link_libraries(complaint_core PUBLIC complaint_domain complaint_platform
-  complaint_schema csm_common_schema csm_common)
+  complaint_schema csm_grpc)
 csm_warnings(complaint_core)
+csm_layer(complaint_core service)
 
 if(CSM_BUILD_TESTS)
   # ComplaintService (and ComplaintConfigService) through real gRPC with a

@@ -12,9 +12,10 @@ add_library(complaint_domain STATIC
   src/domain/text_limits.cc
 )
 target_include_directories(complaint_domain PUBLIC "${PROJECT_SOURCE_DIR}")
-target_link_libraries(complaint_domain PUBLIC csm_calendar csm_protos
+target_link_libraries(complaint_domain PUBLIC csm_base csm_proto_messages
   absl::status absl::statusor absl::strings absl::str_format absl::time)
 csm_warnings(complaint_domain)
+csm_layer(complaint_domain domain)
 
 if(CSM_BUILD_TESTS)
   foreach(t complaint_access complaint_state_machine sla escalation linking)

@@ -1,10 +1,11 @@
-# Return-visit schedule rules (客户回访): pure date arithmetic, no protobuf or
-# gRPC, so the library links Abseil only and its test builds in seconds.
+# Return-visit schedule rules (客户回访): pure date arithmetic, no gRPC, so
+# the library links Abseil and csm_base only and its test builds in seconds.
 add_library(customer_visit_rules STATIC src/domain/visit_schedule.cc)
-target_link_libraries(customer_visit_rules PUBLIC
+target_link_libraries(customer_visit_rules PUBLIC csm_base
   absl::time absl::status absl::statusor absl::strings absl::str_format)
 target_include_directories(customer_visit_rules PUBLIC ${PROJECT_SOURCE_DIR})
 csm_warnings(customer_visit_rules)
+csm_layer(customer_visit_rules domain)
 
 if(CSM_BUILD_TESTS)
   add_executable(visit_schedule_test src/domain/visit_schedule_test.cc)

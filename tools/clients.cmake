@@ -5,19 +5,20 @@
 # Pure pieces of csmctl: method lookup, JSON conversion, argument parsing,
 # aliases, health wire format, error formatting.
 add_library(csmctl_lib STATIC csmctl_lib.cc)
-target_link_libraries(csmctl_lib PUBLIC csm_common csm_protos absl::status
+target_link_libraries(csmctl_lib PUBLIC csm_grpc absl::status
                       absl::statusor absl::strings absl::time absl::random_random)
 csm_warnings(csmctl_lib)
 
 # csmctl finds methods and messages by name in the generated descriptor pool,
 # so every generated file must be linked in even though nothing references it:
 # the whole archive, not just the objects the linker would pick.
-# ($<LINK_LIBRARY:WHOLE_ARCHIVE,...> cannot be used: csm_protos also comes in
-# without the feature through csm_common, which CMake refuses.)
+# The descriptors are in the messages library.
+# ($<LINK_LIBRARY:WHOLE_ARCHIVE,...> cannot be used: csm_proto_messages also
+# comes in without the feature through csm_base, which CMake refuses.)
 function(csm_link_all_protos target)
   target_link_options(${target} PRIVATE "LINKER:--whole-archive"
-                      "$<TARGET_FILE:csm_protos>" "LINKER:--no-whole-archive")
-  add_dependencies(${target} csm_protos)
+                      "$<TARGET_FILE:csm_proto_messages>" "LINKER:--no-whole-archive")
+  add_dependencies(${target} csm_proto_messages)
 endfunction()
 
 add_executable(csmctl csmctl.cc)
@@ -28,7 +29,7 @@ csm_warnings(csmctl)
 # Generators of valid Chinese identifiers and the demo data set.
 add_library(demo_data_lib STATIC demo_data_lib.cc)
 target_include_directories(demo_data_lib PUBLIC "${PROJECT_SOURCE_DIR}")
-target_link_libraries(demo_data_lib PUBLIC csm_protos absl::strings absl::time)
+target_link_libraries(demo_data_lib PUBLIC csm_base csm_proto_messages absl::strings absl::time)
 csm_warnings(demo_data_lib)
 
 # demo_complaints.cc: the complaint-svc part (--complaints_addr).

@@ -32,6 +32,7 @@
 #include "tools/csmctl_lib.h"
 #include "tools/demo_complaints.h"
 #include "tools/demo_data_lib.h"
+#include "common/business_time.h"
 
 ABSL_FLAG(std::string, addr, "127.0.0.1:50051", "customer-svc address");
 ABSL_FLAG(std::string, token, "",
@@ -389,7 +390,7 @@ int Main(int argc, char** argv) {
   }
   const DemoPlan plan = BuildDemoPlan(
       absl::GetFlag(FLAGS_seed),
-      absl::ToCivilDay(absl::Now(), absl::FixedTimeZone(8 * 3600)));
+      absl::ToCivilDay(absl::Now(), csm::BusinessTimeZone()));
   const std::string addr = absl::GetFlag(FLAGS_addr);
   Loader loader(grpc::CreateChannel(addr, grpc::InsecureChannelCredentials()),
                 token);

@@ -12,6 +12,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
+#include "common/business_time.h"
 
 namespace csm::demo {
 namespace {
@@ -775,7 +776,7 @@ class PlanBuilder {
           absl::CivilSecond(day.year(), day.month(), day.day(),
                             static_cast<int>(FBetween(9, 17)),
                             static_cast<int>(FBetween(0, 59)), 0),
-          absl::FixedTimeZone(8 * 3600));
+          csm::BusinessTimeZone());
       c.mutable_contact_time()->set_seconds(absl::ToUnixSeconds(when));
       steps.push_back(std::move(step));
     }

@@ -11,6 +11,7 @@
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "tools/demo_data_lib.h"
+#include "common/business_time.h"
 
 namespace csm::demo {
 namespace {
@@ -233,7 +234,7 @@ TEST_P(DemoPlanSeedTest, ContainsLikelyDuplicates) {
 
 TEST_P(DemoPlanSeedTest, CommunicationsWithPromisesOneOverdue) {
   const DemoPlan plan = BuildDemoPlan(GetParam(), kToday);
-  const absl::TimeZone shanghai = absl::FixedTimeZone(8 * 3600);
+  const absl::TimeZone shanghai = csm::BusinessTimeZone();
   int contacts = 0, promises = 0, overdue = 0, kept = 0;
   std::set<std::string> request_ids;
   for (const CustomerPlan& p : plan.customers) {

@@ -8,14 +8,13 @@
 #include "absl/time/time.h"
 #include "common/auth.h"
 #include "common/clock.h"
+#include "common/event_stream.h"
 #include "common/mysql_pool.h"
-#include "common/outbox.h"
+#include "common/periodic_task.h"
 #include "common/rpc.h"
 #include "common/server.h"
-#include "complaint-svc/src/api/complaint_api.h"
-#include "complaint-svc/src/api/config_api.h"
+#include "common/service_assembly.h"
 #include "complaint-svc/src/customer_directory.h"
-#include "complaint-svc/src/escalation_sweep.h"
 #include "complaint-svc/src/store/config_store.h"
 
 namespace csm::complaint {
@@ -38,9 +37,11 @@ struct ComplaintServerConfig {
   CustomerDirectory* customers = nullptr;
 };
 
-// complaint-svc wired together: pool, migrations, calendar seed, config and
-// complaint APIs, event stream, escalation sweep, health, reflection,
-// metrics. main.cc runs one; integration tests run several.
+// complaint-svc: its services, its migrations, the calendar seed, the
+// customer directory and the escalation sweep on the common
+// ServiceAssembly (pool, migrations, health, reflection, metrics, edge,
+// outbox, event stream, shutdown). main.cc runs one; integration tests run
+// several.
 class ComplaintServer {
  public:
   // Applies migrations, loads the shipped holiday seed once, starts the
@@ -50,32 +51,23 @@ class ComplaintServer {
       const Clock* clock);
   ~ComplaintServer();
 
-  int port() const { return host_->port(); }
-  std::string address() const { return host_->address(); }
+  int port() const { return assembly_->port(); }
+  std::string address() const { return assembly_->address(); }
   // Graceful: stops the sweep, ends event streams, drains calls.
-  void Shutdown() { host_->Shutdown(); }
-  void RunUntilSignal() { host_->RunUntilSignal(); }
+  void Shutdown() { assembly_->Shutdown(); }
+  void RunUntilSignal() { assembly_->RunUntilSignal(); }
 
   // One escalation pass at the clock's now; returns how many complaints it
   // changed.
-  absl::StatusOr<int> RunSweepOnce();
+  absl::StatusOr<int> RunSweepOnce() { return sweep_->RunOnce(); }
   ConfigStore& config_store() { return *config_; }
 
  private:
   ComplaintServer() = default;
 
-  const Clock* clock_ = nullptr;
-  std::unique_ptr<MysqlPool> pool_;
-  std::unique_ptr<ServiceHost> host_;
-  std::unique_ptr<RpcMetrics> metrics_;
-  std::unique_ptr<RpcRuntime> runtime_;
-  std::unique_ptr<Outbox> outbox_;
-  std::unique_ptr<ConfigStore> config_;
-  std::unique_ptr<CustomerDirectory> own_customers_;
-  std::unique_ptr<ComplaintApi> api_;
-  std::unique_ptr<ConfigApi> config_api_;
-  std::unique_ptr<EventStreamService> events_;
-  std::unique_ptr<EscalationSweep> sweep_;
+  std::unique_ptr<ServiceAssembly> assembly_;
+  ConfigStore* config_ = nullptr;
+  PeriodicTask* sweep_ = nullptr;
 };
 
 }  // namespace csm::complaint

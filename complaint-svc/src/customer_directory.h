@@ -1,15 +1,14 @@
 #ifndef CSM_COMPLAINT_SVC_SRC_CUSTOMER_DIRECTORY_H_
 #define CSM_COMPLAINT_SVC_SRC_CUSTOMER_DIRECTORY_H_
 
-#include <atomic>
 #include <cstdint>
 #include <memory>
-#include <mutex>
 #include <string>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "common/service_client.h"
 #include "csm/customer/v1/customer.grpc.pb.h"
 
 namespace csm::complaint {
@@ -34,25 +33,16 @@ class CustomerDirectory {
                                                absl::Time deadline) = 0;
 };
 
-struct GrpcCustomerDirectoryOptions {
-  // customer-svc, "host:port".
-  std::string address = "127.0.0.1:50051";
-  // The shared HS256 secret and issuer: the directory mints its own service
-  // token (staff "complaint-svc", role service).
-  std::string jwt_secret;
-  std::string jwt_issuer;
-  int max_attempts = 3;
-  absl::Duration per_attempt_timeout = absl::Seconds(2);
-  absl::Duration min_backoff = absl::Milliseconds(50);
-  absl::Duration max_backoff = absl::Milliseconds(200);
-  absl::Duration token_ttl = absl::Minutes(10);
-};
+// customer-svc's address, the shared JWT secret and issuer, and the retry
+// policy (common/service_client.h); `peer` and `self` default to
+// "customer-svc" and "complaint-svc".
+using GrpcCustomerDirectoryOptions = ServiceClientOptions;
 
-// customer-svc's GetCustomer (masked view) over one gRPC channel. Each
-// attempt gets min(remaining, per_attempt_timeout); UNAVAILABLE,
-// RESOURCE_EXHAUSTED and an attempt's own DEADLINE_EXCEEDED are retried
-// after a jittered backoff, at most max_attempts in all, never past the
-// caller's deadline. Thread-safe.
+// customer-svc's GetCustomer (masked view) through a ServiceClient: each
+// lookup returns by the caller's deadline whatever customer-svc does.
+// NOT_FOUND stays NOT_FOUND; an authentication or permission error is
+// complaint-svc's own misconfiguration (its service token) and becomes
+// INTERNAL, never blamed on the caller. Thread-safe.
 class GrpcCustomerDirectory final : public CustomerDirectory {
  public:
   explicit GrpcCustomerDirectory(GrpcCustomerDirectoryOptions options);
@@ -61,18 +51,11 @@ class GrpcCustomerDirectory final : public CustomerDirectory {
                                        absl::Time deadline) override;
 
   // Attempts made since construction (tests, metrics).
-  int64_t attempts() const { return attempts_.load(); }
+  int64_t attempts() const { return client_.attempts(); }
 
  private:
-  // The current service token, minted again a minute before it expires.
-  absl::StatusOr<std::string> Token();
-
-  GrpcCustomerDirectoryOptions options_;
+  ServiceClient client_;
   std::unique_ptr<customer::v1::CustomerService::Stub> stub_;
-  std::atomic<int64_t> attempts_{0};
-  std::mutex token_mu_;
-  std::string token_;
-  absl::Time token_expiry_ = absl::InfinitePast();
 };
 
 }  // namespace csm::complaint

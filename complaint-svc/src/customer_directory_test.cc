@@ -48,7 +48,7 @@ class BlackHole {
 
 GrpcCustomerDirectoryOptions Options(const std::string& address) {
   GrpcCustomerDirectoryOptions o;
-  o.address = address;
+  o.target = address;
   o.jwt_secret = csm::testing::kTestJwtSecret;
   o.jwt_issuer = csm::testing::kTestIssuer;
   return o;

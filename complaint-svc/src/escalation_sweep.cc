@@ -6,13 +6,12 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "common/log.h"
-#include "common/sql_values.h"
 #include "common/status.h"
 #include "complaint-svc/src/domain/complaint_snapshot.h"
 #include "complaint-svc/src/domain/complaint_state_machine.h"
 #include "complaint-svc/src/domain/escalation.h"
 #include "csm/events/v1/complaint_events.pb.h"
+#include "common/business_time.h"
 
 namespace csm::complaint {
 namespace {
@@ -35,10 +34,8 @@ std::string DeadlineWord(v1::DeadlineKind kind) {
 }  // namespace
 
 EscalationSweep::EscalationSweep(MysqlPool* pool, Outbox* outbox,
-                                 ConfigStore* config, const Clock* clock)
-    : pool_(pool), outbox_(outbox), config_(config), clock_(clock) {}
-
-EscalationSweep::~EscalationSweep() { Stop(); }
+                                 ConfigStore* config)
+    : pool_(pool), outbox_(outbox), config_(config) {}
 
 absl::StatusOr<std::pair<int, int>> EscalationSweep::RunBatch(absl::Time now) {
   int changed = 0;
@@ -143,37 +140,6 @@ absl::StatusOr<int> EscalationSweep::RunOnce(absl::Time now) {
     if (batch.second < kBatchSize) break;
   }
   return total;
-}
-
-void EscalationSweep::Start(absl::Duration interval) {
-  std::lock_guard<std::mutex> lock(mu_);
-  if (thread_.joinable()) return;
-  stopping_ = false;
-  thread_ = std::thread([this, interval] {
-    std::unique_lock<std::mutex> lock(mu_);
-    while (!stopping_) {
-      lock.unlock();
-      absl::StatusOr<int> n = RunOnce(clock_->Now());
-      if (!n.ok()) {
-        log::Warning("escalation sweep failed",
-                     {{"error", n.status().ToString()}});
-      }
-      lock.lock();
-      cv_.wait_for(lock, absl::ToChronoMilliseconds(interval),
-                   [this] { return stopping_; });
-    }
-  });
-}
-
-void EscalationSweep::Stop() {
-  std::thread t;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    stopping_ = true;
-    t = std::move(thread_);
-  }
-  cv_.notify_all();
-  if (t.joinable()) t.join();
 }
 
 }  // namespace csm::complaint

@@ -12,15 +12,12 @@
 // SKIP LOCKED (a row another sweeper holds is skipped, not waited for or
 // done twice), and the flags and level it writes are what the next pass
 // reads; complaint_escalations' key (complaint, level) backs that up.
+// ComplaintServer runs it as a periodic job (common/periodic_task.h).
 
-#include <atomic>
-#include <condition_variable>
-#include <mutex>
-#include <thread>
+#include <utility>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "common/clock.h"
 #include "common/mysql_pool.h"
 #include "common/outbox.h"
 #include "complaint-svc/src/store/complaint_store.h"
@@ -31,18 +28,11 @@ namespace csm::complaint {
 class EscalationSweep {
  public:
   // None owned.
-  EscalationSweep(MysqlPool* pool, Outbox* outbox, ConfigStore* config,
-                  const Clock* clock);
-  ~EscalationSweep();
+  EscalationSweep(MysqlPool* pool, Outbox* outbox, ConfigStore* config);
 
   // One pass at `now`, in batches until nothing is due; returns how many
   // complaints it changed.
   absl::StatusOr<int> RunOnce(absl::Time now);
-
-  // Runs RunOnce(clock->Now()) every `interval` on a thread until Stop().
-  void Start(absl::Duration interval);
-  // Prompt: wakes the thread and joins it. Idempotent.
-  void Stop();
 
   static constexpr int kBatchSize = 50;
 
@@ -54,13 +44,7 @@ class EscalationSweep {
   MysqlPool* pool_;
   Outbox* outbox_;
   ConfigStore* config_;
-  const Clock* clock_;
   ComplaintStore store_;
-
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool stopping_ = false;
-  std::thread thread_;
 };
 
 }  // namespace csm::complaint

@@ -2,8 +2,12 @@
 
 #include <utility>
 
-#include "common/migrations.h"
 #include "common/status.h"
+#include "customer-svc/src/api/communication_api.h"
+#include "customer-svc/src/api/customer_api.h"
+#include "customer-svc/src/api/grading_api.h"
+#include "customer-svc/src/api/visit_api.h"
+#include "customer-svc/src/api/visit_sweep.h"
 
 namespace csm {
 const std::vector<Migration>& customer_schema_migrations();
@@ -22,43 +26,24 @@ absl::StatusOr<std::unique_ptr<CustomerServer>> CustomerServer::Start(
     CustomerServerConfig config, const TokenVerifier* verifier,
     const Clock* clock) {
   std::unique_ptr<CustomerServer> s(new CustomerServer);
-  CSM_ASSIGN_OR_RETURN(s->pool_, MysqlPool::Create(config.mysql));
-  CSM_RETURN_IF_ERROR(ApplyMigrations(*s->pool_, CustomerMigrations()));
-  s->host_ = std::make_unique<ServiceHost>(config.server);
-  s->metrics_ = std::make_unique<RpcMetrics>(s->host_->registry(),
-                                             config.runtime.service);
-  s->runtime_ = std::make_unique<RpcRuntime>(config.runtime, verifier,
-                                             s->metrics_.get(), clock);
-  s->outbox_ = std::make_unique<Outbox>(config.runtime.service, clock);
-  s->api_ = std::make_unique<CustomerApi>(s->pool_.get(), s->outbox_.get(),
-                                          s->runtime_.get());
-  s->events_ = std::make_unique<EventStreamService>(
-      s->pool_.get(), s->outbox_.get(), s->runtime_.get(), config.events);
-  s->communication_api_ = std::make_unique<CommunicationApi>(
-      s->pool_.get(), s->outbox_.get(), s->runtime_.get());
-  s->visit_api_ = std::make_unique<VisitApi>(s->pool_.get(), s->outbox_.get(),
-                                             s->runtime_.get());
-  s->grading_api_ = std::make_unique<GradingApi>(
-      s->pool_.get(), s->outbox_.get(), s->runtime_.get());
-  s->clock_ = clock != nullptr ? clock : &Clock::Real();
-  s->sweep_ = std::make_unique<OverdueSweep>(s->pool_.get(), s->outbox_.get(),
-                                             s->clock_);
-  s->host_->AddService(s->api_.get());
-  s->host_->AddService(s->communication_api_.get());
-  s->host_->AddService(s->visit_api_.get());
-  s->host_->AddService(s->grading_api_.get());
-  s->host_->AddService(s->events_.get());
-  OverdueSweep* sweep = s->sweep_.get();
-  s->host_->OnShutdown([sweep] { sweep->Stop(); });
-  EventStreamService* events = s->events_.get();
-  s->host_->OnShutdown([events] { events->Shutdown(); });
-  CSM_RETURN_IF_ERROR(s->host_->Start());
-  s->sweep_->Start(config.visit_sweep_interval);
+  CSM_ASSIGN_OR_RETURN(
+      s->assembly_,
+      ServiceAssembly::Create(ServiceConfig{config.mysql, config.server,
+                                            config.runtime, config.events},
+                              customer_schema_migrations(), verifier, clock));
+  ServiceAssembly& a = *s->assembly_;
+  a.AddService<CustomerApi>(&a.pool(), &a.outbox(), &a.runtime());
+  a.AddService<CommunicationApi>(&a.pool(), &a.outbox(), &a.runtime());
+  a.AddService<VisitApi>(&a.pool(), &a.outbox(), &a.runtime());
+  a.AddService<GradingApi>(&a.pool(), &a.outbox(), &a.runtime());
+  OverdueSweep& sweep = a.Make<OverdueSweep>(&a.pool(), &a.outbox());
+  const Clock* now = &a.clock();
+  s->sweep_ = &a.AddJob("overdue-sweep", config.visit_sweep_interval,
+                        [&sweep, now] { return sweep.RunOnce(now->Now()); });
+  CSM_RETURN_IF_ERROR(a.Start());
   return s;
 }
 
-CustomerServer::~CustomerServer() {
-  if (host_ != nullptr) host_->Shutdown();
-}
+CustomerServer::~CustomerServer() = default;
 
 }  // namespace csm::customer

@@ -2,20 +2,20 @@
 #define CSM_CUSTOMER_SVC_SRC_CUSTOMER_SERVER_H_
 
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "common/auth.h"
 #include "common/clock.h"
+#include "common/event_stream.h"
 #include "common/migrations.h"
 #include "common/mysql_pool.h"
-#include "common/outbox.h"
+#include "common/periodic_task.h"
 #include "common/rpc.h"
 #include "common/server.h"
-#include "customer-svc/src/api/communication_api.h"
-#include "customer-svc/src/api/customer_api.h"
-#include "customer-svc/src/api/grading_api.h"
-#include "customer-svc/src/api/visit_api.h"
-#include "customer-svc/src/api/visit_sweep.h"
+#include "common/service_assembly.h"
 
 namespace csm::customer {
 
@@ -29,8 +29,10 @@ struct CustomerServerConfig {
   absl::Duration visit_sweep_interval = absl::Seconds(60);
 };
 
-// customer-svc wired together: pool, migrations, API, event stream, health,
-// reflection, metrics. main.cc runs one; integration tests run several.
+// customer-svc: its services, its migrations and its sweep on the common
+// ServiceAssembly (pool, migrations, health, reflection, metrics, edge,
+// outbox, event stream, shutdown). main.cc runs one; integration tests run
+// several.
 class CustomerServer {
  public:
   // Applies migrations and starts serving. `verifier` and `clock` must
@@ -40,29 +42,20 @@ class CustomerServer {
       const Clock* clock);
   ~CustomerServer();
 
-  int port() const { return host_->port(); }
-  std::string address() const { return host_->address(); }
-  void Shutdown() { host_->Shutdown(); }
-  void RunUntilSignal() { host_->RunUntilSignal(); }
+  int port() const { return assembly_->port(); }
+  std::string address() const { return assembly_->address(); }
+  // Graceful: stops the sweep, ends event streams, drains calls.
+  void Shutdown() { assembly_->Shutdown(); }
+  void RunUntilSignal() { assembly_->RunUntilSignal(); }
   // One overdue sweep as of the server's clock: the number of plans and
   // promises reported.
-  absl::StatusOr<int> RunSweepOnce() { return sweep_->RunOnce(clock_->Now()); }
+  absl::StatusOr<int> RunSweepOnce() { return sweep_->RunOnce(); }
 
  private:
   CustomerServer() = default;
 
-  std::unique_ptr<MysqlPool> pool_;
-  std::unique_ptr<ServiceHost> host_;
-  std::unique_ptr<RpcMetrics> metrics_;
-  std::unique_ptr<RpcRuntime> runtime_;
-  std::unique_ptr<Outbox> outbox_;
-  std::unique_ptr<CustomerApi> api_;
-  std::unique_ptr<EventStreamService> events_;
-  std::unique_ptr<CommunicationApi> communication_api_;
-  std::unique_ptr<VisitApi> visit_api_;
-  std::unique_ptr<GradingApi> grading_api_;
-  const Clock* clock_ = nullptr;
-  std::unique_ptr<OverdueSweep> sweep_;
+  std::unique_ptr<ServiceAssembly> assembly_;
+  PeriodicTask* sweep_ = nullptr;
 };
 
 // The schema customer-svc needs: the common tables, then its own.

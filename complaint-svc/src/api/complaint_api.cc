@@ -11,10 +11,10 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "absl/strings/strip.h"
+#include "common/etag.h"
 #include "common/filter.h"
 #include "common/idempotency.h"
 #include "common/paging.h"
-#include "common/sql_values.h"
 #include "common/status.h"
 #include "complaint-svc/src/api/text_fields.h"
 #include "complaint-svc/src/domain/complaint_access.h"
@@ -22,6 +22,8 @@
 #include "complaint-svc/src/domain/complaint_snapshot.h"
 #include "complaint-svc/src/domain/linking.h"
 #include "csm/events/v1/complaint_events.pb.h"
+#include "common/business_time.h"
+#include "common/resource_id.h"
 
 namespace csm::complaint {
 namespace {
@@ -42,53 +44,9 @@ constexpr RoleSet kFaultAnalysts{Role::kSupervisor, Role::kManager};
 // relation (complaint_access.h); the relation is checked on the complaint.
 RoleSet RolesOf(ComplaintAction action) { return RolesFor(DutyOf(action)); }
 
-bool ValidCategoryId(absl::string_view id) {
-  if (id.empty() || id.size() > 63) return false;
-  for (char ch : id) {
-    if (!((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '-')) {
-      return false;
-    }
-  }
-  return true;
-}
-
-absl::StatusOr<int64_t> ParseEtag(absl::string_view etag,
-                                  absl::string_view field) {
-  int64_t version = 0;
-  if (etag.empty()) return 0;
-  if (!absl::SimpleAtoi(etag, &version) || version <= 0) {
-    return InvalidField(
-        std::string(field),
-        absl::StrCat("'", etag, "' is not an etag this service issued"));
-  }
-  return version;
-}
-
-absl::Status CheckEtag(const ComplaintRecord& r, absl::string_view etag) {
-  CSM_ASSIGN_OR_RETURN(int64_t expected, ParseEtag(etag, "etag"));
-  if (expected != 0 && expected != r.version) {
-    return absl::AbortedError(
-        absl::StrCat(r.complaint.name(), " has changed (etag ", r.version,
-                     ", request has ", etag, "); read it again and retry"));
-  }
-  return absl::OkStatus();
-}
-
 bool ValidSatisfaction(Satisfaction s) {
   return csm::common::v1::Satisfaction_IsValid(s) &&
          s != csm::common::v1::SATISFACTION_UNSPECIFIED;
-}
-
-absl::StatusOr<std::optional<PageCursor>> DecodeToken(
-    absl::string_view token, absl::string_view fingerprint) {
-  if (token.empty()) return std::optional<PageCursor>();
-  CSM_ASSIGN_OR_RETURN(PageCursor cursor, DecodePageToken(token, fingerprint));
-  return std::optional<PageCursor>(std::move(cursor));
-}
-
-std::string EncodeToken(const std::optional<PageCursor>& next,
-                        absl::string_view fingerprint) {
-  return next.has_value() ? EncodePageToken(*next, fingerprint) : "";
 }
 
 // The customer-svc answer mapped to this service's errors (see the header).
@@ -122,7 +80,7 @@ FieldViolations ValidateNewComplaint(const v1::Complaint& c,
       !absl::SimpleAtoi(customer, &id) || id <= 0) {
     v.Add("complaint.customer", "required: customers/{id} of customer-svc");
   }
-  if (!ValidCategoryId(c.category())) {
+  if (!IsValidResourceId(c.category())) {
     v.Add("complaint.category",
           "required: a category id of [a-z0-9-]{1,63}, e.g. quality");
   }
@@ -464,7 +422,7 @@ absl::Status ComplaintApi::Transition(
     const std::function<absl::Status(TransitionScope&)>& apply) {
   CSM_ASSIGN_OR_RETURN(int64_t id,
                        ComplaintStore::ParseComplaintName(name, "name"));
-  CSM_RETURN_IF_ERROR(ParseEtag(etag, "etag").status());
+  CSM_ASSIGN_OR_RETURN(const int64_t expected, ParseEtag(etag, "etag"));
   return RunMutation(
       *pool_, *outbox_, call, request_id, req, resp,
       [&](MysqlConnection& conn) -> absl::Status {
@@ -475,7 +433,7 @@ absl::Status ComplaintApi::Transition(
         CSM_RETURN_IF_ERROR(CheckMayAct(
             call.principal, ComplaintParties::Of(r.complaint),
             r.complaint.name(), ActionName(action), DutyOf(action)));
-        CSM_RETURN_IF_ERROR(CheckEtag(r, etag));
+        CSM_RETURN_IF_ERROR(CheckEtag(r.complaint.name(), r.version, expected));
         const v1::ComplaintState from = r.complaint.state();
         CSM_ASSIGN_OR_RETURN(
             v1::ComplaintState to,
@@ -918,7 +876,7 @@ grpc::Status ComplaintApi::ReclassifyComplaint(
             req->severity() == v1::SEVERITY_UNSPECIFIED) {
           v.Add("category", "give a new category, a new severity, or both");
         }
-        if (!req->category().empty() && !ValidCategoryId(req->category())) {
+        if (!req->category().empty() && !IsValidResourceId(req->category())) {
           v.Add("category", "a category id of [a-z0-9-]{1,63}");
         }
         if (!v1::Severity_IsValid(req->severity())) {
@@ -1174,13 +1132,7 @@ absl::Status ComplaintApi::DoSubmitFaultAnalysis(
       [&](MysqlConnection& conn) -> absl::Status {
         CSM_ASSIGN_OR_RETURN(v1::FaultReport current,
                              store_.GetFaultReport(conn, id, true));
-        int64_t version = 0;
-        (void)absl::SimpleAtoi(current.etag(), &version);
-        if (expected != 0 && expected != version) {
-          return absl::AbortedError(absl::StrCat(
-              current.name(), " has changed (etag ", current.etag(),
-              ", request has ", req.etag(), "); read it again and retry"));
-        }
+        CSM_RETURN_IF_ERROR(CheckEtag(current.name(), current.etag(), expected));
         if (current.has_analysis_time()) {
           return absl::FailedPreconditionError(
               absl::StrCat("the fault analysis of ", current.name(),

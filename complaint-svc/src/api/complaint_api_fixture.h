@@ -28,7 +28,6 @@
 #include "common/outbox.h"
 #include "common/rpc.h"
 #include "common/server.h"
-#include "common/sql_values.h"
 #include "complaint-svc/src/api/complaint_api.h"
 #include "complaint-svc/src/api/config_api.h"
 #include "complaint-svc/src/complaint_migrations.h"
@@ -46,6 +45,8 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/testing/test_database.h"
+#include "common/business_time.h"
+#include "common/event_stream.h"
 
 namespace csm::complaint::fixture {
 
@@ -69,7 +70,7 @@ using ::csm::customer::testing::ViolationFields;
 // Beijing wall-clock time.
 inline absl::Time At(int y, int mo, int d, int h, int mi) {
   return absl::FromCivil(absl::CivilMinute(y, mo, d, h, mi),
-                         BusinessCalendar::TimeZone());
+                         BusinessTimeZone());
 }
 inline absl::Time TimeOf(const google::protobuf::Timestamp& ts) {
   return FromProtoTimestamp(ts);
@@ -171,7 +172,7 @@ class ComplaintApiFixture : public ::testing::Test {
     ASSERT_TRUE(seeded.ok()) << seeded.status();
 
     GrpcCustomerDirectoryOptions dir;
-    dir.address = customer_server_->address();
+    dir.target = customer_server_->address();
     dir.jwt_secret = csm::testing::kTestJwtSecret;
     dir.jwt_issuer = csm::testing::kTestIssuer;
     dir.max_attempts = 2;
@@ -465,7 +466,7 @@ class ComplaintApiFixture : public ::testing::Test {
     s->outbox = std::make_unique<Outbox>("complaint-svc", &clock_);
     s->config = std::make_unique<ConfigStore>();
     s->sweep = std::make_unique<EscalationSweep>(s->pool.get(), s->outbox.get(),
-                                                 s->config.get(), &clock_);
+                                                 s->config.get());
     return s;
   }
 

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "complaint-svc/src/api/complaint_api_fixture.h"
+#include "common/business_time.h"
 
 namespace csm::complaint {
 namespace {

@@ -11,11 +11,14 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "common/business_calendar.h"
+#include "common/etag.h"
 #include "common/idempotency.h"
 #include "common/paging.h"
 #include "common/sql_values.h"
 #include "common/status.h"
 #include "complaint-svc/src/api/text_fields.h"
+#include "common/business_time.h"
+#include "common/resource_id.h"
 
 namespace csm::complaint {
 namespace {
@@ -25,31 +28,6 @@ constexpr RoleSet kArchivists{Role::kArchivist};
 
 constexpr char kCategoriesQuery[] = "categories";
 constexpr char kSlaPoliciesQuery[] = "slaPolicies";
-
-// "7" -> 7; empty means "no precondition".
-absl::StatusOr<int64_t> ParseEtag(absl::string_view etag,
-                                  absl::string_view field) {
-  int64_t version = 0;
-  if (etag.empty()) return 0;
-  if (!absl::SimpleAtoi(etag, &version) || version <= 0) {
-    return InvalidField(
-        std::string(field),
-        absl::StrCat("'", etag, "' is not an etag this service issued"));
-  }
-  return version;
-}
-
-absl::StatusOr<std::optional<PageCursor>> DecodeToken(
-    absl::string_view token, absl::string_view fingerprint) {
-  if (token.empty()) return std::optional<PageCursor>();
-  CSM_ASSIGN_OR_RETURN(PageCursor cursor, DecodePageToken(token, fingerprint));
-  return std::optional<PageCursor>(std::move(cursor));
-}
-
-std::string EncodeToken(const std::optional<PageCursor>& next,
-                        absl::string_view fingerprint) {
-  return next.has_value() ? EncodePageToken(*next, fingerprint) : "";
-}
 
 // The fields of a category that `only` names (all when empty).
 void ValidateCategory(const v1::Category& c, const std::set<std::string>& only,
@@ -90,7 +68,7 @@ absl::StatusOr<std::set<std::string>> MaskPaths(
 FieldViolations ValidatePolicy(const v1::SlaPolicy& p) {
   FieldViolations v;
   const bool category_ok =
-      p.category() == "*" || ConfigStore::ValidCategoryId(p.category());
+      p.category() == "*" || IsValidResourceId(p.category());
   if (!category_ok) {
     v.Add("sla_policy.category", "a category id, or \"*\" for any category");
   }
@@ -217,7 +195,7 @@ absl::Status ConfigApi::DoCreateCategory(const CallContext& call,
                                          const v1::CreateCategoryRequest& req,
                                          v1::Category* resp) {
   FieldViolations v;
-  if (!ConfigStore::ValidCategoryId(req.category_id())) {
+  if (!IsValidResourceId(req.category_id())) {
     v.Add("category_id", "required: 1 to 63 characters of [a-z0-9-]");
   }
   ValidateCategory(req.category(), {}, &v);
@@ -280,13 +258,8 @@ absl::Status ConfigApi::DoUpdateCategory(const CallContext& call,
           return absl::NotFoundError(
               absl::StrCat(req.category().name(), " does not exist"));
         }
-        int64_t version = 0;
-        (void)absl::SimpleAtoi(current->etag(), &version);
-        if (expected != 0 && expected != version) {
-          return absl::AbortedError(absl::StrCat(
-              current->name(), " has changed (etag ", current->etag(),
-              ", request has ", expected, "); read it again and retry"));
-        }
+        CSM_RETURN_IF_ERROR(
+            CheckEtag(current->name(), current->etag(), expected));
         v1::Category c = *current;
         if (paths.contains("display_name")) {
           c.set_display_name(req.category().display_name());
@@ -497,11 +470,8 @@ absl::Status ConfigApi::DoUpdateBusinessCalendar(
       [&](MysqlConnection& conn) -> absl::Status {
         CSM_ASSIGN_OR_RETURN(CalendarRecord rec,
                              config_->ReadCalendar(conn, /*lock=*/true));
-        if (expected != 0 && expected != rec.version) {
-          return absl::AbortedError(absl::StrCat(
-              ConfigStore::kCalendarName, " has changed (etag ", rec.version,
-              ", request has ", expected, "); read it again and retry"));
-        }
+        CSM_RETURN_IF_ERROR(
+            CheckEtag(ConfigStore::kCalendarName, rec.version, expected));
         std::vector<WorkingInterval> hours;
         if (new_hours.has_value()) {
           hours = *new_hours;

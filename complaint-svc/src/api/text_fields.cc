@@ -1,17 +1,13 @@
 #include "complaint-svc/src/api/text_fields.h"
 
-#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "common/text.h"
 
 namespace csm::complaint {
 
-bool Blank(absl::string_view s) {
-  return absl::StripAsciiWhitespace(s).empty();
-}
-
 void RequireText(FieldViolations& v, const std::string& field,
                  absl::string_view value, const TextLimit& limit) {
-  if (Blank(value)) {
+  if (IsBlank(value)) {
     v.Add(field,
           absl::StrCat("required, at most ", limit.max_chars, " characters"));
   } else {
@@ -23,8 +19,8 @@ void OptionalText(FieldViolations& v, const std::string& field,
                   absl::string_view value, const TextLimit& limit) {
   // No more bytes than the limit: no more characters either.
   if (static_cast<int>(value.size()) <= limit.max_chars) return;
-  const int chars = CodePoints(value);
-  if (chars > limit.max_chars) {
+  const size_t chars = CountCodePoints(value);
+  if (chars > static_cast<size_t>(limit.max_chars)) {
     v.Add(field, absl::StrCat("at most ", limit.max_chars, " characters (",
                               chars, " given)"));
   }

@@ -2,7 +2,8 @@
 #define CSM_COMPLAINT_SVC_API_TEXT_FIELDS_H_
 
 // Validation of free-text request fields against the one table of limits
-// (domain/text_limits.h): a violation on the field, counted in characters.
+// (domain/text_limits.h): a violation on the field, counted in characters
+// (CountCodePoints); a blank value (IsBlank, common/text.h) is missing.
 
 #include <string>
 
@@ -11,9 +12,6 @@
 #include "complaint-svc/src/domain/text_limits.h"
 
 namespace csm::complaint {
-
-// Only blanks (or nothing).
-bool Blank(absl::string_view s);
 
 // Required: not blank, at most limit.max_chars characters.
 void RequireText(FieldViolations& v, const std::string& field,

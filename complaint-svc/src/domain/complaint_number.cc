@@ -2,12 +2,13 @@
 
 #include "absl/strings/str_format.h"
 #include "common/business_calendar.h"
+#include "common/business_time.h"
 
 namespace csm::complaint {
 
 std::string ComplaintNumberPeriod(absl::Time register_time) {
   const absl::CivilSecond local =
-      absl::ToCivilSecond(register_time, BusinessCalendar::TimeZone());
+      absl::ToCivilSecond(register_time, BusinessTimeZone());
   return absl::StrFormat("%04d%02d", local.year(), local.month());
 }
 

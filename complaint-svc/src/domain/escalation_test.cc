@@ -4,6 +4,7 @@
 #include "common/business_calendar.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "common/business_time.h"
 
 namespace csm::complaint {
 namespace {
@@ -13,7 +14,7 @@ using ::testing::IsEmpty;
 
 absl::Time At(int y, int mo, int d, int h, int mi) {
   return absl::FromCivil(absl::CivilMinute(y, mo, d, h, mi),
-                         BusinessCalendar::TimeZone());
+                         BusinessTimeZone());
 }
 
 class EscalationTest : public ::testing::Test {

@@ -6,6 +6,7 @@
 #include "common/business_calendar.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "common/business_time.h"
 
 namespace csm::complaint {
 namespace {
@@ -16,7 +17,7 @@ using ::testing::IsEmpty;
 // Beijing wall-clock time.
 absl::Time At(int y, int mo, int d, int h, int mi) {
   return absl::FromCivil(absl::CivilMinute(y, mo, d, h, mi),
-                         BusinessCalendar::TimeZone());
+                         BusinessTimeZone());
 }
 
 class SlaTest : public ::testing::Test {

@@ -2,12 +2,6 @@
 
 namespace csm::complaint {
 
-int CodePoints(absl::string_view s) {
-  int n = 0;
-  for (char ch : s) n += (static_cast<unsigned char>(ch) & 0xC0) != 0x80;
-  return n;
-}
-
 std::span<const TextLimit* const> AllTextLimits() {
   using namespace limits;  // NOLINT: the table reads better unqualified
   static constexpr const TextLimit* kAll[] = {

@@ -32,10 +32,8 @@ struct TextLimit {
   std::array<absl::string_view, 8> columns;
 };
 
-// Characters as a person counts them: UTF-8 code points (a continuation
-// byte 10xxxxxx does not start one). gRPC has already refused strings that
-// are not UTF-8.
-int CodePoints(absl::string_view s);
+// Characters are counted as a person counts them: CountCodePoints
+// (common/text.h).
 
 // The longest prefix a timeline note puts before its one free text.
 inline constexpr int kNotePrefixChars = 500;

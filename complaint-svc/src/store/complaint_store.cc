@@ -12,10 +12,12 @@
 #include "common/sql_rows.h"
 #include "common/sql_values.h"
 #include "common/status.h"
+#include "common/text.h"
 #include "complaint-svc/src/domain/complaint_state_machine.h"
 #include "complaint-svc/src/domain/text_limits.h"
 #include "cppconn/prepared_statement.h"
 #include "cppconn/resultset.h"
+#include "common/business_time.h"
 
 namespace csm::complaint {
 namespace {
@@ -36,41 +38,22 @@ void SetTs(absl::Time t, google::protobuf::Timestamp* out) {
   ToProtoTimestamp(t, out);
 }
 
-// A bound value of a statement built from a column list.
-struct Value {
-  enum Kind { kString, kInt, kNull } kind = kNull;
-  std::string s;
-  int64_t i = 0;
-};
-Value S(std::string s) { return Value{Value::kString, std::move(s), 0}; }
-Value I(int64_t i) { return Value{Value::kInt, "", i}; }
-Value T(absl::Time t) { return S(ToSqlTime(t)); }
+// Shorthands for the bound values of statements built from column lists.
+using Value = sql_rows::Param;
+Value S(std::string s) { return Value::String(std::move(s)); }
+Value I(int64_t i) { return Value::Int(i); }
+Value T(absl::Time t) { return Value::Time(t); }
 Value OptT(const std::optional<absl::Time>& t) {
-  return t.has_value() ? T(*t) : Value{};
+  return t.has_value() ? T(*t) : Value::Null();
 }
-Value NullIfEmpty(const std::string& s) { return s.empty() ? Value{} : S(s); }
+Value NullIfEmpty(const std::string& s) {
+  return s.empty() ? Value::Null() : S(s);
+}
 // An instant of a deadline the complaint may not have (NULL then).
 Value TrackedT(const DeadlineClock& d, absl::Time t) {
-  return d.tracked() ? T(t) : Value{};
+  return d.tracked() ? T(t) : Value::Null();
 }
 Value Secs(absl::Duration d) { return I(absl::ToInt64Seconds(d)); }
-
-void Bind(sql::PreparedStatement& stmt, const std::vector<Value>& values) {
-  for (size_t i = 0; i < values.size(); ++i) {
-    const unsigned idx = static_cast<unsigned>(i + 1);
-    switch (values[i].kind) {
-      case Value::kString:
-        stmt.setString(idx, values[i].s);
-        break;
-      case Value::kInt:
-        stmt.setInt64(idx, values[i].i);
-        break;
-      case Value::kNull:
-        stmt.setNull(idx, 0);
-        break;
-    }
-  }
-}
 
 using Columns = std::vector<std::pair<const char*, Value>>;
 
@@ -124,7 +107,7 @@ Columns ComplaintColumns(const ComplaintRecord& r) {
       {"investigate_time",
        c.investigation().has_investigate_time()
            ? T(FromProtoTimestamp(c.investigation().investigate_time()))
-           : Value{}},
+           : Value::Null()},
       {"paused_since", OptT(s.paused_since)},
       {"paused_working_seconds", Secs(s.paused_working)},
       {"holding_since", T(s.holding_since)},
@@ -142,7 +125,7 @@ Columns ComplaintColumns(const ComplaintRecord& r) {
       {"resolve_time",
        c.resolution().has_resolve_time()
            ? T(FromProtoTimestamp(c.resolution().resolve_time()))
-           : Value{}},
+           : Value::Null()},
       {"satisfaction", I(c.satisfaction())},
       {"customer_feedback", NullIfEmpty(c.customer_feedback())},
       {"return_visit_method", S(c.return_visit().method())},
@@ -152,17 +135,17 @@ Columns ComplaintColumns(const ComplaintRecord& r) {
       {"return_visit_time",
        c.return_visit().has_visit_time()
            ? T(FromProtoTimestamp(c.return_visit().visit_time()))
-           : Value{}},
+           : Value::Null()},
       {"rejection_kind", I(c.rejection_kind())},
       {"rejection_reason", S(c.rejection_reason())},
       {"duplicate_of_id",
-       r.duplicate_of_id == 0 ? Value{} : I(r.duplicate_of_id)},
+       r.duplicate_of_id == 0 ? Value::Null() : I(r.duplicate_of_id)},
       {"repeat_contacts", I(c.repeat_contacts())},
       {"reopen_count", I(c.reopen_count())},
       {"fault_report_id",
-       r.fault_report_id == 0 ? Value{} : I(r.fault_report_id)},
+       r.fault_report_id == 0 ? Value::Null() : I(r.fault_report_id)},
       {"close_time",
-       c.has_close_time() ? T(FromProtoTimestamp(c.close_time())) : Value{}},
+       c.has_close_time() ? T(FromProtoTimestamp(c.close_time())) : Value::Null()},
       // Derived, so that no caller can forget it.
       {"next_action_time",
        OptT(SlaClock::NextActionTime(
@@ -345,26 +328,6 @@ absl::Status LoadChildren(
   return absl::OkStatus();
 }
 
-const char* SqlOp(FilterTerm::Op op) {
-  switch (op) {
-    case FilterTerm::Op::kEq:
-      return "=";
-    case FilterTerm::Op::kNe:
-      return "<>";
-    case FilterTerm::Op::kLt:
-      return "<";
-    case FilterTerm::Op::kLe:
-      return "<=";
-    case FilterTerm::Op::kGt:
-      return ">";
-    case FilterTerm::Op::kGe:
-      return ">=";
-    case FilterTerm::Op::kHas:
-      return "=";
-  }
-  return "=";
-}
-
 absl::StatusOr<int64_t> ParseId(absl::string_view name, absl::string_view kind,
                                 absl::string_view field) {
   std::vector<absl::string_view> parts = absl::StrSplit(name, '/');
@@ -519,7 +482,7 @@ absl::Status ComplaintStore::InsertComplaint(MysqlConnection& conn,
   sql::PreparedStatement& stmt = conn.Prepare(
       absl::StrCat("INSERT INTO complaints (", absl::StrJoin(names, ", "),
                    ") VALUES (", absl::StrJoin(marks, ", "), ")"));
-  Bind(stmt, values);
+  sql_rows::Bind(stmt, values);
   stmt.executeUpdate();
   r->id = LastInsertId(conn);
   r->version = 1;
@@ -573,7 +536,7 @@ absl::Status ComplaintStore::UpdateComplaint(MysqlConnection& conn,
   sql::PreparedStatement& stmt = conn.Prepare(
       absl::StrCat("UPDATE complaints SET ", absl::StrJoin(sets, ", "),
                    " WHERE id = ? AND version = ?"));
-  Bind(stmt, values);
+  sql_rows::Bind(stmt, values);
   if (stmt.executeUpdate() != 1) {
     return absl::AbortedError(absl::StrCat(
         ComplaintName(r->id), " was changed concurrently; read it again"));
@@ -586,30 +549,30 @@ absl::Status ComplaintStore::UpdateComplaint(MysqlConnection& conn,
 
 absl::StatusOr<Page<v1::Complaint>> ComplaintStore::ListComplaints(
     MysqlConnection& conn, const ComplaintListQuery& query) {
-  struct Col {
-    const char* column;
-    enum Kind { kString, kEnum, kTime, kInt, kCustomer } kind;
-    const google::protobuf::EnumDescriptor* (*descriptor)();
-  };
-  static const auto* kColumns = new absl::flat_hash_map<std::string, Col>{
-      {"state", {"state", Col::kEnum, &v1::ComplaintState_descriptor}},
-      {"severity", {"severity", Col::kEnum, &v1::Severity_descriptor}},
-      {"channel", {"channel", Col::kEnum, &v1::ComplaintChannel_descriptor}},
+  using sql_rows::FilterColumn;
+  static const auto* kColumns = new absl::flat_hash_map<std::string,
+                                                        FilterColumn>{
+      {"state", {"state", FilterColumn::kEnum, &v1::ComplaintState_descriptor}},
+      {"severity", {"severity", FilterColumn::kEnum, &v1::Severity_descriptor}},
+      {"channel",
+       {"channel", FilterColumn::kEnum, &v1::ComplaintChannel_descriptor}},
+      // ESCALATION_LEVEL_UNSPECIFIED (0) is meaningful: never escalated.
       {"escalation_level",
-       {"escalation_level", Col::kEnum, &v1::EscalationLevel_descriptor}},
-      {"customer", {"customer_id", Col::kCustomer, nullptr}},
-      {"category", {"category", Col::kString, nullptr}},
-      {"handling_department", {"handling_department", Col::kString, nullptr}},
-      {"handler_id", {"handler_id", Col::kString, nullptr}},
-      {"first_responder_id", {"first_responder_id", Col::kString, nullptr}},
-      {"complaint_number", {"complaint_number", Col::kString, nullptr}},
-      {"create_time", {"create_time", Col::kTime, nullptr}},
+       {"escalation_level", FilterColumn::kEnum,
+        &v1::EscalationLevel_descriptor, /*zero_is_a_value=*/true}},
+      {"category", {"category", FilterColumn::kString, nullptr}},
+      {"handling_department",
+       {"handling_department", FilterColumn::kString, nullptr}},
+      {"handler_id", {"handler_id", FilterColumn::kString, nullptr}},
+      {"first_responder_id",
+       {"first_responder_id", FilterColumn::kString, nullptr}},
+      {"complaint_number",
+       {"complaint_number", FilterColumn::kString, nullptr}},
+      {"create_time", {"create_time", FilterColumn::kTime, nullptr}},
   };
   std::vector<std::string> where;
   std::vector<Value> params;
   for (const FilterTerm& term : query.filter) {
-    const bool eq_ne =
-        term.op == FilterTerm::Op::kEq || term.op == FilterTerm::Op::kNe;
     if (term.field == "overdue") {
       if (term.op != FilterTerm::Op::kEq ||
           (term.value != "true" && term.value != "false")) {
@@ -625,70 +588,23 @@ absl::StatusOr<Page<v1::Complaint>> ComplaintStore::ListComplaints(
       for (int i = 0; i < 3; ++i) params.push_back(T(query.now));
       continue;
     }
+    if (term.field == "customer") {
+      if (term.op != FilterTerm::Op::kEq && term.op != FilterTerm::Op::kNe) {
+        return InvalidField("filter", "field \"customer\" supports = and !=");
+      }
+      auto id = ParseId(term.value, "customers", "filter");
+      if (!id.ok()) return id.status();
+      where.push_back(absl::StrCat("customer_id ", sql_rows::SqlOp(term.op), " ?"));
+      params.push_back(I(*id));
+      continue;
+    }
     auto it = kColumns->find(term.field);
     if (it == kColumns->end()) {
       return InvalidField("filter",
-                          absl::StrCat("unknown field '", term.field, "'"));
+                          absl::StrCat("unknown field ", Quote(term.field)));
     }
-    const Col& col = it->second;
-    switch (col.kind) {
-      case Col::kString:
-        if (!eq_ne) {
-          return InvalidField("filter", absl::StrCat("field '", term.field,
-                                                     "' supports = and !="));
-        }
-        where.push_back(absl::StrCat(col.column, " ", SqlOp(term.op), " ?"));
-        params.push_back(S(term.value));
-        break;
-      case Col::kCustomer: {
-        if (!eq_ne) {
-          return InvalidField("filter", absl::StrCat("field '", term.field,
-                                                     "' supports = and !="));
-        }
-        auto id = ParseId(term.value, "customers", "filter");
-        if (!id.ok()) return id.status();
-        where.push_back(absl::StrCat(col.column, " ", SqlOp(term.op), " ?"));
-        params.push_back(I(*id));
-        break;
-      }
-      case Col::kEnum: {
-        if (!eq_ne) {
-          return InvalidField("filter", absl::StrCat("field '", term.field,
-                                                     "' supports = and !="));
-        }
-        const google::protobuf::EnumValueDescriptor* value =
-            col.descriptor()->FindValueByName(term.value);
-        // ESCALATION_LEVEL_UNSPECIFIED (0) is meaningful: never escalated.
-        if (value == nullptr ||
-            (value->number() == 0 && term.field != "escalation_level")) {
-          return InvalidField(
-              "filter", absl::StrCat("'", term.value, "' is not a value of ",
-                                     col.descriptor()->name()));
-        }
-        where.push_back(absl::StrCat(col.column, " ", SqlOp(term.op), " ?"));
-        params.push_back(I(value->number()));
-        break;
-      }
-      case Col::kTime: {
-        if (term.op == FilterTerm::Op::kHas) {
-          return InvalidField("filter", absl::StrCat("field '", term.field,
-                                                     "' supports comparisons"));
-        }
-        absl::Time t;
-        std::string err;
-        if (!absl::ParseTime(absl::RFC3339_full, term.value, &t, &err)) {
-          return InvalidField(
-              "filter", absl::StrCat("'", term.value, "' for ", term.field,
-                                     " is not an RFC 3339 time (e.g. "
-                                     "2026-11-01T00:00:00+08:00)"));
-        }
-        where.push_back(absl::StrCat(col.column, " ", SqlOp(term.op), " ?"));
-        params.push_back(T(t));
-        break;
-      }
-      case Col::kInt:
-        break;
-    }
+    CSM_RETURN_IF_ERROR(
+        sql_rows::AddFilterCondition(term, it->second, &where, &params));
   }
   // Keyset on id: ids grow with create_time, so the order is create_time.
   const char* cmp = query.newest_first ? "<" : ">";
@@ -700,7 +616,7 @@ absl::StatusOr<Page<v1::Complaint>> ComplaintStore::ListComplaints(
       "SELECT * FROM complaints", where.empty() ? "" : " WHERE ",
       absl::StrJoin(where, " AND "), " ORDER BY id",
       query.newest_first ? " DESC" : "", " LIMIT ", query.limit + 1));
-  Bind(stmt, params);
+  sql_rows::Bind(stmt, params);
   ResultSetPtr rs(stmt.executeQuery());
   std::vector<ComplaintRecord> rows;
   while (rs->next()) {
@@ -737,9 +653,10 @@ absl::Status ComplaintStore::InsertStep(
   stmt.setString(6, std::string(actor_department));
   // Notes are sized to fit (text_limits.h); one that does not is a bug, and
   // cutting it would lose what the caller wrote.
-  if (CodePoints(note) > limits::kStepNote.max_chars) {
+  if (const size_t chars = CountCodePoints(note);
+      chars > static_cast<size_t>(limits::kStepNote.max_chars)) {
     return absl::InternalError(absl::StrCat(
-        "a timeline note of ", CodePoints(note), " characters exceeds ",
+        "a timeline note of ", chars, " characters exceeds ",
         limits::kStepNote.max_chars, "; nothing was written"));
   }
   stmt.setString(7, std::string(note));

@@ -11,6 +11,7 @@
 #include "common/sql_rows.h"
 #include "common/sql_values.h"
 #include "common/status.h"
+#include "common/resource_id.h"
 #include "cppconn/prepared_statement.h"
 #include "cppconn/resultset.h"
 
@@ -65,16 +66,9 @@ void InsertException(MysqlConnection& conn, const CalendarDay& day,
 
 }  // namespace
 
-bool ConfigStore::ValidCategoryId(absl::string_view id) {
-  if (id.empty() || id.size() > 63) return false;
-  return std::all_of(id.begin(), id.end(), [](char ch) {
-    return (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '-';
-  });
-}
-
 absl::StatusOr<std::string> ConfigStore::ParseCategoryName(
     absl::string_view name, absl::string_view field) {
-  if (!absl::ConsumePrefix(&name, "categories/") || !ValidCategoryId(name)) {
+  if (!absl::ConsumePrefix(&name, "categories/") || !IsValidResourceId(name)) {
     return InvalidField(
         std::string(field),
         "expected categories/{category} with category of [a-z0-9-]{1,63}");

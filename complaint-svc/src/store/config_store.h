@@ -40,8 +40,7 @@ class ConfigStore {
   // The one calendar complaint-svc has.
   static constexpr char kCalendarName[] = "calendars/china";
 
-  // [a-z0-9-]{1,63}
-  static bool ValidCategoryId(absl::string_view id);
+  // Category ids are resource ids: IsValidResourceId (common/resource_id.h).
   // "categories/{id}" -> id; INVALID_ARGUMENT on `field` otherwise.
   static absl::StatusOr<std::string> ParseCategoryName(absl::string_view name,
                                                        absl::string_view field);

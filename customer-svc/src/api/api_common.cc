@@ -3,7 +3,6 @@
 #include <string>
 #include <utility>
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/status.h"
 #include "customer-svc/src/domain/archive_access.h"
@@ -15,17 +14,6 @@ namespace ev = ::csm::events::v1;
 
 ArchiveAccess AccessOf(const v1::Customer& c) {
   return ArchiveAccess{c.owner_id(), c.department()};
-}
-
-absl::StatusOr<int64_t> ParseEtag(absl::string_view etag,
-                                  absl::string_view field) {
-  int64_t version = 0;
-  if (etag.empty()) return 0;
-  if (!absl::SimpleAtoi(etag, &version) || version <= 0) {
-    return InvalidField(std::string(field),
-                        "is not an etag this service issued");
-  }
-  return version;
 }
 
 absl::Status RequireOpen(const v1::Customer& c) {
@@ -57,10 +45,6 @@ absl::Status RequireSupervisor(const CallContext& call, const v1::Customer& c) {
   return absl::OkStatus();
 }
 
-std::string LoggableStatus(const absl::Status& status) {
-  return absl::StatusCodeToString(status.code());
-}
-
 ev::CustomerSnapshot Snapshot(const v1::Customer& c) {
   ev::CustomerSnapshot s;
   s.set_name(c.name());
@@ -83,18 +67,6 @@ ev::CustomerSnapshot Snapshot(const v1::Customer& c) {
   s.set_required_fields_filled(completeness.filled);
   s.set_required_fields_total(completeness.total);
   return s;
-}
-
-absl::StatusOr<std::optional<PageCursor>> DecodeToken(
-    absl::string_view token, absl::string_view fingerprint) {
-  if (token.empty()) return std::optional<PageCursor>();
-  CSM_ASSIGN_OR_RETURN(PageCursor cursor, DecodePageToken(token, fingerprint));
-  return std::optional<PageCursor>(std::move(cursor));
-}
-
-std::string EncodeToken(const std::optional<PageCursor>& next,
-                        absl::string_view fingerprint) {
-  return next.has_value() ? EncodePageToken(*next, fingerprint) : "";
 }
 
 }  // namespace csm::customer

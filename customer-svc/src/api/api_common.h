@@ -1,6 +1,6 @@
 // What the customer-svc gRPC services share: the role sets of their methods,
-// per-archive permission checks, etags, page tokens and the customer snapshot
-// every customer event carries.
+// per-archive permission checks and the customer snapshot every customer
+// event carries. (Etags and page tokens: common/etag.h, common/paging.h.)
 #ifndef CSM_CUSTOMER_SVC_API_API_COMMON_H_
 #define CSM_CUSTOMER_SVC_API_API_COMMON_H_
 
@@ -12,6 +12,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "common/auth.h"
+#include "common/etag.h"
 #include "common/paging.h"
 #include "common/rpc.h"
 #include "csm/customer/v1/customer.pb.h"
@@ -43,30 +44,14 @@ inline constexpr RoleSet kStaff{Role::kAgent, Role::kSupervisor, Role::kManager,
 
 ArchiveAccess AccessOf(const v1::Customer& c);
 
-// "7" -> 7. Empty means "no precondition" (0). A malformed etag is the
-// client's bug, not a conflict: INVALID_ARGUMENT on `field`.
-absl::StatusOr<int64_t> ParseEtag(absl::string_view etag,
-                                  absl::string_view field);
-
 // FAILED_PRECONDITION when the archive is closed.
 absl::Status RequireOpen(const v1::Customer& c);
 // PERMISSION_DENIED unless MayMaintain / MaySupervise.
 absl::Status RequireMaintainer(const CallContext& call, const v1::Customer& c);
 absl::Status RequireSupervisor(const CallContext& call, const v1::Customer& c);
 
-// A status as customer-svc's own log lines may carry it: its code only. A
-// message may quote a customer's value (MySQL's messages do: "Duplicate
-// entry '...'"), and logs carry no customer values.
-std::string LoggableStatus(const absl::Status& status);
-
 // The reportable facts of an archive for an event (no personal data).
 csm::events::v1::CustomerSnapshot Snapshot(const v1::Customer& c);
-
-// Page tokens bound to the query's fingerprint; empty token = first page.
-absl::StatusOr<std::optional<PageCursor>> DecodeToken(
-    absl::string_view token, absl::string_view fingerprint);
-std::string EncodeToken(const std::optional<PageCursor>& next,
-                        absl::string_view fingerprint);
 
 }  // namespace csm::customer
 

@@ -9,7 +9,6 @@
 #include "common/filter.h"
 #include "common/idempotency.h"
 #include "common/paging.h"
-#include "common/sql_values.h"
 #include "common/status.h"
 #include "csm/events/v1/customer_events.pb.h"
 #include "customer-svc/src/api/api_common.h"
@@ -17,6 +16,7 @@
 #include "customer-svc/src/domain/customer_rules.h"
 #include "customer-svc/src/domain/service_records.h"
 #include "customer-svc/src/domain/visit_schedule.h"
+#include "common/business_time.h"
 
 namespace csm::customer {
 namespace {
@@ -152,7 +152,7 @@ absl::Status CommunicationApi::DoKeepPromise(const CallContext& call,
                                              v1::Communication* resp) {
   CSM_ASSIGN_OR_RETURN(auto ids,
                        VisitStore::ParseCommunicationName(req.name(), "name"));
-  if (CodePointCount(req.note()) > kMaxRecordTextLength) {
+  if (CountCodePoints(req.note()) > kMaxRecordTextLength) {
     return InvalidField(
         "note",
         absl::StrCat("must be at most ", kMaxRecordTextLength, " characters"));
@@ -215,7 +215,7 @@ absl::Status CommunicationApi::DoListOverduePromises(
     v1::ListOverduePromisesResponse* resp) {
   const std::string staff =
       req.staff_id().empty() ? call.principal.staff_id : req.staff_id();
-  if (CodePointCount(staff) > kMaxStaffIdLength) {
+  if (CountCodePoints(staff) > kMaxStaffIdLength) {
     return InvalidField(
         "staff_id",
         absl::StrCat("must be at most ", kMaxStaffIdLength, " characters"));

@@ -10,6 +10,7 @@
 #include "customer-svc/src/api/visit_test_support.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "common/business_time.h"
 
 namespace csm::customer::testing {
 namespace {
@@ -17,7 +18,7 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 
-const absl::TimeZone kShanghai = absl::FixedTimeZone(8 * 3600);
+const absl::TimeZone kShanghai = csm::BusinessTimeZone();
 
 class CommunicationApiTest : public VisitApiFixture {
  protected:

@@ -13,9 +13,9 @@
 #include "absl/strings/string_view.h"
 #include "absl/strings/strip.h"
 #include "common/filter.h"
+#include "common/etag.h"
 #include "common/idempotency.h"
 #include "common/paging.h"
-#include "common/sql_values.h"
 #include "common/status.h"
 #include "csm/events/v1/customer_events.pb.h"
 #include "customer-svc/src/api/api_common.h"
@@ -24,6 +24,7 @@
 #include "customer-svc/src/domain/customer_rules.h"
 #include "customer-svc/src/domain/masking.h"
 #include "customer-svc/src/store/visit_store.h"
+#include "common/business_time.h"
 
 namespace csm::customer {
 namespace {
@@ -34,17 +35,6 @@ int64_t VersionOf(const v1::Customer& c) {
   int64_t v = 0;
   (void)absl::SimpleAtoi(c.etag(), &v);
   return v;
-}
-
-absl::Status CheckEtag(const v1::Customer& current, absl::string_view etag,
-                       absl::string_view field) {
-  CSM_ASSIGN_OR_RETURN(int64_t expected, ParseEtag(etag, field));
-  if (expected != 0 && expected != VersionOf(current)) {
-    return absl::AbortedError(
-        absl::StrCat(current.name(), " has changed (etag ", current.etag(),
-                     ", request has ", etag, "); read it again and retry"));
-  }
-  return absl::OkStatus();
 }
 
 // Order names accepted by ListCustomers.
@@ -72,7 +62,7 @@ absl::StatusOr<bool> WantsFullView(v1::CustomerView view,
                         "required with CUSTOMER_VIEW_FULL: say why you need "
                         "the unmasked data (it is registered)");
   }
-  if (CodePointCount(purpose) > kMaxAccessPurposeLength) {
+  if (CountCodePoints(purpose) > kMaxAccessPurposeLength) {
     return InvalidField("access_purpose",
                         absl::StrCat("must be at most ",
                                      kMaxAccessPurposeLength, " characters"));
@@ -100,7 +90,7 @@ absl::CivilDay Today(const CallContext& call) {
 
 absl::StatusOr<std::string> ParseTeamName(absl::string_view name,
                                           absl::string_view field) {
-  if (!absl::ConsumePrefix(&name, "teams/") || !IsValidTeamId(name)) {
+  if (!absl::ConsumePrefix(&name, "teams/") || !IsValidResourceId(name)) {
     return InvalidField(std::string(field),
                         "expected teams/{team} with team of [a-z0-9-]{1,63}");
   }
@@ -408,8 +398,7 @@ absl::Status CustomerApi::DoUpdateCustomer(const CallContext& call,
   const std::vector<std::string> paths(req.update_mask().paths().begin(),
                                        req.update_mask().paths().end());
   CSM_RETURN_IF_ERROR(ValidateCustomerUpdate(req.customer(), paths).ToStatus());
-  CSM_RETURN_IF_ERROR(
-      ParseEtag(req.customer().etag(), "customer.etag").status());
+  CSM_ASSIGN_OR_RETURN(const int64_t expected, ParseEtag(req.customer().etag(), "customer.etag"));
 
   return RunMutation(
       *pool_, *outbox_, call, req.request_id(), req, resp,
@@ -419,7 +408,7 @@ absl::Status CustomerApi::DoUpdateCustomer(const CallContext& call,
         CSM_RETURN_IF_ERROR(RequireMaintainer(call, current));
         CSM_RETURN_IF_ERROR(RequireOpen(current));
         CSM_RETURN_IF_ERROR(
-            CheckEtag(current, req.customer().etag(), "customer.etag"));
+            CheckEtag(current.name(), current.etag(), expected));
         const int64_t version = VersionOf(current);
         const std::string old_code = current.credit_code();
         std::vector<FieldChangeRecord> changes;
@@ -485,14 +474,14 @@ absl::Status CustomerApi::DoSetArchiveState(
   CSM_ASSIGN_OR_RETURN(int64_t id,
                        CustomerStore::ParseCustomerName(name, "name"));
   CSM_RETURN_IF_ERROR(ValidateReason("reason", std::string(reason)));
-  CSM_RETURN_IF_ERROR(ParseEtag(etag, "etag").status());
+  CSM_ASSIGN_OR_RETURN(const int64_t expected, ParseEtag(etag, "etag"));
   return RunMutation(
       *pool_, *outbox_, call, request_id, req, resp,
       [&](MysqlConnection& conn) -> absl::Status {
         CSM_ASSIGN_OR_RETURN(v1::Customer c,
                              store_.GetCustomer(conn, id, true));
         CSM_RETURN_IF_ERROR(RequireSupervisor(call, c));
-        CSM_RETURN_IF_ERROR(CheckEtag(c, etag, "etag"));
+        CSM_RETURN_IF_ERROR(CheckEtag(c.name(), c.etag(), expected));
         const v1::ArchiveState target =
             close ? v1::ARCHIVE_STATE_CLOSED : v1::ARCHIVE_STATE_OPEN;
         if (c.state() == target) {
@@ -612,11 +601,7 @@ absl::Status CustomerApi::DoUpdateContact(const CallContext& call,
           return absl::NotFoundError(absl::StrCat(
               "contact ", req.contact().name(), " does not exist"));
         }
-        if (expected != 0 && std::to_string(expected) != found->etag()) {
-          return absl::AbortedError(
-              absl::StrCat(found->name(), " has changed (etag ", found->etag(),
-                           "); read it again and retry"));
-        }
+        CSM_RETURN_IF_ERROR(CheckEtag(found->name(), found->etag(), expected));
         v1::Contact contact = *found;
         const bool was_primary = contact.primary();
         std::vector<FieldChangeRecord> changes;
@@ -754,7 +739,7 @@ absl::Status CustomerApi::DoChangeGrade(const CallContext& call,
                                         v1::Customer* resp) {
   CSM_ASSIGN_OR_RETURN(int64_t id,
                        CustomerStore::ParseCustomerName(req.name(), "name"));
-  CSM_RETURN_IF_ERROR(ParseEtag(req.etag(), "etag").status());
+  CSM_ASSIGN_OR_RETURN(const int64_t expected, ParseEtag(req.etag(), "etag"));
   // Input errors first, before any lookup (from == to is checked below).
   {
     absl::Status input =
@@ -768,7 +753,7 @@ absl::Status CustomerApi::DoChangeGrade(const CallContext& call,
                              store_.GetCustomer(conn, id, true));
         CSM_RETURN_IF_ERROR(RequireMaintainer(call, c));
         CSM_RETURN_IF_ERROR(RequireOpen(c));
-        CSM_RETURN_IF_ERROR(CheckEtag(c, req.etag(), "etag"));
+        CSM_RETURN_IF_ERROR(CheckEtag(c.name(), c.etag(), expected));
         const v1::Grade from = c.grade();
         CSM_RETURN_IF_ERROR(CheckGradeChange(from, req.grade(), req.reason()));
         const int64_t version = VersionOf(c);
@@ -826,7 +811,7 @@ absl::Status CustomerApi::DoChangeCreditRating(
     v1::Customer* resp) {
   CSM_ASSIGN_OR_RETURN(int64_t id,
                        CustomerStore::ParseCustomerName(req.name(), "name"));
-  CSM_RETURN_IF_ERROR(ParseEtag(req.etag(), "etag").status());
+  CSM_ASSIGN_OR_RETURN(const int64_t expected, ParseEtag(req.etag(), "etag"));
   {
     absl::Status input = CheckCreditRatingChange(
         v1::CREDIT_RATING_UNSPECIFIED, req.credit_rating(), req.reason());
@@ -849,7 +834,7 @@ absl::Status CustomerApi::DoChangeCreditRating(
                              store_.GetCustomer(conn, id, true));
         CSM_RETURN_IF_ERROR(RequireSupervisor(call, c));
         CSM_RETURN_IF_ERROR(RequireOpen(c));
-        CSM_RETURN_IF_ERROR(CheckEtag(c, req.etag(), "etag"));
+        CSM_RETURN_IF_ERROR(CheckEtag(c.name(), c.etag(), expected));
         const v1::CreditRating from = c.credit_rating();
         CSM_RETURN_IF_ERROR(
             CheckCreditRatingChange(from, req.credit_rating(), req.reason()));
@@ -913,14 +898,14 @@ absl::Status CustomerApi::DoTransferOwnership(
             absl::StrCat("required: the staff id of the new owner, at most ",
                          kMaxStaffIdLength, " characters"));
     }
-    if (!req.team().empty() && !IsValidTeamId(req.team())) {
+    if (!req.team().empty() && !IsValidResourceId(req.team())) {
       v.Add("team", "a team id of [a-z0-9-]{1,63}");
     }
     absl::Status reason = ValidateReason("reason", req.reason());
     if (!reason.ok()) v.Add("reason", std::string(reason.message()));
     CSM_RETURN_IF_ERROR(v.ToStatus());
   }
-  CSM_RETURN_IF_ERROR(ParseEtag(req.etag(), "etag").status());
+  CSM_ASSIGN_OR_RETURN(const int64_t expected, ParseEtag(req.etag(), "etag"));
   return RunMutation(
       *pool_, *outbox_, call, req.request_id(), req, resp,
       [&](MysqlConnection& conn) -> absl::Status {
@@ -928,7 +913,7 @@ absl::Status CustomerApi::DoTransferOwnership(
                              store_.GetCustomer(conn, id, true));
         CSM_RETURN_IF_ERROR(RequireSupervisor(call, c));
         CSM_RETURN_IF_ERROR(RequireOpen(c));
-        CSM_RETURN_IF_ERROR(CheckEtag(c, req.etag(), "etag"));
+        CSM_RETURN_IF_ERROR(CheckEtag(c.name(), c.etag(), expected));
         const std::string team_id = req.team().empty() ? c.team() : req.team();
         CSM_ASSIGN_OR_RETURN(TeamRecord team,
                              store_.GetTeam(conn, team_id, false));
@@ -1165,7 +1150,7 @@ absl::Status CustomerApi::DoCreateTeam(const CallContext& call,
                                        const v1::CreateTeamRequest& req,
                                        v1::Team* resp) {
   FieldViolations v = ValidateTeam(req.team(), "team.", {});
-  if (!IsValidTeamId(req.team_id())) {
+  if (!IsValidResourceId(req.team_id())) {
     v.Add("team_id", "required: 1 to 63 characters of [a-z0-9-]");
   }
   CSM_RETURN_IF_ERROR(v.ToStatus());
@@ -1220,11 +1205,8 @@ absl::Status CustomerApi::DoUpdateTeam(const CallContext& call,
                      [&](MysqlConnection& conn) -> absl::Status {
                        CSM_ASSIGN_OR_RETURN(
                            TeamRecord rec, store_.GetTeam(conn, team_id, true));
-                       if (expected != 0 && expected != rec.version) {
-                         return absl::AbortedError(absl::StrCat(
-                             req.team().name(), " has changed (etag ",
-                             rec.version, "); read it again and retry"));
-                       }
+                       CSM_RETURN_IF_ERROR(CheckEtag(req.team().name(),
+                                                     rec.version, expected));
                        v1::Team team = rec.team;
                        if (paths.contains("display_name")) {
                          team.set_display_name(req.team().display_name());

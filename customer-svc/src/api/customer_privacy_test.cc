@@ -11,7 +11,6 @@
 #include "absl/strings/str_cat.h"
 #include "common/migrations.h"
 #include "common/mysql_pool.h"
-#include "common/sql_values.h"
 #include "cppconn/prepared_statement.h"
 #include "csm/events/v1/customer_events.pb.h"
 #include "customer-svc/src/api/api_common.h"

@@ -10,12 +10,12 @@
 #include "common/filter.h"
 #include "common/idempotency.h"
 #include "common/paging.h"
-#include "common/sql_values.h"
 #include "common/status.h"
 #include "customer-svc/src/api/api_common.h"
 #include "customer-svc/src/domain/customer_rules.h"
 #include "customer-svc/src/domain/grading.h"
 #include "customer-svc/src/domain/visit_schedule.h"
+#include "common/business_time.h"
 
 namespace csm::customer {
 namespace {
@@ -120,12 +120,7 @@ absl::Status GradingApi::DoUpdateGradingPolicy(
       [&](MysqlConnection& conn) -> absl::Status {
         CSM_ASSIGN_OR_RETURN(v1::GradingPolicy policy,
                              store_.GetPolicy(conn, true));
-        const int64_t version = std::stoll(policy.etag());
-        if (expected != 0 && expected != version) {
-          return absl::AbortedError(
-              absl::StrCat("gradingPolicy has changed (etag ", policy.etag(),
-                           "); read it again and retry"));
-        }
+        CSM_RETURN_IF_ERROR(CheckEtag("gradingPolicy", policy.etag(), expected));
         CSM_RETURN_IF_ERROR(
             ApplyGradingPolicyUpdate(req.grading_policy(), paths, &policy));
         CSM_RETURN_IF_ERROR(GradingPolicyViolations(policy).ToStatus());

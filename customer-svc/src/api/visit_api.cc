@@ -14,7 +14,6 @@
 #include "absl/strings/strip.h"
 #include "common/idempotency.h"
 #include "common/paging.h"
-#include "common/sql_values.h"
 #include "common/status.h"
 #include "csm/events/v1/customer_events.pb.h"
 #include "customer-svc/src/api/api_common.h"
@@ -22,6 +21,7 @@
 #include "customer-svc/src/domain/customer_rules.h"
 #include "customer-svc/src/domain/service_records.h"
 #include "customer-svc/src/domain/visit_schedule.h"
+#include "common/business_time.h"
 
 namespace csm::customer {
 namespace {
@@ -178,7 +178,7 @@ absl::Status VisitApi::DoCreateVisitPlan(const CallContext& call,
                            absl::FormatCivilTime(today), " (Asia/Shanghai)"));
       }
     }
-    if (CodePointCount(in.project()) > kMaxProjectLength) {
+    if (CountCodePoints(in.project()) > kMaxProjectLength) {
       v.Add("visit_plan.project",
             absl::StrCat("must be at most ", kMaxProjectLength, " characters"));
     }
@@ -526,11 +526,11 @@ absl::Status VisitApi::DoListDueVisits(const CallContext& call,
   }
   {
     FieldViolations v;
-    if (CodePointCount(query.owner_id) > kMaxStaffIdLength) {
+    if (CountCodePoints(query.owner_id) > kMaxStaffIdLength) {
       v.Add("staff_id",
             absl::StrCat("must be at most ", kMaxStaffIdLength, " characters"));
     }
-    if (!query.team.empty() && !IsValidTeamId(query.team)) {
+    if (!query.team.empty() && !IsValidResourceId(query.team)) {
       v.Add("team", "a team id of [a-z0-9-]{1,63}");
     }
     query.due_to = today;
@@ -685,11 +685,7 @@ absl::Status VisitApi::DoUpdateVisitPolicy(
       [&](MysqlConnection& conn) -> absl::Status {
         CSM_ASSIGN_OR_RETURN(PolicyRecord current,
                              store_.GetPolicy(conn, PolicyLock::kUpdate));
-        if (expected != 0 && expected != current.version) {
-          return absl::AbortedError(absl::StrCat(
-              "visitPolicy has changed (etag ", current.version,
-              ", request has ", in.etag(), "); read it again and retry"));
-        }
+        CSM_RETURN_IF_ERROR(CheckEtag("visitPolicy", current.version, expected));
         VisitPolicy merged = current.policy;
         std::vector<std::string> changed;
         auto set = [&](const char* path, int value, int* field) {

@@ -1,17 +1,15 @@
 #include "customer-svc/src/api/visit_sweep.h"
 
-#include <chrono>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "common/log.h"
-#include "common/sql_values.h"
 #include "common/status.h"
 #include "csm/events/v1/customer_events.pb.h"
 #include "customer-svc/src/api/api_common.h"
 #include "customer-svc/src/domain/visit_schedule.h"
+#include "common/business_time.h"
 
 namespace csm::customer {
 namespace {
@@ -30,10 +28,8 @@ std::string SweepRequestId(absl::CivilDay today) {
 
 }  // namespace
 
-OverdueSweep::OverdueSweep(MysqlPool* pool, Outbox* outbox, const Clock* clock)
-    : pool_(pool), outbox_(outbox), clock_(clock) {}
-
-OverdueSweep::~OverdueSweep() { Stop(); }
+OverdueSweep::OverdueSweep(MysqlPool* pool, Outbox* outbox)
+    : pool_(pool), outbox_(outbox) {}
 
 absl::StatusOr<int> OverdueSweep::RunOnce(absl::Time now) {
   const absl::CivilDay today = BusinessDate(now);
@@ -119,41 +115,6 @@ absl::StatusOr<int> OverdueSweep::SweepPromises(absl::CivilDay today) {
     if (batch > 0) outbox_->NotifyCommitted();
     total += batch;
     if (batch < kBatchSize) return total;
-  }
-}
-
-void OverdueSweep::Start(absl::Duration interval) {
-  if (interval <= absl::ZeroDuration()) return;
-  std::lock_guard<std::mutex> lock(mu_);
-  if (thread_.joinable()) return;
-  stop_ = false;
-  thread_ = std::thread([this, interval] { Loop(interval); });
-}
-
-void OverdueSweep::Stop() {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    stop_ = true;
-  }
-  cv_.notify_all();
-  if (thread_.joinable()) thread_.join();
-}
-
-void OverdueSweep::Loop(absl::Duration interval) {
-  while (true) {
-    absl::StatusOr<int> swept = RunOnce(clock_->Now());
-    if (!swept.ok()) {
-      log::Error("overdue sweep failed; retrying at the next interval",
-                 {{"code", LoggableStatus(swept.status())}});
-    } else if (*swept > 0) {
-      const std::string n = std::to_string(*swept);
-      log::Info("overdue sweep", {{"reported", n}});
-    }
-    std::unique_lock<std::mutex> lock(mu_);
-    if (cv_.wait_for(lock, absl::ToChronoNanoseconds(interval),
-                     [this] { return stop_; })) {
-      return;
-    }
   }
 }
 

@@ -1,14 +1,9 @@
 #ifndef CSM_CUSTOMER_SVC_API_VISIT_SWEEP_H_
 #define CSM_CUSTOMER_SVC_API_VISIT_SWEEP_H_
 
-#include <condition_variable>
-#include <mutex>
-#include <thread>
-
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
-#include "common/clock.h"
 #include "common/mysql_pool.h"
 #include "common/outbox.h"
 #include "customer-svc/src/store/customer_store.h"
@@ -25,39 +20,27 @@ namespace csm::customer {
 // rows with FOR UPDATE SKIP LOCKED, emits the events and records that it
 // did (visit_plans.overdue_notified_due, promise_state) before committing:
 // exactly once across restarts, and across replicas sweeping at once (each
-// takes rows the others have not locked).
+// takes rows the others have not locked). CustomerServer runs it as a
+// periodic job (common/periodic_task.h).
 class OverdueSweep {
  public:
   static constexpr int kBatchSize = 100;
 
-  // Not owned; must outlive the sweep. `clock` gives "now" to the thread.
-  OverdueSweep(MysqlPool* pool, Outbox* outbox, const Clock* clock);
-  ~OverdueSweep();
+  // Not owned; must outlive the sweep.
+  OverdueSweep(MysqlPool* pool, Outbox* outbox);
 
   // One pass as of `now` (its Asia/Shanghai date is "today"): the number of
   // plans and promises it reported.
   absl::StatusOr<int> RunOnce(absl::Time now);
 
-  // Runs RunOnce every `interval` on a thread, the first pass at once.
-  // A non-positive interval starts nothing. Stop() ends it promptly.
-  void Start(absl::Duration interval);
-  void Stop();
-
  private:
   absl::StatusOr<int> SweepPlans(absl::CivilDay today);
   absl::StatusOr<int> SweepPromises(absl::CivilDay today);
-  void Loop(absl::Duration interval);
 
   MysqlPool* pool_;
   Outbox* outbox_;
-  const Clock* clock_;
   CustomerStore customers_;
   VisitStore store_;
-
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool stop_ = false;
-  std::thread thread_;
 };
 
 }  // namespace csm::customer

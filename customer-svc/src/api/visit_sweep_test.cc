@@ -12,6 +12,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "common/periodic_task.h"
 #include "customer-svc/src/api/visit_test_support.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -156,16 +157,21 @@ TEST_F(OverdueSweepTest, ThreadSweepsAtOnceAndStopsPromptly) {
   const v1::VisitPlan p =
       MustCreatePlan(c.name(), AddMonthsClamped(Today(), -3));
   Outbox outbox("customer-svc", &clock_);
-  OverdueSweep sweep(pool_.get(), &outbox, &clock_);
+  OverdueSweep sweep(pool_.get(), &outbox);
+  // The sweep's thread is the common periodic-task runner, as
+  // CustomerServer runs it.
+  const auto body = [&] { return sweep.RunOnce(clock_.Now()); };
+  PeriodicTask hourly("overdue-sweep", absl::Hours(1), body);
   const absl::Time started = absl::Now();
   // The first pass runs at once; the next would be an hour later.
-  sweep.Start(absl::Hours(1));
-  sweep.Stop();
+  hourly.Start();
+  hourly.Stop();
   EXPECT_LT(absl::Now() - started, absl::Seconds(10));
   EXPECT_THAT(OverdueKeys(),
               ElementsAre(Key(p.name(), DayOf(p.next_due_date()))));
-  sweep.Start(absl::ZeroDuration());  // disabled: no pass
-  sweep.Stop();
+  PeriodicTask disabled("overdue-sweep", absl::ZeroDuration(), body);
+  disabled.Start();  // disabled: no pass
+  disabled.Stop();
   EXPECT_EQ(OverdueKeys().size(), 1u);
 }
 

@@ -38,6 +38,7 @@
 #include "customer-svc/src/domain/visit_schedule.h"
 #include "gtest/gtest.h"
 #include "tests/testing/test_database.h"
+#include "common/business_time.h"
 
 namespace csm::customer::testing {
 
@@ -46,7 +47,7 @@ using VisitStub = v1::VisitService::Stub;
 using CommunicationStub = v1::CommunicationService::Stub;
 
 inline absl::Time VisitTestStart() {
-  const absl::TimeZone shanghai = absl::FixedTimeZone(8 * 3600);
+  const absl::TimeZone shanghai = csm::BusinessTimeZone();
   const absl::CivilMonth next =
       absl::CivilMonth(absl::ToCivilDay(absl::Now(), shanghai)) + 1;
   return absl::FromCivil(absl::CivilSecond(next.year(), next.month(), 10, 10),

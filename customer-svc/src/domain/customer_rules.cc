@@ -20,29 +20,12 @@ bool IsAllDigits(absl::string_view s) {
   return !s.empty() && std::all_of(s.begin(), s.end(), IsDigit);
 }
 
-// Whitespace as users type it: ASCII, no-break space, the ideographic space
-// and the Unicode space/format characters.
-bool IsSpace(char32_t c) {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' ||
-         c == '\f' || c == 0x00A0 || c == 0x3000 || c == 0xFEFF ||
-         (c >= 0x2000 && c <= 0x200B) || c == 0x2028 || c == 0x2029 ||
-         c == 0x202F || c == 0x205F;
-}
-
 }  // namespace
-
-// Blank values count as missing: "   " is not a name.
-bool IsBlank(absl::string_view s) {
-  for (const CodePoint& cp : DecodeUtf8(s)) {
-    if (!IsSpace(cp.value)) return false;
-  }
-  return true;
-}
 
 void CheckMaxLength(absl::string_view field, absl::string_view value,
                     size_t max_length, FieldViolations* v) {
   if (value.size() > max_length &&  // bytes >= code points: cheap pre-check
-      CodePointCount(value) > max_length) {
+      CountCodePoints(value) > max_length) {
     v->Add(std::string(field),
            absl::StrCat("must be at most ", max_length, " characters"));
   }
@@ -58,7 +41,7 @@ void CheckRequiredText(absl::string_view field, absl::string_view value,
 }
 
 bool IsValidStaffId(absl::string_view id) {
-  return !IsBlank(id) && CodePointCount(id) <= kMaxStaffIdLength;
+  return !IsBlank(id) && CountCodePoints(id) <= kMaxStaffIdLength;
 }
 
 std::string QuotedPath(absl::string_view path) {
@@ -72,32 +55,7 @@ std::string QuotedPath(absl::string_view path) {
                          : "a path that is not a field name";
 }
 
-bool IsValidTeamId(absl::string_view id) {
-  if (id.empty() || id.size() > kMaxTeamIdLength) return false;
-  return std::all_of(id.begin(), id.end(), [](char ch) {
-    return (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '-';
-  });
-}
-
 namespace {
-
-void AppendUtf8(char32_t c, std::string* out) {
-  if (c < 0x80) {
-    out->push_back(static_cast<char>(c));
-  } else if (c < 0x800) {
-    out->push_back(static_cast<char>(0xC0 | (c >> 6)));
-    out->push_back(static_cast<char>(0x80 | (c & 0x3F)));
-  } else if (c < 0x10000) {
-    out->push_back(static_cast<char>(0xE0 | (c >> 12)));
-    out->push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (c & 0x3F)));
-  } else {
-    out->push_back(static_cast<char>(0xF0 | (c >> 18)));
-    out->push_back(static_cast<char>(0x80 | ((c >> 12) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
-    out->push_back(static_cast<char>(0x80 | (c & 0x3F)));
-  }
-}
 
 std::string EnumName(const google::protobuf::EnumDescriptor* descriptor,
                      int value) {
@@ -439,7 +397,7 @@ void ValidateContactPhones(const v1::Contact& c, absl::string_view prefix,
            absl::StrCat("at most ", kMaxPhonesPerContact, " phones"));
   }
   for (int i = 0; i < c.phones_size(); ++i) {
-    if (CodePointCount(c.phones(i)) > kMaxPhoneLength) {
+    if (CountCodePoints(c.phones(i)) > kMaxPhoneLength) {
       v->Add(absl::StrCat(prefix, ".phones[", i, "]"),
              absl::StrCat("must be at most ", kMaxPhoneLength, " characters"));
     } else if (!IsValidPhone(c.phones(i))) {
@@ -466,65 +424,6 @@ constexpr absl::string_view kNeedsPhoneOrEmail =
     "a contact needs at least one phone or an email";
 
 }  // namespace
-
-// ---------------------------------------------------------------------------
-// Text helpers.
-
-std::vector<CodePoint> DecodeUtf8(absl::string_view s) {
-  std::vector<CodePoint> out;
-  out.reserve(s.size());
-  size_t i = 0;
-  while (i < s.size()) {
-    const auto b0 = static_cast<unsigned char>(s[i]);
-    size_t len = 0;
-    char32_t cp = 0;
-    char32_t min = 0;
-    if (b0 < 0x80) {
-      len = 1;
-      cp = b0;
-    } else if ((b0 & 0xE0) == 0xC0) {
-      len = 2;
-      cp = b0 & 0x1F;
-      min = 0x80;
-    } else if ((b0 & 0xF0) == 0xE0) {
-      len = 3;
-      cp = b0 & 0x0F;
-      min = 0x800;
-    } else if ((b0 & 0xF8) == 0xF0) {
-      len = 4;
-      cp = b0 & 0x07;
-      min = 0x10000;
-    }
-    bool ok = len > 0 && i + len <= s.size();
-    for (size_t k = 1; ok && k < len; ++k) {
-      const auto b = static_cast<unsigned char>(s[i + k]);
-      if ((b & 0xC0) != 0x80) {
-        ok = false;
-      } else {
-        cp = (cp << 6) | (b & 0x3F);
-      }
-    }
-    // Overlong forms, surrogates and values past U+10FFFF are not UTF-8.
-    if (ok && len > 1 &&
-        (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))) {
-      ok = false;
-    }
-    if (!ok) len = 1;
-    out.push_back({ok ? cp : char32_t{0xFFFD}, s.substr(i, len)});
-    i += len;
-  }
-  return out;
-}
-
-size_t CodePointCount(absl::string_view s) {
-  // Fast path: pure ASCII.
-  if (std::all_of(s.begin(), s.end(), [](char c) {
-        return static_cast<unsigned char>(c) < 0x80;
-      })) {
-    return s.size();
-  }
-  return DecodeUtf8(s).size();
-}
 
 // ---------------------------------------------------------------------------
 // Identifiers and contact details.
@@ -651,7 +550,7 @@ std::string NormalizeName(absl::string_view name) {
     if (c == 0xFFFD && cp.bytes.size() == 1) continue;  // invalid byte
     if (c >= 0xFF01 && c <= 0xFF5E) c -= 0xFEE0;        // full-width ASCII
     if (c == 0x3000) c = ' ';
-    if (IsSpace(c) || IsNamePunctuation(c)) continue;
+    if (IsUnicodeSpace(c) || IsNamePunctuation(c)) continue;
     if (c >= 'A' && c <= 'Z') c += 'a' - 'A';
     AppendUtf8(c, &out);
   }
@@ -690,7 +589,7 @@ FieldViolations ValidateNewCustomer(const v1::Customer& c) {
   ValidateCreditCode(c.kind(), c.credit_code(), &v);
   if (c.team().empty()) {
     v.Add("customer.team", "is required");
-  } else if (!IsValidTeamId(c.team())) {
+  } else if (!IsValidResourceId(c.team())) {
     v.Add("customer.team", "is not a team id ([a-z0-9-]{1,63})");
   }
   if (!c.owner_id().empty() && !IsValidStaffId(c.owner_id())) {

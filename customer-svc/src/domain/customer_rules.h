@@ -15,7 +15,9 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
+#include "common/resource_id.h"
 #include "common/status.h"
+#include "common/text.h"
 #include "csm/common/v1/common.pb.h"
 #include "csm/customer/v1/customer.pb.h"
 #include "customer-svc/src/domain/change_history.h"
@@ -24,24 +26,9 @@
 namespace csm::customer {
 
 // ---------------------------------------------------------------------------
-// Text helpers (UTF-8). Lengths in this service are counted in code points, so
-// that 200 Chinese characters are 200, not 600.
-
-struct CodePoint {
-  char32_t value;           // U+FFFD for a byte that is not valid UTF-8
-  absl::string_view bytes;  // the code point's bytes inside the input
-};
-
-// Splits `s` into code points. An invalid byte becomes one U+FFFD code point
-// of its own, so cutting between elements never splits a valid character.
-std::vector<CodePoint> DecodeUtf8(absl::string_view s);
-
-// Number of code points in `s` (each invalid byte counts as one).
-size_t CodePointCount(absl::string_view s);
-
-// True when `s` holds nothing but white space (ASCII, no-break, ideographic
-// U+3000 ...): a blank value counts as missing.
-bool IsBlank(absl::string_view s);
+// Text. Lengths in this service are counted in code points (CountCodePoints,
+// common/text.h), so that 200 Chinese characters are 200, not 600; a blank
+// value (IsBlank) counts as missing.
 
 // Adds "must be at most N characters" on `field` when `value` has more than
 // `max_length` code points.
@@ -54,8 +41,7 @@ void CheckRequiredText(absl::string_view field, absl::string_view value,
 // A staff id (token subject, owner, team member): not blank, at most
 // kMaxStaffIdLength characters.
 bool IsValidStaffId(absl::string_view id);
-// A team id: 1 to kMaxTeamIdLength characters of [a-z0-9-].
-bool IsValidTeamId(absl::string_view id);
+// A team id is a resource id: IsValidResourceId (common/resource_id.h).
 
 // A field-mask path as an error message may quote it: "\"grade\"" when it
 // looks like a field path ([a-z][a-z0-9_.]*, at most 64), else a phrase.

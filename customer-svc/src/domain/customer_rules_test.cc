@@ -55,31 +55,6 @@ csm::common::v1::Date MakeDate(int y, int m, int d) {
 }
 
 // ---------------------------------------------------------------------------
-// Text helpers.
-
-TEST(CustomerRulesTest, CodePointCount) {
-  EXPECT_EQ(CodePointCount(""), 0u);
-  EXPECT_EQ(CodePointCount("abc"), 3u);
-  EXPECT_EQ(CodePointCount("华为技术"), 4u);
-  EXPECT_EQ(CodePointCount("KH华为😀"), 5u);
-  // Invalid bytes count one each: stray, truncated, overlong, surrogate.
-  EXPECT_EQ(CodePointCount("\xff\xfe"), 2u);
-  EXPECT_EQ(CodePointCount("\xe5\x8d"), 2u);
-  EXPECT_EQ(CodePointCount("\xc0\xaf"), 2u);
-  EXPECT_EQ(CodePointCount("\xed\xa0\x80"), 3u);
-}
-
-TEST(CustomerRulesTest, DecodeUtf8KeepsBytes) {
-  const std::vector<CodePoint> cps = DecodeUtf8("a华\xff");
-  ASSERT_EQ(cps.size(), 3u);
-  EXPECT_EQ(cps[0].value, U'a');
-  EXPECT_EQ(cps[1].value, U'华');
-  EXPECT_EQ(cps[1].bytes, "华");
-  EXPECT_EQ(cps[2].value, char32_t{0xFFFD});
-  EXPECT_EQ(cps[2].bytes, "\xff");
-}
-
-// ---------------------------------------------------------------------------
 // Identifiers.
 
 TEST(CustomerRulesTest, UnifiedSocialCreditCode) {

@@ -39,7 +39,7 @@ bool MatchesAt(const std::vector<CodePoint>& cps, size_t pos,
 // code points; 0 otherwise.
 size_t EndOfMarkerWithin(const std::vector<CodePoint>& cps,
                          absl::string_view marker, size_t limit) {
-  const size_t marker_len = CodePointCount(marker);
+  const size_t marker_len = CountCodePoints(marker);
   for (size_t i = 0; i + marker_len <= std::min(limit, cps.size()); ++i) {
     if (MatchesAt(cps, i, marker)) return i + marker_len;
   }
@@ -52,7 +52,7 @@ size_t ProvinceLength(const std::vector<CodePoint>& cps) {
   static constexpr std::array<absl::string_view, 8> kMunicipalities = {
       "北京市", "上海市", "天津市", "重庆市", "北京", "上海", "天津", "重庆"};
   for (absl::string_view m : kMunicipalities) {
-    if (MatchesAt(cps, 0, m)) return CodePointCount(m);
+    if (MatchesAt(cps, 0, m)) return CountCodePoints(m);
   }
   // The longest names: 黑龙江省 (4), 新疆维吾尔自治区 (8), 香港特别行政区 (7).
   if (size_t end = EndOfMarkerWithin(cps, "省", 4)) return end;

@@ -5,9 +5,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "common/sql_values.h"
 #include "customer-svc/src/domain/customer_rules.h"
 #include "customer-svc/src/domain/visit_schedule.h"
+#include "common/business_time.h"
 
 namespace csm::customer {
 namespace {
@@ -19,9 +19,9 @@ void CheckText(const std::string& field, absl::string_view value, bool required,
   if (required && IsBlank(value)) {
     v->Add(field, "is required");
   } else if (value.size() > kMaxRecordTextLength &&
-             CodePointCount(value) > kMaxRecordTextLength) {
+             CountCodePoints(value) > kMaxRecordTextLength) {
     v->Add(field, absl::StrCat("must be at most ", kMaxRecordTextLength,
-                               " characters, got ", CodePointCount(value)));
+                               " characters, got ", CountCodePoints(value)));
   }
 }
 
@@ -65,7 +65,7 @@ FieldViolations CommunicationViolations(const v1::Communication& c,
       v.Add("communication.contact_time",
             absl::StrCat("must not be in the future: it is ",
                          absl::FormatTime(absl::RFC3339_sec, now,
-                                          absl::FixedTimeZone(8 * 3600)),
+                                          BusinessTimeZone()),
                          " now"));
     } else if (BusinessDate(t) < earliest) {
       v.Add("communication.contact_time",

@@ -7,6 +7,7 @@
 #include "absl/time/time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "common/business_time.h"
 
 namespace csm::customer {
 namespace {
@@ -15,7 +16,7 @@ namespace v1 = ::csm::customer::v1;
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 
-const absl::TimeZone kShanghai = absl::FixedTimeZone(8 * 3600);
+const absl::TimeZone kShanghai = csm::BusinessTimeZone();
 
 absl::Time At(int y, int m, int d, int hh, int mm) {
   return absl::FromCivil(absl::CivilSecond(y, m, d, hh, mm, 0), kShanghai);

@@ -12,6 +12,8 @@
 
 #include <cstddef>
 
+#include "common/resource_id.h"
+
 namespace csm::customer {
 
 // Archives.
@@ -36,8 +38,8 @@ inline constexpr size_t kMaxEmailLength = 254;
 // Who: staff ids (token subjects, owners, team members) and departments.
 inline constexpr size_t kMaxStaffIdLength = 128;
 inline constexpr size_t kMaxDepartmentLength = 100;
-// Team ids are [a-z0-9-]{1,63}.
-inline constexpr size_t kMaxTeamIdLength = 63;
+// Team ids are resource ids (common/resource_id.h): [a-z0-9-]{1,63}.
+inline constexpr size_t kMaxTeamIdLength = kMaxResourceIdChars;
 
 // Why: reasons of grade, credit, ownership and state changes, closing a
 // visit plan; the purpose of an unmasked read (借阅登记).

@@ -187,13 +187,6 @@ absl::CivilDay AddMonthsClamped(absl::CivilDay day, int months) {
   return AddMonths64(day, months);
 }
 
-absl::CivilDay BusinessDate(absl::Time instant) {
-  // China has observed no DST since 1991: a fixed offset is exact and needs
-  // no zoneinfo files in the container.
-  static const absl::TimeZone kShanghai = absl::FixedTimeZone(8 * 60 * 60);
-  return absl::ToCivilDay(instant, kShanghai);
-}
-
 // ---------------------------------------------------------------------------
 // Schedule.
 

@@ -56,6 +56,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
+#include "common/business_time.h"
 
 namespace csm::customer {
 
@@ -129,10 +130,8 @@ absl::Status ValidateVisitPolicy(const VisitPolicy& policy);
 // 2025-02-28, 2024-03-31 - 1 = 2024-02-29. Negative months go back.
 absl::CivilDay AddMonthsClamped(absl::CivilDay day, int months);
 
-// The Asia/Shanghai calendar day of an instant (UTC+8, no DST since 1991):
-// 2026-11-24T16:30:00Z is 2026-11-25. "The visit happened today" is this
-// day, never the UTC one.
-absl::CivilDay BusinessDate(absl::Time instant);
+// "The visit happened today" is BusinessDate() (common/business_time.h),
+// the Asia/Shanghai day, never the UTC one.
 
 // ---------------------------------------------------------------------------
 // Schedule.

@@ -17,6 +17,7 @@
 #include "cppconn/exception.h"
 #include "cppconn/prepared_statement.h"
 #include "cppconn/resultset.h"
+#include "common/business_time.h"
 
 namespace csm::customer {
 namespace {

@@ -11,6 +11,7 @@
 #include "cppconn/prepared_statement.h"
 #include "cppconn/resultset.h"
 #include "customer-svc/src/store/customer_store.h"
+#include "common/business_time.h"
 
 namespace csm::customer {
 namespace {

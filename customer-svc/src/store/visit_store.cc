@@ -14,6 +14,7 @@
 #include "common/sql_rows.h"
 #include "common/sql_values.h"
 #include "common/status.h"
+#include "common/business_time.h"
 
 namespace csm::customer {
 namespace {

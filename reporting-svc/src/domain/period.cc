@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "common/business_calendar.h"
+#include "common/business_time.h"
 
 namespace csm::reporting {
 namespace {
@@ -50,14 +51,6 @@ IsoWeek IsoWeekOf(absl::CivilDay day) {
 int IsoWeeksInYear(int iso_year) {
   // 28 December is always in the year's last ISO week.
   return IsoWeekOf(absl::CivilDay(iso_year, 12, 28)).week;
-}
-
-absl::CivilDay BusinessDate(absl::Time t) {
-  return absl::ToCivilDay(t, BusinessCalendar::TimeZone());
-}
-
-absl::Time StartOfBusinessDay(absl::CivilDay day) {
-  return absl::FromCivil(day, BusinessCalendar::TimeZone());
 }
 
 absl::CivilDay LatestEndWithinThreeYears(absl::CivilDay first) {

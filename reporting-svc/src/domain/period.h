@@ -4,11 +4,8 @@
 // Reporting periods (docs/reports.md, "Periods"): a week (Monday to Sunday,
 // numbered as ISO 8601 weeks), a month, a quarter or a custom range of whole
 // days, all in Asia/Shanghai. Beijing time is UTC+8 all year (China has had
-// no daylight-saving time since 1991), so a day is always 24 hours and the
-// zone is BusinessCalendar::TimeZone(), the fixed offset of the business
-// calendar library. (common/sql_values.h BusinessTimeZone() is the same
-// zone loaded from tzdata but lives in the MySQL library; issue 9 moves the
-// one definition into the base library.)
+// no daylight-saving time since 1991), so a day is always 24 hours; the
+// zone is the one definition of common/business_time.h.
 //
 // Every period is [first, last] in days, inclusive; as instants
 // [start_time, end_time) with end_time the midnight after `last`.
@@ -19,6 +16,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
+#include "common/business_time.h"
 
 namespace csm::reporting {
 
@@ -44,9 +42,8 @@ IsoWeek IsoWeekOf(absl::CivilDay day);
 // 52 or 53.
 int IsoWeeksInYear(int iso_year);
 
-// The Asia/Shanghai date of an instant, and the instant a date begins.
-absl::CivilDay BusinessDate(absl::Time t);
-absl::Time StartOfBusinessDay(absl::CivilDay day);
+// The Asia/Shanghai date of an instant and the instant a date begins:
+// BusinessDate and StartOfBusinessDay of common/business_time.h.
 
 // The last end day a range starting on `first` may have: the day before the
 // same month and day three years later (29 February + 3 years normalises to

@@ -6,6 +6,7 @@
 
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
+#include "common/business_time.h"
 
 namespace csm::reporting {
 namespace {

@@ -5,6 +5,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "common/business_time.h"
 
 namespace csm::reporting {
 namespace {
