@@ -27,6 +27,12 @@ absl::Status CheckEtag(absl::string_view resource, int64_t current_version,
       expected, "); read it again and retry"));
 }
 
+int64_t EtagVersion(absl::string_view etag) {
+  int64_t version = 0;
+  if (!absl::SimpleAtoi(etag, &version) || version < 0) return 0;
+  return version;
+}
+
 absl::Status CheckEtag(absl::string_view resource,
                        absl::string_view current_etag, int64_t expected) {
   int64_t current = 0;

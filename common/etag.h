@@ -25,6 +25,10 @@ absl::StatusOr<int64_t> ParseEtag(absl::string_view etag,
 // ("customers/7", "calendars/china").
 absl::Status CheckEtag(absl::string_view resource, int64_t current_version,
                        int64_t expected);
+// The version a stored resource's own etag carries ("7" -> 7); 0 when it is
+// not one of ours (a write on version 0 then matches nothing).
+int64_t EtagVersion(absl::string_view etag);
+
 // The same with the current etag as stored on the resource message.
 absl::Status CheckEtag(absl::string_view resource,
                        absl::string_view current_etag, int64_t expected);

@@ -44,6 +44,8 @@
 #include "absl/strings/str_join.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/clock.h"
+#include "csm/customer/v1/customer.grpc.pb.h"
+#include "csm/customer/v1/visits.grpc.pb.h"
 #include "csm/events/v1/events.grpc.pb.h"
 #include "google/rpc/code.pb.h"
 #include "tests/service_pair.h"

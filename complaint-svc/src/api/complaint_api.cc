@@ -1144,8 +1144,8 @@ absl::Status ComplaintApi::DoSubmitFaultAnalysis(
         analysis.set_cause(req.cause());
         analysis.set_corrective_measures(req.corrective_measures());
         analysis.set_preventive_measures(req.preventive_measures());
-        CSM_RETURN_IF_ERROR(store_.SubmitFaultAnalysis(conn, id, analysis,
-                                                       version, call.start));
+        CSM_RETURN_IF_ERROR(store_.SubmitFaultAnalysis(
+            conn, id, analysis, EtagVersion(current.etag()), call.start));
         CSM_ASSIGN_OR_RETURN(*resp, store_.GetFaultReport(conn, id, false));
         ev::FaultAnalysisSubmitted submitted;
         submitted.set_fault_report(resp->name());

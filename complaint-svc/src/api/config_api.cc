@@ -269,7 +269,7 @@ absl::Status ConfigApi::DoUpdateCategory(const CallContext& call,
         }
         if (paths.contains("active")) c.set_active(req.category().active());
         CSM_RETURN_IF_ERROR(
-            config_->UpdateCategory(conn, id, &c, version, call.start));
+            config_->UpdateCategory(conn, id, &c, EtagVersion(current->etag()), call.start));
         *resp = std::move(c);
         return absl::OkStatus();
       });

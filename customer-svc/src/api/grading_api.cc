@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "common/etag.h"
 #include "common/filter.h"
 #include "common/idempotency.h"
 #include "common/paging.h"
@@ -124,7 +125,7 @@ absl::Status GradingApi::DoUpdateGradingPolicy(
         CSM_RETURN_IF_ERROR(
             ApplyGradingPolicyUpdate(req.grading_policy(), paths, &policy));
         CSM_RETURN_IF_ERROR(GradingPolicyViolations(policy).ToStatus());
-        CSM_RETURN_IF_ERROR(store_.UpdatePolicy(conn, policy, version,
+        CSM_RETURN_IF_ERROR(store_.UpdatePolicy(conn, policy, EtagVersion(policy.etag()),
                                                 call.principal, call.start));
         CSM_ASSIGN_OR_RETURN(*resp, store_.GetPolicy(conn, false));
         return absl::OkStatus();
