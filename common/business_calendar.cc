@@ -1,7 +1,5 @@
 #include "common/business_calendar.h"
 
-#include "common/business_time.h"
-
 #include <algorithm>
 #include <map>
 #include <utility>
@@ -12,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
+#include "common/business_time.h"
 
 namespace csm {
 namespace {

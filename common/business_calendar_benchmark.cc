@@ -27,8 +27,8 @@ const BusinessCalendar& Calendar() {
 // and non-working starts, holidays and make-up days all occur.
 std::vector<absl::Time> Starts() {
   std::vector<absl::Time> starts;
-  const absl::Time base = absl::FromCivil(absl::CivilSecond(2026, 1, 1),
-                                          BusinessTimeZone());
+  const absl::Time base =
+      absl::FromCivil(absl::CivilSecond(2026, 1, 1), BusinessTimeZone());
   for (int i = 0; i < 1024; ++i) {
     starts.push_back(base + absl::Minutes(int64_t{i} * 511));
   }

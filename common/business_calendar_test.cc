@@ -9,8 +9,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
-#include "gtest/gtest.h"
 #include "common/business_time.h"
+#include "gtest/gtest.h"
 
 namespace csm {
 namespace {
@@ -22,8 +22,7 @@ absl::Time At(int y, int mo, int d, int h = 0, int mi = 0, int s = 0) {
 }
 
 std::string Show(absl::Time t) {
-  return absl::FormatTime("%Y-%m-%d %H:%M:%S %a", t,
-                          BusinessTimeZone());
+  return absl::FormatTime("%Y-%m-%d %H:%M:%S %a", t, BusinessTimeZone());
 }
 
 BusinessCalendar China() {
@@ -324,8 +323,7 @@ TEST(BusinessCalendar, WorkingTimeInstants) {
 
 // The obvious, slow definition: is the minute starting at `t` worked?
 bool ReferenceWorkingMinute(const BusinessCalendar& cal, absl::Time t) {
-  const absl::CivilSecond c =
-      absl::ToCivilSecond(t, BusinessTimeZone());
+  const absl::CivilSecond c = absl::ToCivilSecond(t, BusinessTimeZone());
   if (!cal.IsWorkingDay(absl::CivilDay(c))) return false;
   const int minute = c.hour() * 60 + c.minute();
   for (const WorkingInterval& h : cal.hours()) {

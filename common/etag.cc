@@ -22,9 +22,9 @@ absl::StatusOr<int64_t> ParseEtag(absl::string_view etag,
 absl::Status CheckEtag(absl::string_view resource, int64_t current_version,
                        int64_t expected) {
   if (expected == 0 || expected == current_version) return absl::OkStatus();
-  return absl::AbortedError(absl::StrCat(
-      resource, " has changed (etag ", current_version, ", request has ",
-      expected, "); read it again and retry"));
+  return absl::AbortedError(
+      absl::StrCat(resource, " has changed (etag ", current_version,
+                   ", request has ", expected, "); read it again and retry"));
 }
 
 int64_t EtagVersion(absl::string_view etag) {

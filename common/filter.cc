@@ -264,8 +264,8 @@ absl::StatusOr<std::vector<FilterTerm>> ParseFilter(
 std::span<const FilterOperator> FilterOperators() {
   using Op = FilterTerm::Op;
   static constexpr FilterOperator kOperators[] = {
-      {Op::kLe, "<=", "<="}, {Op::kGe, ">=", ">="}, {Op::kNe, "!=", "<>"},
-      {Op::kEq, "=", "="},   {Op::kLt, "<", "<"},   {Op::kGt, ">", ">"},
+      {Op::kLe, "<=", "<="},   {Op::kGe, ">=", ">="}, {Op::kNe, "!=", "<>"},
+      {Op::kEq, "=", "="},     {Op::kLt, "<", "<"},   {Op::kGt, ">", ">"},
       {Op::kHas, ":", "LIKE"},
   };
   return kOperators;

@@ -8,9 +8,9 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
+#include "common/call_context.h"
 #include "common/mysql_pool.h"
 #include "common/outbox.h"
-#include "common/call_context.h"
 
 namespace csm {
 

@@ -5,12 +5,11 @@
 #include <string>
 #include <utility>
 
-#include "absl/random/random.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
 #include "common/sql_values.h"
 #include "common/status.h"
 #include "common/text.h"
+#include "common/uuid.h"
 #include "cppconn/connection.h"
 #include "cppconn/prepared_statement.h"
 
@@ -21,19 +20,6 @@ namespace {
 constexpr size_t kMaxAggregate = 255;
 constexpr size_t kMaxActor = 128;
 constexpr size_t kMaxRequestId = 128;
-
-// Random (version 4) UUID, lower-case 8-4-4-4-12.
-std::string NewUuid() {
-  thread_local absl::BitGen gen;
-  const uint64_t hi = absl::Uniform<uint64_t>(gen);
-  const uint64_t lo = absl::Uniform<uint64_t>(gen);
-  // Version 4 in the high nibble of byte 6, variant 10xx in byte 8.
-  const uint64_t h = (hi & 0xffffffffffff0fffULL) | 0x0000000000004000ULL;
-  const uint64_t l = (lo & 0x3fffffffffffffffULL) | 0x8000000000000000ULL;
-  return absl::StrFormat("%08x-%04x-%04x-%04x-%012x", h >> 32,
-                         (h >> 16) & 0xffff, h & 0xffff, l >> 48,
-                         l & 0xffffffffffffULL);
-}
 
 }  // namespace
 
@@ -78,7 +64,7 @@ absl::Status Outbox::Append(MysqlConnection& conn, absl::string_view actor,
       "INSERT INTO outbox_events (sequence, event_id, aggregate, event_type, "
       "occur_time, actor, request_id, payload) "
       "VALUES (LAST_INSERT_ID(), ?, ?, ?, ?, ?, ?, ?)");
-  insert.setString(1, NewUuid());
+  insert.setString(1, NewUuidV4());
   insert.setString(2, std::string(aggregate));
   insert.setString(3, payload.GetDescriptor()->full_name());
   insert.setString(4, ToSqlTime(clock_->Now()));

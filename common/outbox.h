@@ -13,17 +13,17 @@
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "common/call_context.h"
 #include "common/clock.h"
 #include "common/mysql_pool.h"
-#include "common/call_context.h"
 
 namespace csm {
 
 // The transactional outbox, the writer side (the reader side, the
-// StreamEvents service, is common/event_stream.h). Append() writes an event row inside the
-// caller's transaction, so an event exists if and only if its state change
-// committed. Sequences are gap-free and commit in order: Append takes the
-// single outbox_counter row lock, which is held until the transaction ends,
+// StreamEvents service, is common/event_stream.h). Append() writes an event row
+// inside the caller's transaction, so an event exists if and only if its state
+// change committed. Sequences are gap-free and commit in order: Append takes
+// the single outbox_counter row lock, which is held until the transaction ends,
 // so a reader never sees sequence n+1 before n is visible. Callers append
 // their events last, just before commit, to keep that lock short.
 class Outbox {

@@ -17,6 +17,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/auth.h"
+#include "common/event_stream.h"
 #include "common/migrations.h"
 #include "common/rpc.h"
 #include "cppconn/connection.h"
@@ -29,7 +30,6 @@
 #include "google/rpc/status.pb.h"
 #include "gtest/gtest.h"
 #include "tests/testing/test_database.h"
-#include "common/event_stream.h"
 
 namespace csm {
 namespace {

@@ -9,8 +9,7 @@
 
 namespace csm {
 
-PeriodicTask::PeriodicTask(std::string name, absl::Duration interval,
-                           Body body)
+PeriodicTask::PeriodicTask(std::string name, absl::Duration interval, Body body)
     : name_(std::move(name)), interval_(interval), body_(std::move(body)) {}
 
 PeriodicTask::~PeriodicTask() { Stop(); }

@@ -26,8 +26,8 @@ enum class Role : uint8_t {
 
 // Every role, in the order above (claims and messages list them so).
 inline constexpr std::array<Role, 6> kAllRoles = {
-    Role::kAgent,     Role::kSupervisor, Role::kManager, Role::kGeneralManager,
-    Role::kArchivist, Role::kService};
+    Role::kAgent,          Role::kSupervisor, Role::kManager,
+    Role::kGeneralManager, Role::kArchivist,  Role::kService};
 
 // Token claim spelling: "agent", "supervisor", "manager", "general_manager",
 // "archivist", "service".

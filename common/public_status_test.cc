@@ -1,9 +1,9 @@
 // What a caller sees when MySQL fails under a call: real statements on the
 // fixture's MariaDB inside RpcRuntime::Handle, answered over real gRPC. The
-// server's text ("Duplicate entry '91350...'", "Incorrect integer value:
-// '91350...'") never reaches the caller or the log; the code does, the MySQL
-// error number reaches the log, and an INTERNAL names the request id to
-// quote.
+// server's text ("Duplicate entry '91350...'", "Data truncated for
+// column 'n'") never reaches the caller or the log; the code does, the MySQL
+// error number reaches the log, and an INTERNAL says only "internal error"
+// (the request id to quote is in the x-request-id response header).
 #include <grpcpp/grpcpp.h>
 
 #include <map>
@@ -98,9 +98,9 @@ class PublicStatusTest : public ::testing::Test {
         ServerOptions{.service_name = "test-svc",
                       .listen_address = "127.0.0.1:0",
                       .metrics_address = ""});
-    runtime_ = std::make_unique<RpcRuntime>(
-        RpcRuntimeOptions{.service = "test-svc"}, &verifier_, nullptr,
-        &Clock::Real());
+    runtime_ =
+        std::make_unique<RpcRuntime>(RpcRuntimeOptions{.service = "test-svc"},
+                                     &verifier_, nullptr, &Clock::Real());
     service_ = std::make_unique<SqlService>(runtime_.get(), pool_.get());
     host_->AddService(service_.get());
     ASSERT_TRUE(host_->Start().ok());
@@ -147,17 +147,17 @@ class PublicStatusTest : public ::testing::Test {
   std::unique_ptr<EventService::Stub> stub_;
 };
 
-TEST_F(PublicStatusTest, InternalShowsARequestIdNotMysqlsText) {
+TEST_F(PublicStatusTest, InternalSaysNothingOfMysqlsText) {
   std::string logs;
   auto [status, line] = Call("incorrect_value", "req-internal-1", &logs);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INTERNAL);
-  EXPECT_EQ(status.error_message(),
-            "internal error; quote request id req-internal-1");
+  EXPECT_EQ(status.error_message(), "internal error");
   EXPECT_TRUE(status.error_details().empty());
   EXPECT_EQ(line["code"], "INTERNAL");
-  EXPECT_EQ(line["mysql_error"], "1366");  // Incorrect integer value
+  EXPECT_EQ(line["mysql_error"], "1265");  // Data truncated for column
+  EXPECT_EQ(line["request_id"], "req-internal-1");
   EXPECT_THAT(logs, Not(HasSubstr(kCode)));
-  EXPECT_THAT(logs, Not(HasSubstr("Incorrect")));
+  EXPECT_THAT(logs, Not(HasSubstr("truncated")));
 }
 
 TEST_F(PublicStatusTest, DuplicateKeyKeepsItsCodeNotMysqlsText) {

@@ -16,9 +16,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "absl/strings/strip.h"
+#include "common/grpc_status.h"
 #include "common/log.h"
 #include "common/status.h"
-#include "common/grpc_status.h"
 
 namespace csm {
 namespace {

@@ -27,9 +27,9 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "common/grpc_status.h"
 #include "common/log.h"
 #include "common/mysql_pool.h"
-#include "common/grpc_status.h"
 #include "common/status.h"
 #include "common/uuid.h"
 
@@ -326,9 +326,8 @@ absl::Status PublicStatus(const absl::Status& status,
     case absl::StatusCode::kInternal:
     case absl::StatusCode::kUnknown:
     case absl::StatusCode::kDataLoss:
-      return absl::Status(
-          status.code(),
-          absl::StrCat("internal error; quote request id ", request_id));
+      // The request id travels in the x-request-id response header.
+      return absl::Status(status.code(), "internal error");
     default:
       break;
   }

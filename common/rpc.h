@@ -75,11 +75,12 @@ class RpcRuntime {
 };
 
 // What the caller may see of a failed call's status. A server fault
-// (INTERNAL, UNKNOWN, DATA_LOSS) becomes "internal error; quote request id
-// <id>" without details: its message may carry MySQL's text ("Duplicate
-// entry '91350...'") or an exception's. Any other status that carries a
-// MySQL error number (common/mysql_pool.h) keeps its code but gets a fixed
-// message in place of the server's text. The log line keeps the code, the
+// (INTERNAL, UNKNOWN, DATA_LOSS) becomes "internal error" without details
+// (the request id to quote is in the x-request-id response header): its
+// message may carry MySQL's text ("Duplicate entry '91350...'") or an
+// exception's. Any other status that carries a MySQL error number
+// (common/mysql_pool.h) keeps its code but gets a fixed message naming the
+// request id in place of the server's text. The log line keeps the code, the
 // error class and the MySQL error number; the text goes nowhere.
 absl::Status PublicStatus(const absl::Status& status,
                           absl::string_view request_id);

@@ -22,13 +22,13 @@
 #include "absl/time/time.h"
 #include "common/auth.h"
 #include "common/clock.h"
+#include "common/grpc_status.h"
 #include "common/log.h"
 #include "common/server.h"
 #include "common/status.h"
 #include "csm/events/v1/events.grpc.pb.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
-#include "common/grpc_status.h"
 
 namespace csm {
 namespace {

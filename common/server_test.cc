@@ -26,11 +26,11 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "common/auth.h"
+#include "common/grpc_status.h"
 #include "common/service_flags.h"
 #include "common/status.h"
 #include "csm/events/v1/events.grpc.pb.h"
 #include "tests/testing/reflection.h"
-#include "common/grpc_status.h"
 
 ABSL_DECLARE_FLAG(std::string, jwt_secret);
 ABSL_DECLARE_FLAG(std::string, jwt_secret_file);

@@ -4,8 +4,8 @@
 #include <utility>
 #include <vector>
 
-#include "common/status.h"
 #include "common/event_stream.h"
+#include "common/status.h"
 
 namespace csm {
 
@@ -47,11 +47,10 @@ ServiceAssembly::~ServiceAssembly() {
   pool_.reset();
 }
 
-PeriodicTask& ServiceAssembly::AddJob(std::string name,
-                                      absl::Duration interval,
+PeriodicTask& ServiceAssembly::AddJob(std::string name, absl::Duration interval,
                                       PeriodicTask::Body body) {
-  jobs_.push_back(
-      std::make_unique<PeriodicTask>(std::move(name), interval, std::move(body)));
+  jobs_.push_back(std::make_unique<PeriodicTask>(std::move(name), interval,
+                                                 std::move(body)));
   return *jobs_.back();
 }
 

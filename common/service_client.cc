@@ -45,10 +45,9 @@ std::shared_ptr<grpc::Channel> MakeChannel(const std::string& target) {
 // Jitter spreads the retries of many callers after a blip.
 absl::Duration Backoff(absl::Duration min, absl::Duration max) {
   thread_local absl::BitGen gen;
-  return absl::Microseconds(
-      absl::Uniform<int64_t>(absl::IntervalClosed, gen,
-                             absl::ToInt64Microseconds(min),
-                             absl::ToInt64Microseconds(std::max(min, max))));
+  return absl::Microseconds(absl::Uniform<int64_t>(
+      absl::IntervalClosed, gen, absl::ToInt64Microseconds(min),
+      absl::ToInt64Microseconds(std::max(min, max))));
 }
 
 }  // namespace
@@ -119,8 +118,8 @@ absl::Status ServiceClient::Call(
     absl::SleepFor(backoff);
   }
   if (made == 0) {
-    return absl::DeadlineExceededError(absl::StrCat(
-        "no time left to call ", options_.peer, " ", method));
+    return absl::DeadlineExceededError(
+        absl::StrCat("no time left to call ", options_.peer, " ", method));
   }
   absl::Status status = FromGrpcStatus(last);
   absl::Status out(

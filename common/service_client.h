@@ -72,9 +72,9 @@ class ServiceClient {
   // "<peer> <method>: " and suffixed " (N attempts to <target>)";
   // DEADLINE_EXCEEDED without an attempt when `deadline` has passed;
   // INTERNAL when the service token cannot be minted.
-  absl::Status Call(absl::string_view method, absl::Time deadline,
-                    absl::FunctionRef<grpc::Status(grpc::ClientContext&)>
-                        attempt);
+  absl::Status Call(
+      absl::string_view method, absl::Time deadline,
+      absl::FunctionRef<grpc::Status(grpc::ClientContext&)> attempt);
 
   // For calls the policy does not fit (server streams): a context with the
   // current token and `deadline` (none when it is InfiniteFuture()).

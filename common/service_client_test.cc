@@ -57,9 +57,9 @@ class ScriptedPeer final : public cv1::CustomerService::Service {
       std::lock_guard<std::mutex> lock(mu_);
       const auto& md = context->client_metadata();
       auto it = md.find("authorization");
-      tokens_.push_back(it == md.end()
-                            ? ""
-                            : std::string(it->second.data(), it->second.size()));
+      tokens_.push_back(
+          it == md.end() ? ""
+                         : std::string(it->second.data(), it->second.size()));
       if (!answers_.empty()) {
         answer = answers_.front();
         answers_.pop_front();
@@ -134,8 +134,9 @@ TEST_F(ServiceClientTest, OtherCodesAreNotRetried) {
   ServiceClient client(Options());
   const absl::Status s = Get(client, absl::Now() + absl::Seconds(5));
   EXPECT_EQ(s.code(), absl::StatusCode::kNotFound) << s;
-  EXPECT_THAT(std::string(s.message()),
-              HasSubstr("customer-svc GetCustomer: customers/1 does not exist"));
+  EXPECT_THAT(
+      std::string(s.message()),
+      HasSubstr("customer-svc GetCustomer: customers/1 does not exist"));
   EXPECT_THAT(std::string(s.message()), HasSubstr("(1 attempt to 127.0.0.1:"));
   EXPECT_EQ(client.attempts(), 1);
 }

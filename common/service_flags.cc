@@ -96,7 +96,11 @@ bool WantsHelp(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     const absl::string_view arg = argv[i];
     if (arg == "--") break;  // the rest are not flags
-    if (arg == "--help" || arg == "-help") return true;
+    for (absl::string_view help : {"help", "helpfull", "helpshort"}) {
+      if (arg == absl::StrCat("--", help) || arg == absl::StrCat("-", help)) {
+        return true;
+      }
+    }
   }
   return false;
 }
@@ -113,9 +117,8 @@ void PrintHelp(const char* usage) {
   for (const auto& [name, flag] : absl::GetAllFlags()) {
     if (!IsAbseilFlag(*flag)) flags.push_back(flag);
   }
-  std::sort(flags.begin(), flags.end(), [](const auto* a, const auto* b) {
-    return a->Name() < b->Name();
-  });
+  std::sort(flags.begin(), flags.end(),
+            [](const auto* a, const auto* b) { return a->Name() < b->Name(); });
   std::string out = absl::StrCat(usage, "\n\nFlags:\n");
   for (const absl::CommandLineFlag* flag : flags) {
     const std::string name(flag->Name());
@@ -132,8 +135,8 @@ void PrintHelp(const char* usage) {
 void ParseFlags(int argc, char** argv, const char* usage) {
   absl::SetProgramUsageMessage(usage);
   // Abseil 20220623's --help shows only flags defined in a file named after
-  // the binary ("No flags matched") and exits 1; operators expect every flag
-  // and success.
+  // the binary ("No flags matched") and, like --helpfull and --helpshort,
+  // exits 1; operators (and probes) expect every flag and success.
   if (WantsHelp(argc, argv)) {
     PrintHelp(usage);
     std::exit(0);

@@ -19,8 +19,8 @@
 namespace csm {
 
 // Parses the command line after applying the environment. Exits with a
-// usage message on bad flags; --help prints `usage` and every flag (default,
-// environment variable, help) and exits 0.
+// usage message on bad flags; --help (and --helpfull, --helpshort) prints
+// `usage` and every flag (default, environment variable, help) and exits 0.
 void ParseFlags(int argc, char** argv, const char* usage);
 
 absl::StatusOr<MysqlOptions> MysqlOptionsFromFlags();

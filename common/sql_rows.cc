@@ -4,11 +4,11 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "common/business_time.h"
 #include "common/sql_values.h"
 #include "common/status.h"
 #include "cppconn/prepared_statement.h"
 #include "cppconn/resultset.h"
-#include "common/business_time.h"
 
 namespace csm::sql_rows {
 
@@ -105,14 +105,20 @@ absl::Status AddFilterCondition(const FilterTerm& term, const FilterColumn& col,
         return InvalidField("filter", absl::StrCat("field ", Quote(term.field),
                                                    " supports = != and :"));
       }
-      if (term.op == FilterTerm::Op::kHas) {
-        where->push_back(absl::StrCat(col.column, " ", SqlOp(term.op), " ?"));
-        params->push_back(
-            {Param::kString, absl::StrCat("%", EscapeLike(term.value), "%")});
-      } else {
-        where->push_back(absl::StrCat(col.column, " ", SqlOp(term.op), " ?"));
-        params->push_back({Param::kString, term.value});
+      where->push_back(absl::StrCat(col.column, " ", SqlOp(term.op), " ?"));
+      params->push_back(
+          {Param::kString, term.op == FilterTerm::Op::kHas
+                               ? absl::StrCat("%", EscapeLike(term.value), "%")
+                               : term.value});
+      return absl::OkStatus();
+    }
+    case FilterColumn::kKeyword: {
+      if (term.op != FilterTerm::Op::kEq && term.op != FilterTerm::Op::kNe) {
+        return InvalidField("filter", absl::StrCat("field ", Quote(term.field),
+                                                   " supports = and !="));
       }
+      where->push_back(absl::StrCat(col.column, " ", SqlOp(term.op), " ?"));
+      params->push_back({Param::kString, term.value});
       return absl::OkStatus();
     }
     case FilterColumn::kEnum: {

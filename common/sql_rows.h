@@ -19,10 +19,10 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
-#include "common/auth.h"
 #include "common/filter.h"
 #include "common/mysql_pool.h"
 #include "common/paging.h"
+#include "common/principal.h"
 #include "csm/common/v1/common.pb.h"
 
 namespace csm::sql_rows {
@@ -86,7 +86,9 @@ std::string EscapeLike(absl::string_view value);
 // How one filter field maps to a column.
 struct FilterColumn {
   const char* column;
-  enum Kind { kString, kEnum, kTime } kind;
+  // kString: = != and : (a substring); kKeyword: text compared whole, = and
+  // != only (codes and ids where "contains" means nothing).
+  enum Kind { kString, kKeyword, kEnum, kTime } kind;
   const google::protobuf::EnumDescriptor* (*descriptor)();
   // Enums: whether the zero value (..._UNSPECIFIED) may be compared with,
   // where it means something (ESCALATION_LEVEL_UNSPECIFIED: never

@@ -45,10 +45,10 @@ std::string Truncate(absl::string_view text, size_t max_bytes);
 
 // Collects google.rpc.BadRequest field violations for one request. The
 // violations travel inside the absl::Status as a payload so that the edge
-// (ToGrpcStatus, common/grpc_status.h) can put them in the grpc-status-details-bin trailer.
-// ToStatus lists at most kMaxListedViolations (and kMaxBadRequestBytes),
-// then one more violation saying how many were left out; fields and
-// descriptions are cut to their bounds.
+// (ToGrpcStatus, common/grpc_status.h) can put them in the
+// grpc-status-details-bin trailer. ToStatus lists at most kMaxListedViolations
+// (and kMaxBadRequestBytes), then one more violation saying how many were left
+// out; fields and descriptions are cut to their bounds.
 class FieldViolations {
  public:
   void Add(std::string field, std::string description);

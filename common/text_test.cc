@@ -51,7 +51,8 @@ TEST(TextTest, BlankIsUnicodeWhiteSpaceOnly) {
 TEST(TextTest, PrefixesNeverSplitACharacter) {
   EXPECT_EQ(PrefixChars("华为技术", 2), "华为");
   EXPECT_EQ(PrefixChars("ab", 5), "ab");
-  EXPECT_EQ(PrefixBytes("华为", 5), "华");  // 3 + 3 bytes: the second does not fit
+  EXPECT_EQ(PrefixBytes("华为", 5),
+            "华");  // 3 + 3 bytes: the second does not fit
   EXPECT_EQ(PrefixBytes("华为", 6), "华为");
   EXPECT_EQ(PrefixBytes("a\xff", 2), "a\xff");  // an invalid byte is one step
 }

@@ -21,8 +21,8 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
-#include "common/status.h"
 #include "common/grpc_status.h"
+#include "common/status.h"
 
 namespace csm::csmctl {
 namespace {

@@ -27,12 +27,12 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "common/auth.h"
+#include "common/business_time.h"
 #include "csm/customer/v1/customer.grpc.pb.h"
 #include "csm/customer/v1/visits.grpc.pb.h"
 #include "tools/csmctl_lib.h"
 #include "tools/demo_complaints.h"
 #include "tools/demo_data_lib.h"
-#include "common/business_time.h"
 
 ABSL_FLAG(std::string, addr, "127.0.0.1:50051", "customer-svc address");
 ABSL_FLAG(std::string, token, "",
@@ -388,9 +388,9 @@ int Main(int argc, char** argv) {
                  "(roles archivist and supervisor)\n";
     return 2;
   }
-  const DemoPlan plan = BuildDemoPlan(
-      absl::GetFlag(FLAGS_seed),
-      absl::ToCivilDay(absl::Now(), csm::BusinessTimeZone()));
+  const DemoPlan plan =
+      BuildDemoPlan(absl::GetFlag(FLAGS_seed),
+                    absl::ToCivilDay(absl::Now(), csm::BusinessTimeZone()));
   const std::string addr = absl::GetFlag(FLAGS_addr);
   Loader loader(grpc::CreateChannel(addr, grpc::InsecureChannelCredentials()),
                 token);

@@ -10,8 +10,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
-#include "tools/demo_data_lib.h"
 #include "common/business_time.h"
+#include "tools/demo_data_lib.h"
 
 namespace csm::demo {
 namespace {

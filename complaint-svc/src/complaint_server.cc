@@ -17,8 +17,7 @@ absl::StatusOr<std::unique_ptr<ComplaintServer>> ComplaintServer::Start(
   std::unique_ptr<ComplaintServer> s(new ComplaintServer);
   CSM_ASSIGN_OR_RETURN(
       s->assembly_,
-      ServiceAssembly::Create(ServiceConfig{config.mysql, config.server,
-                                            config.runtime, config.events},
+      ServiceAssembly::Create(static_cast<const ServiceConfig&>(config),
                               complaint_schema_migrations(), verifier, clock));
   ServiceAssembly& a = *s->assembly_;
   s->config_ = &a.Make<ConfigStore>();
@@ -40,9 +39,8 @@ absl::StatusOr<std::unique_ptr<ComplaintServer>> ComplaintServer::Start(
   EscalationSweep& sweep =
       a.Make<EscalationSweep>(&a.pool(), &a.outbox(), s->config_);
   const Clock* now = &a.clock();
-  s->sweep_ =
-      &a.AddJob("escalation-sweep", config.escalation_sweep_interval,
-                [&sweep, now] { return sweep.RunOnce(now->Now()); });
+  s->sweep_ = &a.AddJob("escalation-sweep", config.escalation_sweep_interval,
+                        [&sweep, now] { return sweep.RunOnce(now->Now()); });
   CSM_RETURN_IF_ERROR(a.Start());
   return s;
 }

@@ -19,11 +19,9 @@
 
 namespace csm::complaint {
 
-struct ComplaintServerConfig {
-  MysqlOptions mysql;
-  ServerOptions server;
-  RpcRuntimeOptions runtime;
-  EventStreamOptions events;
+// The common configuration (pool, server, edge, events) and complaint-svc's
+// own.
+struct ComplaintServerConfig : ServiceConfig {
   // customer-svc, asked for each new complaint's customer.
   std::string customer_address = "127.0.0.1:50051";
   // The shared bearer-token secret and issuer: complaint-svc mints its own

@@ -38,9 +38,9 @@ absl::Status LookupError(const absl::Status& s, absl::string_view customer) {
       return absl::InvalidArgumentError(absl::StrCat(
           "customer-svc refused the customer name: ", s.message()));
     case absl::StatusCode::kDeadlineExceeded:
-      return absl::DeadlineExceededError(absl::StrCat(
-          "customer-svc did not answer about ", customer, " in time: ",
-          s.message()));
+      return absl::DeadlineExceededError(
+          absl::StrCat("customer-svc did not answer about ", customer,
+                       " in time: ", s.message()));
     case absl::StatusCode::kUnavailable:
     case absl::StatusCode::kResourceExhausted:
       return absl::UnavailableError(absl::StrCat(
@@ -65,8 +65,8 @@ absl::StatusOr<CustomerFacts> GrpcCustomerDirectory::Lookup(
   req.set_name(std::string(customer_name));
   req.set_view(cv1::CUSTOMER_VIEW_MASKED);  // no personal data needed
   cv1::Customer customer;
-  const absl::Status s = client_.Call(
-      "GetCustomer", deadline, [&](grpc::ClientContext& ctx) {
+  const absl::Status s =
+      client_.Call("GetCustomer", deadline, [&](grpc::ClientContext& ctx) {
         return stub_->GetCustomer(&ctx, req, &customer);
       });
   if (!s.ok()) return LookupError(s, customer_name);

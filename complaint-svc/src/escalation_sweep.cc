@@ -6,12 +6,12 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "common/business_time.h"
 #include "common/status.h"
 #include "complaint-svc/src/domain/complaint_snapshot.h"
 #include "complaint-svc/src/domain/complaint_state_machine.h"
 #include "complaint-svc/src/domain/escalation.h"
 #include "csm/events/v1/complaint_events.pb.h"
-#include "common/business_time.h"
 
 namespace csm::complaint {
 namespace {

@@ -28,8 +28,7 @@ absl::StatusOr<std::unique_ptr<CustomerServer>> CustomerServer::Start(
   std::unique_ptr<CustomerServer> s(new CustomerServer);
   CSM_ASSIGN_OR_RETURN(
       s->assembly_,
-      ServiceAssembly::Create(ServiceConfig{config.mysql, config.server,
-                                            config.runtime, config.events},
+      ServiceAssembly::Create(static_cast<const ServiceConfig&>(config),
                               customer_schema_migrations(), verifier, clock));
   ServiceAssembly& a = *s->assembly_;
   a.AddService<CustomerApi>(&a.pool(), &a.outbox(), &a.runtime());

@@ -19,11 +19,9 @@
 
 namespace csm::customer {
 
-struct CustomerServerConfig {
-  MysqlOptions mysql;
-  ServerOptions server;
-  RpcRuntimeOptions runtime;
-  EventStreamOptions events;
+// The common configuration (pool, server, edge, events) and customer-svc's
+// own.
+struct CustomerServerConfig : ServiceConfig {
   // How often the overdue sweep runs (VisitBecameOverdue, PromiseBroken);
   // zero starts no sweep thread (tests drive RunSweepOnce()).
   absl::Duration visit_sweep_interval = absl::Seconds(60);

@@ -11,10 +11,12 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "absl/strings/strip.h"
+#include "common/business_time.h"
 #include "common/etag.h"
 #include "common/filter.h"
 #include "common/idempotency.h"
 #include "common/paging.h"
+#include "common/resource_id.h"
 #include "common/status.h"
 #include "complaint-svc/src/api/text_fields.h"
 #include "complaint-svc/src/domain/complaint_access.h"
@@ -22,8 +24,6 @@
 #include "complaint-svc/src/domain/complaint_snapshot.h"
 #include "complaint-svc/src/domain/linking.h"
 #include "csm/events/v1/complaint_events.pb.h"
-#include "common/business_time.h"
-#include "common/resource_id.h"
 
 namespace csm::complaint {
 namespace {
@@ -1132,7 +1132,8 @@ absl::Status ComplaintApi::DoSubmitFaultAnalysis(
       [&](MysqlConnection& conn) -> absl::Status {
         CSM_ASSIGN_OR_RETURN(v1::FaultReport current,
                              store_.GetFaultReport(conn, id, true));
-        CSM_RETURN_IF_ERROR(CheckEtag(current.name(), current.etag(), expected));
+        CSM_RETURN_IF_ERROR(
+            CheckEtag(current.name(), current.etag(), expected));
         if (current.has_analysis_time()) {
           return absl::FailedPreconditionError(
               absl::StrCat("the fault analysis of ", current.name(),

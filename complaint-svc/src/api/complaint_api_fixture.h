@@ -23,7 +23,9 @@
 #include "absl/time/clock.h"
 #include "common/auth.h"
 #include "common/business_calendar.h"
+#include "common/business_time.h"
 #include "common/clock.h"
+#include "common/event_stream.h"
 #include "common/migrations.h"
 #include "common/outbox.h"
 #include "common/rpc.h"
@@ -45,8 +47,6 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/testing/test_database.h"
-#include "common/business_time.h"
-#include "common/event_stream.h"
 
 namespace csm::complaint::fixture {
 

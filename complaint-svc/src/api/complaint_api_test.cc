@@ -8,8 +8,8 @@
 #include <thread>
 #include <vector>
 
-#include "complaint-svc/src/api/complaint_api_fixture.h"
 #include "common/business_time.h"
+#include "complaint-svc/src/api/complaint_api_fixture.h"
 
 namespace csm::complaint {
 namespace {

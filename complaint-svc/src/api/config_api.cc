@@ -11,14 +11,14 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "common/business_calendar.h"
+#include "common/business_time.h"
 #include "common/etag.h"
 #include "common/idempotency.h"
 #include "common/paging.h"
+#include "common/resource_id.h"
 #include "common/sql_values.h"
 #include "common/status.h"
 #include "complaint-svc/src/api/text_fields.h"
-#include "common/business_time.h"
-#include "common/resource_id.h"
 
 namespace csm::complaint {
 namespace {
@@ -268,8 +268,8 @@ absl::Status ConfigApi::DoUpdateCategory(const CallContext& call,
           c.set_handling_department(req.category().handling_department());
         }
         if (paths.contains("active")) c.set_active(req.category().active());
-        CSM_RETURN_IF_ERROR(
-            config_->UpdateCategory(conn, id, &c, EtagVersion(current->etag()), call.start));
+        CSM_RETURN_IF_ERROR(config_->UpdateCategory(
+            conn, id, &c, EtagVersion(current->etag()), call.start));
         *resp = std::move(c);
         return absl::OkStatus();
       });

@@ -11,11 +11,11 @@
 // open, since a resolution holds the cause analysis.
 
 #include "absl/strings/str_cat.h"
+#include "common/business_time.h"
 #include "complaint-svc/src/api/complaint_api.h"
 #include "complaint-svc/src/api/text_fields.h"
 #include "complaint-svc/src/domain/complaint_access.h"
 #include "csm/events/v1/complaint_events.pb.h"
-#include "common/business_time.h"
 
 namespace csm::complaint {
 

@@ -32,7 +32,7 @@
 #include <string>
 
 #include "absl/status/status.h"
-#include "common/auth.h"
+#include "common/principal.h"
 #include "complaint-svc/src/domain/complaint_state_machine.h"
 #include "csm/complaint/v1/complaint.pb.h"
 

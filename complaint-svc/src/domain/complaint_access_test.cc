@@ -61,24 +61,6 @@ Principal Caller(Rel r, Role role) {
   return {};
 }
 
-const char* RoleWord(Role r) {
-  switch (r) {
-    case Role::kAgent:
-      return "agent";
-    case Role::kSupervisor:
-      return "supervisor";
-    case Role::kManager:
-      return "manager";
-    case Role::kGeneralManager:
-      return "general_manager";
-    case Role::kArchivist:
-      return "archivist";
-    case Role::kService:
-      return "service";
-  }
-  return "?";
-}
-
 // The expected table, written out independently of the implementation:
 // (role, relation) -> the actions allowed. Everything else is refused.
 std::set<A> Expected(Role role, Rel rel) {
@@ -128,7 +110,7 @@ TEST(ComplaintAccessTest, RoleTimesRelationTimesAction) {
       for (A action : AllComplaintActions()) {
         if (action == A::kRegister) continue;  // no complaint yet
         SCOPED_TRACE(testing::Message()
-                     << RoleWord(role) << " x " << RelName(rel) << " x "
+                     << RoleName(role) << " x " << RelName(rel) << " x "
                      << ActionName(action));
         const absl::Status s =
             CheckMayAct(caller, TheComplaint(), "complaints/1",
@@ -193,7 +175,8 @@ TEST(ComplaintAccessTest, DutiesAndTheRoleGatesDerivedFromTheTable) {
     std::string out;
     for (Role r : {Role::kAgent, Role::kSupervisor, Role::kManager,
                    Role::kGeneralManager, Role::kArchivist, Role::kService}) {
-      if (set.Has(r)) out += std::string(out.empty() ? "" : ",") + RoleWord(r);
+      if (set.Has(r))
+        out += std::string(out.empty() ? "" : ",") + std::string(RoleName(r));
     }
     return out;
   };

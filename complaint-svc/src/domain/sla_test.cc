@@ -4,9 +4,9 @@
 
 #include "absl/time/civil_time.h"
 #include "common/business_calendar.h"
+#include "common/business_time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "common/business_time.h"
 
 namespace csm::complaint {
 namespace {

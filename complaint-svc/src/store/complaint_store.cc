@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "common/business_time.h"
 #include "common/sql_rows.h"
 #include "common/sql_values.h"
 #include "common/status.h"
@@ -17,7 +18,6 @@
 #include "complaint-svc/src/domain/text_limits.h"
 #include "cppconn/prepared_statement.h"
 #include "cppconn/resultset.h"
-#include "common/business_time.h"
 
 namespace csm::complaint {
 namespace {
@@ -144,8 +144,8 @@ Columns ComplaintColumns(const ComplaintRecord& r) {
       {"reopen_count", I(c.reopen_count())},
       {"fault_report_id",
        r.fault_report_id == 0 ? Value::Null() : I(r.fault_report_id)},
-      {"close_time",
-       c.has_close_time() ? T(FromProtoTimestamp(c.close_time())) : Value::Null()},
+      {"close_time", c.has_close_time() ? T(FromProtoTimestamp(c.close_time()))
+                                        : Value::Null()},
       // Derived, so that no caller can forget it.
       {"next_action_time",
        OptT(SlaClock::NextActionTime(
@@ -550,26 +550,28 @@ absl::Status ComplaintStore::UpdateComplaint(MysqlConnection& conn,
 absl::StatusOr<Page<v1::Complaint>> ComplaintStore::ListComplaints(
     MysqlConnection& conn, const ComplaintListQuery& query) {
   using sql_rows::FilterColumn;
-  static const auto* kColumns = new absl::flat_hash_map<std::string,
-                                                        FilterColumn>{
-      {"state", {"state", FilterColumn::kEnum, &v1::ComplaintState_descriptor}},
-      {"severity", {"severity", FilterColumn::kEnum, &v1::Severity_descriptor}},
-      {"channel",
-       {"channel", FilterColumn::kEnum, &v1::ComplaintChannel_descriptor}},
-      // ESCALATION_LEVEL_UNSPECIFIED (0) is meaningful: never escalated.
-      {"escalation_level",
-       {"escalation_level", FilterColumn::kEnum,
-        &v1::EscalationLevel_descriptor, /*zero_is_a_value=*/true}},
-      {"category", {"category", FilterColumn::kString, nullptr}},
-      {"handling_department",
-       {"handling_department", FilterColumn::kString, nullptr}},
-      {"handler_id", {"handler_id", FilterColumn::kString, nullptr}},
-      {"first_responder_id",
-       {"first_responder_id", FilterColumn::kString, nullptr}},
-      {"complaint_number",
-       {"complaint_number", FilterColumn::kString, nullptr}},
-      {"create_time", {"create_time", FilterColumn::kTime, nullptr}},
-  };
+  static const auto* kColumns =
+      new absl::flat_hash_map<std::string, FilterColumn>{
+          {"state",
+           {"state", FilterColumn::kEnum, &v1::ComplaintState_descriptor}},
+          {"severity",
+           {"severity", FilterColumn::kEnum, &v1::Severity_descriptor}},
+          {"channel",
+           {"channel", FilterColumn::kEnum, &v1::ComplaintChannel_descriptor}},
+          // ESCALATION_LEVEL_UNSPECIFIED (0) is meaningful: never escalated.
+          {"escalation_level",
+           {"escalation_level", FilterColumn::kEnum,
+            &v1::EscalationLevel_descriptor, /*zero_is_a_value=*/true}},
+          {"category", {"category", FilterColumn::kKeyword, nullptr}},
+          {"handling_department",
+           {"handling_department", FilterColumn::kKeyword, nullptr}},
+          {"handler_id", {"handler_id", FilterColumn::kKeyword, nullptr}},
+          {"first_responder_id",
+           {"first_responder_id", FilterColumn::kKeyword, nullptr}},
+          {"complaint_number",
+           {"complaint_number", FilterColumn::kKeyword, nullptr}},
+          {"create_time", {"create_time", FilterColumn::kTime, nullptr}},
+      };
   std::vector<std::string> where;
   std::vector<Value> params;
   for (const FilterTerm& term : query.filter) {
@@ -594,7 +596,8 @@ absl::StatusOr<Page<v1::Complaint>> ComplaintStore::ListComplaints(
       }
       auto id = ParseId(term.value, "customers", "filter");
       if (!id.ok()) return id.status();
-      where.push_back(absl::StrCat("customer_id ", sql_rows::SqlOp(term.op), " ?"));
+      where.push_back(
+          absl::StrCat("customer_id ", sql_rows::SqlOp(term.op), " ?"));
       params.push_back(I(*id));
       continue;
     }
@@ -655,9 +658,9 @@ absl::Status ComplaintStore::InsertStep(
   // cutting it would lose what the caller wrote.
   if (const size_t chars = CountCodePoints(note);
       chars > static_cast<size_t>(limits::kStepNote.max_chars)) {
-    return absl::InternalError(absl::StrCat(
-        "a timeline note of ", chars, " characters exceeds ",
-        limits::kStepNote.max_chars, "; nothing was written"));
+    return absl::InternalError(
+        absl::StrCat("a timeline note of ", chars, " characters exceeds ",
+                     limits::kStepNote.max_chars, "; nothing was written"));
   }
   stmt.setString(7, std::string(note));
   stmt.setString(8, ToSqlTime(now));

@@ -8,10 +8,10 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "common/resource_id.h"
 #include "common/sql_rows.h"
 #include "common/sql_values.h"
 #include "common/status.h"
-#include "common/resource_id.h"
 #include "cppconn/prepared_statement.h"
 #include "cppconn/resultset.h"
 

@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "common/business_time.h"
 #include "common/filter.h"
 #include "common/idempotency.h"
 #include "common/paging.h"
@@ -16,7 +17,6 @@
 #include "customer-svc/src/domain/customer_rules.h"
 #include "customer-svc/src/domain/service_records.h"
 #include "customer-svc/src/domain/visit_schedule.h"
-#include "common/business_time.h"
 
 namespace csm::customer {
 namespace {

@@ -7,10 +7,10 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "common/business_time.h"
 #include "customer-svc/src/api/visit_test_support.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "common/business_time.h"
 
 namespace csm::customer::testing {
 namespace {

@@ -12,8 +12,9 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/string_view.h"
 #include "absl/strings/strip.h"
-#include "common/filter.h"
+#include "common/business_time.h"
 #include "common/etag.h"
+#include "common/filter.h"
 #include "common/idempotency.h"
 #include "common/paging.h"
 #include "common/status.h"
@@ -24,7 +25,6 @@
 #include "customer-svc/src/domain/customer_rules.h"
 #include "customer-svc/src/domain/masking.h"
 #include "customer-svc/src/store/visit_store.h"
-#include "common/business_time.h"
 
 namespace csm::customer {
 namespace {
@@ -398,7 +398,8 @@ absl::Status CustomerApi::DoUpdateCustomer(const CallContext& call,
   const std::vector<std::string> paths(req.update_mask().paths().begin(),
                                        req.update_mask().paths().end());
   CSM_RETURN_IF_ERROR(ValidateCustomerUpdate(req.customer(), paths).ToStatus());
-  CSM_ASSIGN_OR_RETURN(const int64_t expected, ParseEtag(req.customer().etag(), "customer.etag"));
+  CSM_ASSIGN_OR_RETURN(const int64_t expected,
+                       ParseEtag(req.customer().etag(), "customer.etag"));
 
   return RunMutation(
       *pool_, *outbox_, call, req.request_id(), req, resp,
@@ -1205,8 +1206,8 @@ absl::Status CustomerApi::DoUpdateTeam(const CallContext& call,
                      [&](MysqlConnection& conn) -> absl::Status {
                        CSM_ASSIGN_OR_RETURN(
                            TeamRecord rec, store_.GetTeam(conn, team_id, true));
-                       CSM_RETURN_IF_ERROR(CheckEtag(req.team().name(),
-                                                     rec.version, expected));
+                       CSM_RETURN_IF_ERROR(
+                           CheckEtag(req.team().name(), rec.version, expected));
                        v1::Team team = rec.team;
                        if (paths.contains("display_name")) {
                          team.set_display_name(req.team().display_name());

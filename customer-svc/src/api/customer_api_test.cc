@@ -18,10 +18,10 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "common/auth.h"
+#include "common/business_time.h"
 #include "customer-svc/src/api/customer_test_support.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "common/business_time.h"
 
 namespace csm::customer::testing {
 namespace {

@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "common/business_time.h"
 #include "common/etag.h"
 #include "common/filter.h"
 #include "common/idempotency.h"
@@ -16,7 +17,6 @@
 #include "customer-svc/src/domain/customer_rules.h"
 #include "customer-svc/src/domain/grading.h"
 #include "customer-svc/src/domain/visit_schedule.h"
-#include "common/business_time.h"
 
 namespace csm::customer {
 namespace {
@@ -121,11 +121,13 @@ absl::Status GradingApi::DoUpdateGradingPolicy(
       [&](MysqlConnection& conn) -> absl::Status {
         CSM_ASSIGN_OR_RETURN(v1::GradingPolicy policy,
                              store_.GetPolicy(conn, true));
-        CSM_RETURN_IF_ERROR(CheckEtag("gradingPolicy", policy.etag(), expected));
+        CSM_RETURN_IF_ERROR(
+            CheckEtag("gradingPolicy", policy.etag(), expected));
         CSM_RETURN_IF_ERROR(
             ApplyGradingPolicyUpdate(req.grading_policy(), paths, &policy));
         CSM_RETURN_IF_ERROR(GradingPolicyViolations(policy).ToStatus());
-        CSM_RETURN_IF_ERROR(store_.UpdatePolicy(conn, policy, EtagVersion(policy.etag()),
+        CSM_RETURN_IF_ERROR(store_.UpdatePolicy(conn, policy,
+                                                EtagVersion(policy.etag()),
                                                 call.principal, call.start));
         CSM_ASSIGN_OR_RETURN(*resp, store_.GetPolicy(conn, false));
         return absl::OkStatus();

@@ -12,6 +12,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/string_view.h"
 #include "absl/strings/strip.h"
+#include "common/business_time.h"
 #include "common/idempotency.h"
 #include "common/paging.h"
 #include "common/status.h"
@@ -21,7 +22,6 @@
 #include "customer-svc/src/domain/customer_rules.h"
 #include "customer-svc/src/domain/service_records.h"
 #include "customer-svc/src/domain/visit_schedule.h"
-#include "common/business_time.h"
 
 namespace csm::customer {
 namespace {
@@ -685,7 +685,8 @@ absl::Status VisitApi::DoUpdateVisitPolicy(
       [&](MysqlConnection& conn) -> absl::Status {
         CSM_ASSIGN_OR_RETURN(PolicyRecord current,
                              store_.GetPolicy(conn, PolicyLock::kUpdate));
-        CSM_RETURN_IF_ERROR(CheckEtag("visitPolicy", current.version, expected));
+        CSM_RETURN_IF_ERROR(
+            CheckEtag("visitPolicy", current.version, expected));
         VisitPolicy merged = current.policy;
         std::vector<std::string> changed;
         auto set = [&](const char* path, int value, int* field) {

@@ -5,11 +5,11 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "common/business_time.h"
 #include "common/status.h"
 #include "csm/events/v1/customer_events.pb.h"
 #include "customer-svc/src/api/api_common.h"
 #include "customer-svc/src/domain/visit_schedule.h"
-#include "common/business_time.h"
 
 namespace csm::customer {
 namespace {

@@ -27,6 +27,7 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "common/auth.h"
+#include "common/business_time.h"
 #include "common/clock.h"
 #include "common/mysql_pool.h"
 #include "csm/customer/v1/customer.grpc.pb.h"
@@ -38,7 +39,6 @@
 #include "customer-svc/src/domain/visit_schedule.h"
 #include "gtest/gtest.h"
 #include "tests/testing/test_database.h"
-#include "common/business_time.h"
 
 namespace csm::customer::testing {
 

@@ -1,7 +1,7 @@
 #ifndef CSM_CUSTOMER_SVC_SRC_DOMAIN_ARCHIVE_ACCESS_H_
 #define CSM_CUSTOMER_SVC_SRC_DOMAIN_ARCHIVE_ACCESS_H_
 
-#include "common/auth.h"
+#include "common/principal.h"
 #include "customer-svc/src/domain/masking.h"
 
 // Who may do what with one archive (专人负责: every archive has one owner,

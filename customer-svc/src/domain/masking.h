@@ -12,7 +12,7 @@
 #include <string>
 
 #include "absl/strings/string_view.h"
-#include "common/auth.h"
+#include "common/principal.h"
 #include "csm/customer/v1/customer.pb.h"
 
 namespace csm::customer {

@@ -5,9 +5,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "common/business_time.h"
 #include "customer-svc/src/domain/customer_rules.h"
 #include "customer-svc/src/domain/visit_schedule.h"
-#include "common/business_time.h"
 
 namespace csm::customer {
 namespace {
@@ -63,10 +63,10 @@ FieldViolations CommunicationViolations(const v1::Communication& c,
         AddMonthsClamped(BusinessDate(now), -12 * kMaxContactAgeYears);
     if (t > now + kContactClockSkew) {
       v.Add("communication.contact_time",
-            absl::StrCat("must not be in the future: it is ",
-                         absl::FormatTime(absl::RFC3339_sec, now,
-                                          BusinessTimeZone()),
-                         " now"));
+            absl::StrCat(
+                "must not be in the future: it is ",
+                absl::FormatTime(absl::RFC3339_sec, now, BusinessTimeZone()),
+                " now"));
     } else if (BusinessDate(t) < earliest) {
       v.Add("communication.contact_time",
             absl::StrFormat("must not be more than %d years ago",

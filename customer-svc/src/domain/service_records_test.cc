@@ -5,9 +5,9 @@
 
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
+#include "common/business_time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "common/business_time.h"
 
 namespace csm::customer {
 namespace {

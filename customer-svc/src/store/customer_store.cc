@@ -11,13 +11,13 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
+#include "common/business_time.h"
 #include "common/sql_rows.h"
 #include "common/sql_values.h"
 #include "common/status.h"
 #include "cppconn/exception.h"
 #include "cppconn/prepared_statement.h"
 #include "cppconn/resultset.h"
-#include "common/business_time.h"
 
 namespace csm::customer {
 namespace {

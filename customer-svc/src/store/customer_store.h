@@ -12,10 +12,10 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
-#include "common/auth.h"
 #include "common/filter.h"
 #include "common/mysql_pool.h"
 #include "common/paging.h"
+#include "common/principal.h"
 #include "csm/customer/v1/customer.pb.h"
 #include "customer-svc/src/domain/customer_rules.h"
 

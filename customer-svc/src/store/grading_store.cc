@@ -5,13 +5,13 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "common/business_time.h"
 #include "common/sql_rows.h"
 #include "common/sql_values.h"
 #include "common/status.h"
 #include "cppconn/prepared_statement.h"
 #include "cppconn/resultset.h"
 #include "customer-svc/src/store/customer_store.h"
-#include "common/business_time.h"
 
 namespace csm::customer {
 namespace {

@@ -9,9 +9,9 @@
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
-#include "common/auth.h"
 #include "common/filter.h"
 #include "common/mysql_pool.h"
+#include "common/principal.h"
 #include "csm/customer/v1/customer.pb.h"
 #include "csm/customer/v1/grading.pb.h"
 

@@ -11,10 +11,10 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "common/business_time.h"
 #include "common/sql_rows.h"
 #include "common/sql_values.h"
 #include "common/status.h"
-#include "common/business_time.h"
 
 namespace csm::customer {
 namespace {
