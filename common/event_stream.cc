@@ -54,7 +54,7 @@ absl::Status ReadBatch(MysqlPool& pool, const std::string& source,
         sql::PreparedStatement& stmt = conn.Prepare(
             "SELECT sequence, event_id, aggregate, event_type, "
             "TIMESTAMPDIFF(MICROSECOND, '1970-01-01 00:00:00', occur_time), "
-            "actor, request_id, payload FROM outbox_events "
+            "actor, request_id, payload, actor_department FROM outbox_events "
             "WHERE sequence > ? ORDER BY sequence LIMIT ?");
         stmt.setInt64(1, after);
         stmt.setInt(2, limit);
@@ -73,6 +73,7 @@ absl::Status ReadBatch(MysqlPool& pool, const std::string& source,
                            e.mutable_occur_time());
           e.set_actor(rs->getString(6));
           e.set_request_id(rs->getString(7));
+          e.set_actor_department(rs->getString(9));
           google::protobuf::Any* any = e.mutable_payload();
           any->set_type_url(absl::StrCat(kTypeUrlPrefix, e.event_type()));
           any->set_value(rs->getString(8));

@@ -19,6 +19,7 @@ namespace {
 // Column limits of outbox_events (001_outbox.sql).
 constexpr size_t kMaxAggregate = 255;
 constexpr size_t kMaxActor = 128;
+constexpr size_t kMaxActorDepartment = 100;
 constexpr size_t kMaxRequestId = 128;
 
 }  // namespace
@@ -29,10 +30,20 @@ constexpr size_t kMaxRequestId = 128;
 Outbox::Outbox(std::string source, const Clock* clock)
     : source_(std::move(source)), clock_(clock) {}
 
-absl::Status Outbox::Append(MysqlConnection& conn, absl::string_view actor,
-                            absl::string_view request_id,
-                            absl::string_view aggregate,
-                            const google::protobuf::Message& payload) {
+absl::string_view Outbox::ActorDepartment(const Principal& principal) {
+  const bool service_only =
+      principal.roles.Has(Role::kService) &&
+      !principal.roles.Intersects({Role::kAgent, Role::kSupervisor,
+                                   Role::kManager, Role::kGeneralManager,
+                                   Role::kArchivist});
+  return service_only ? absl::string_view() : principal.department;
+}
+
+absl::Status Outbox::AppendRow(MysqlConnection& conn, absl::string_view actor,
+                               absl::string_view actor_department,
+                               absl::string_view request_id,
+                               absl::string_view aggregate,
+                               const google::protobuf::Message& payload) {
   // These come from our own code (resource names, token subjects): a value
   // that does not fit is a bug, not something to cut silently.
   if (aggregate.empty() || CountCodePoints(aggregate) > kMaxAggregate) {
@@ -42,6 +53,12 @@ absl::Status Outbox::Append(MysqlConnection& conn, absl::string_view actor,
   if (CountCodePoints(actor) > kMaxActor) {
     return absl::InternalError(
         absl::StrCat("outbox: actor longer than ", kMaxActor, " characters"));
+  }
+  // Verified tokens bound the claim to the column (principal.h).
+  if (CountCodePoints(actor_department) > kMaxActorDepartment) {
+    return absl::InternalError(
+        absl::StrCat("outbox: actor department longer than ",
+                     kMaxActorDepartment, " characters"));
   }
   std::string bytes;
   if (!payload.SerializeToString(&bytes)) {
@@ -62,19 +79,20 @@ absl::Status Outbox::Append(MysqlConnection& conn, absl::string_view actor,
 
   sql::PreparedStatement& insert = conn.Prepare(
       "INSERT INTO outbox_events (sequence, event_id, aggregate, event_type, "
-      "occur_time, actor, request_id, payload) "
-      "VALUES (LAST_INSERT_ID(), ?, ?, ?, ?, ?, ?, ?)");
+      "occur_time, actor, actor_department, request_id, payload) "
+      "VALUES (LAST_INSERT_ID(), ?, ?, ?, ?, ?, ?, ?, ?)");
   insert.setString(1, NewUuidV4());
   insert.setString(2, std::string(aggregate));
   insert.setString(3, payload.GetDescriptor()->full_name());
   insert.setString(4, ToSqlTime(clock_->Now()));
   insert.setString(5, std::string(actor));
+  insert.setString(6, std::string(actor_department));
   // The request id is a client-supplied tracing aid: shorten, never fail.
-  insert.setString(6, std::string(PrefixBytes(request_id, kMaxRequestId)));
+  insert.setString(7, std::string(PrefixBytes(request_id, kMaxRequestId)));
   // A blob stream, not a string: the bytes must reach the column untouched
   // by character-set conversion.
   std::istringstream blob(bytes);
-  insert.setBlob(7, &blob);
+  insert.setBlob(8, &blob);
   insert.executeUpdate();
   return absl::OkStatus();
 }

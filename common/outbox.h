@@ -30,17 +30,27 @@ class Outbox {
  public:
   Outbox(std::string source, const Clock* clock);
 
+  // An event no staff member caused (a sweep: actor "system"): its
+  // actor_department is "".
   absl::Status Append(MysqlConnection& conn, absl::string_view actor,
                       absl::string_view request_id, absl::string_view aggregate,
-                      const google::protobuf::Message& payload);
+                      const google::protobuf::Message& payload) {
+    return AppendRow(conn, actor, "", request_id, aggregate, payload);
+  }
 
-  // The same, with the call's staff id and request id.
+  // The same, with the call's staff id, department (ActorDepartment) and
+  // request id.
   absl::Status Append(MysqlConnection& conn, const CallContext& call,
                       absl::string_view aggregate,
                       const google::protobuf::Message& payload) {
-    return Append(conn, call.principal.staff_id, call.request_id, aggregate,
-                  payload);
+    return AppendRow(conn, call.principal.staff_id,
+                     ActorDepartment(call.principal), call.request_id,
+                     aggregate, payload);
   }
+
+  // Event.actor_department of a call: the token's `dept` claim, "" for a
+  // service account (a service belongs to no department of the company).
+  static absl::string_view ActorDepartment(const Principal& principal);
 
   // Wakes followers in this process after a commit that appended. Other
   // replicas' events are found by polling.
@@ -52,6 +62,12 @@ class Outbox {
   const std::string& source() const { return source_; }
 
  private:
+  absl::Status AppendRow(MysqlConnection& conn, absl::string_view actor,
+                         absl::string_view actor_department,
+                         absl::string_view request_id,
+                         absl::string_view aggregate,
+                         const google::protobuf::Message& payload);
+
   std::string source_;
   const Clock* clock_;
   std::mutex mu_;

@@ -19,6 +19,7 @@ if(CSM_BUILD_TESTS)
   add_executable(complaint_api_test
     src/api/complaint_api_test.cc
     src/api/complaint_access_api_test.cc
+    src/api/complaint_events_test.cc
     src/api/complaint_investigation_test.cc
     src/api/complaint_text_limits_test.cc)
   target_link_libraries(complaint_api_test PRIVATE complaint_core

@@ -21,8 +21,9 @@ absl::StatusOr<std::unique_ptr<ComplaintServer>> ComplaintServer::Start(
                               complaint_schema_migrations(), verifier, clock));
   ServiceAssembly& a = *s->assembly_;
   s->config_ = &a.Make<ConfigStore>();
-  CSM_ASSIGN_OR_RETURN(bool seeded, SeedBusinessCalendar(a.pool(), *s->config_,
-                                                         a.clock().Now()));
+  CSM_ASSIGN_OR_RETURN(
+      bool seeded,
+      SeedBusinessCalendar(a.pool(), *s->config_, a.outbox(), a.clock().Now()));
   if (seeded) log::Info("loaded the shipped holiday calendar seed");
 
   CustomerDirectory* customers = config.customers;
@@ -35,7 +36,7 @@ absl::StatusOr<std::unique_ptr<ComplaintServer>> ComplaintServer::Start(
   }
   a.AddService<ComplaintApi>(&a.pool(), &a.outbox(), &a.runtime(), customers,
                              s->config_);
-  a.AddService<ConfigApi>(&a.pool(), &a.runtime(), s->config_);
+  a.AddService<ConfigApi>(&a.pool(), &a.outbox(), &a.runtime(), s->config_);
   EscalationSweep& sweep =
       a.Make<EscalationSweep>(&a.pool(), &a.outbox(), s->config_);
   const Clock* now = &a.clock();

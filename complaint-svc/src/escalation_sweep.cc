@@ -62,8 +62,10 @@ absl::StatusOr<std::pair<int, int>> EscalationSweep::RunBatch(absl::Time now) {
           CSM_ASSIGN_OR_RETURN(ComplaintRecord r,
                                store_.GetComplaint(conn, id, /*lock=*/true));
           const v1::ComplaintState state = r.complaint.state();
+          const SlaState before = r.sla;
           SweepOutcome out = ladder.Advance(
-              clock, &r.sla, now, ComplaintStateMachine::SlaRunning(state));
+              clock, &r.sla, now, ComplaintStateMachine::SlaRunning(state),
+              {r.complaint.handler_id(), r.complaint.handling_department()});
           // Written even when nothing fired: the row's next action time is
           // recomputed, so it is not selected again for nothing.
           CSM_RETURN_IF_ERROR(store_.UpdateComplaint(conn, &r, now));
@@ -87,6 +89,11 @@ absl::StatusOr<std::pair<int, int>> EscalationSweep::RunBatch(absl::Time now) {
             ToProtoTimestamp(r.sla.deadline(kind).due, e->mutable_due_time());
             events.push_back({r.complaint.name(), std::move(e)});
           }
+          for (ev::ComplaintDeadlineBreached& b : NewBreaches(before, r.sla)) {
+            events.push_back({r.complaint.name(),
+                              std::make_unique<ev::ComplaintDeadlineBreached>(
+                                  std::move(b))});
+          }
           for (v1::DeadlineKind kind : out.breaches) {
             CSM_RETURN_IF_ERROR(store_.InsertStep(
                 conn, id, "breach", state, state, kSystem, "",
@@ -107,6 +114,8 @@ absl::StatusOr<std::pair<int, int>> EscalationSweep::RunBatch(absl::Time now) {
             event->set_level(v1::EscalationLevel_Name(e.level));
             event->set_deadline(v1::DeadlineKind_Name(e.deadline));
             event->set_department(dept);
+            ToProtoTimestamp(e.at, event->mutable_due_time());
+            event->set_handler_id(r.complaint.handler_id());
             events.push_back({r.complaint.name(), std::move(event)});
           }
           // The events carry the complaint as written.

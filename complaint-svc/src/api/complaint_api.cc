@@ -16,6 +16,7 @@
 #include "common/filter.h"
 #include "common/idempotency.h"
 #include "common/paging.h"
+#include "common/personal_text.h"
 #include "common/resource_id.h"
 #include "common/status.h"
 #include "complaint-svc/src/api/text_fields.h"
@@ -113,6 +114,18 @@ FieldViolations ValidateNewComplaint(const v1::Complaint& c,
                limits::kMatterReference);
   return v;
 }
+
+}  // namespace
+
+DeadlineParty HolderOf(const v1::Complaint& c) {
+  return {c.handler_id(), c.handling_department()};
+}
+
+DeadlineParty MeetingParty(const CallContext& call, const v1::Complaint& c) {
+  return {call.principal.staff_id, c.handling_department()};
+}
+
+namespace {
 
 std::string SeverityWord(v1::Severity s) {
   absl::string_view name = v1::Severity_Name(s);
@@ -251,7 +264,6 @@ absl::Status ComplaintApi::DoRegister(const CallContext& call,
         c.set_first_responder_id(call.principal.staff_id);
         c.set_first_responder_department(call.principal.department);
         c.set_handling_department(category->handling_department());
-        c.set_repeat_contacts(1);
         r.sla = clock.Start(now, ResolveSlaTerms(policies, in.category(),
                                                  in.severity(), facts->grade));
         CSM_ASSIGN_OR_RETURN(
@@ -446,9 +458,11 @@ absl::Status ComplaintApi::Transition(
         // Deadlines that passed since the sweep last looked are breaches of
         // the department holding the complaint now, before this call moves
         // it anywhere.
+        const SlaState before = r.sla;
         if (ComplaintStateMachine::SlaRunning(from)) {
           DepartmentCharge charge;
-          for (v1::DeadlineKind kind : clock.MarkBreaches(&r.sla, now)) {
+          for (v1::DeadlineKind kind :
+               clock.MarkBreaches(&r.sla, now, HolderOf(r.complaint))) {
             ladder.OnBreach(&r.sla, kind, r.sla.deadline(kind).due);
             charge.MarkBreached(kind);
           }
@@ -460,6 +474,13 @@ absl::Status ComplaintApi::Transition(
 
         TransitionScope scope{conn, call, r, clock, ladder, from, to, "", {}};
         CSM_RETURN_IF_ERROR(apply(scope));
+        // Breaches first: they happened before (or at) what the call did.
+        std::vector<std::unique_ptr<google::protobuf::Message>> events;
+        for (ev::ComplaintDeadlineBreached& b : NewBreaches(before, r.sla)) {
+          events.push_back(
+              std::make_unique<ev::ComplaintDeadlineBreached>(std::move(b)));
+        }
+        for (auto& e : scope.events) events.push_back(std::move(e));
         r.complaint.set_state(to);
         ladder.StopIfSettled(&r.sla);
         CSM_RETURN_IF_ERROR(store_.UpdateComplaint(conn, &r, now));
@@ -469,7 +490,7 @@ absl::Status ComplaintApi::Transition(
         CSM_ASSIGN_OR_RETURN(ComplaintRecord fresh,
                              store_.GetComplaint(conn, r.id, false));
         const ev::ComplaintSnapshot snapshot = SnapshotOf(fresh.complaint);
-        for (auto& event : scope.events) {
+        for (auto& event : events) {
           AttachSnapshot(snapshot, event.get());
           CSM_RETURN_IF_ERROR(
               outbox_->Append(conn, call, fresh.complaint.name(), *event));
@@ -502,7 +523,8 @@ grpc::Status ComplaintApi::AcceptComplaint(
               s.record.complaint.set_handler_id(call.principal.staff_id);
               // 受理 meets the acknowledge deadline (the first time).
               s.clock.Meet(&s.record.sla, v1::DEADLINE_KIND_ACKNOWLEDGE,
-                           call.start);
+                           call.start, MeetingParty(call, s.record.complaint),
+                           HolderOf(s.record.complaint));
               s.note =
                   absl::StrCat("accepted by ", call.principal.staff_id, " for ",
                                s.record.complaint.handling_department());
@@ -530,6 +552,7 @@ grpc::Status ComplaintApi::TransferComplaint(
             [&](TransitionScope& s) -> absl::Status {
               v1::Complaint& c = s.record.complaint;
               const std::string from_department = c.handling_department();
+              const std::string from_handler = c.handler_id();
               if (req->to_department() == from_department &&
                   req->to_staff_id().empty()) {
                 return InvalidField(
@@ -558,6 +581,7 @@ grpc::Status ComplaintApi::TransferComplaint(
               e->set_to_staff_id(req->to_staff_id());
               e->set_reason(req->reason());
               e->set_from_department_working_minutes(WholeMinutes(held.held));
+              e->set_from_handler_id(from_handler);
               return absl::OkStatus();
             });
       });
@@ -670,7 +694,8 @@ grpc::Status ComplaintApi::ResolveComplaint(
                    {v1::DEADLINE_KIND_ACKNOWLEDGE,
                     v1::DEADLINE_KIND_INVESTIGATED,
                     v1::DEADLINE_KIND_HANDLING_OPINION}) {
-                if (s.clock.Meet(&sla, kind, call.start)) {
+                if (s.clock.Meet(&sla, kind, call.start, MeetingParty(call, c),
+                                 HolderOf(c))) {
                   held.MarkBreached(kind);
                 }
               }
@@ -681,6 +706,7 @@ grpc::Status ComplaintApi::ResolveComplaint(
               v1::Resolution* out = c.mutable_resolution();
               *out = res;
               out->set_resolver_id(call.principal.staff_id);
+              out->set_resolving_department(c.handling_department());
               ToProtoTimestamp(call.start, out->mutable_resolve_time());
               s.note = absl::StrCat(
                   v1::Responsibility_Name(res.responsibility()), "; tell ",
@@ -692,6 +718,8 @@ grpc::Status ComplaintApi::ResolveComplaint(
                   WholeMinutes(s.clock.HandlingTime(sla, call.start)));
               e->set_handling_opinion_on_time(!sla.handling_opinion.breached);
               e->set_notify_first_responder_id(c.first_responder_id());
+              e->set_resolving_department_working_minutes(
+                  WholeMinutes(held.held));
               return absl::OkStatus();
             });
       });
@@ -733,6 +761,7 @@ grpc::Status ComplaintApi::ConfirmComplaint(
               auto* e = AddEvent<ev::ComplaintConfirmed>(s);
               e->set_satisfaction(req->satisfaction());
               e->set_reopened(dissatisfied);
+              e->set_customer_feedback(EventText(req->customer_feedback()));
               return absl::OkStatus();
             });
       });
@@ -773,6 +802,8 @@ grpc::Status ComplaintApi::CloseComplaint(grpc::ServerContext* ctx,
                                     Satisfaction_Name(rv.satisfaction()));
               auto* e = AddEvent<ev::ComplaintClosed>(s);
               e->set_return_visit_satisfaction(rv.satisfaction());
+              e->set_return_visit_method(rv.method());
+              e->set_return_visit_notes(EventText(rv.notes()));
               return absl::OkStatus();
             });
       });
@@ -1055,6 +1086,7 @@ absl::Status ComplaintApi::DoCreateFaultReport(
         ev::FaultReportCreated created;
         created.set_fault_report(resp->name());
         created.set_title(resp->title());
+        *created.mutable_fault_time() = resp->fault_time();
         for (const std::string& c : resp->complaints()) {
           created.add_complaints(c);
         }

@@ -83,6 +83,11 @@ T* AddEvent(TransitionScope& scope) {
   return raw;
 }
 
+// The holder a breach is charged to: the handler and handling department.
+DeadlineParty HolderOf(const v1::Complaint& c);
+// Who meets a deadline: the caller, for the handling department.
+DeadlineParty MeetingParty(const CallContext& call, const v1::Complaint& c);
+
 // The generic ComplaintStateChanged event of the transition.
 void AddStateChanged(TransitionScope& scope, ComplaintAction action);
 

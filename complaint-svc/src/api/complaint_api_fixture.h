@@ -168,7 +168,9 @@ class ComplaintApiFixture : public ::testing::Test {
     pool_ = std::move(*pool);
     ASSERT_TRUE(ApplyMigrations(*pool_, ComplaintMigrations()).ok());
     config_ = std::make_unique<ConfigStore>();
-    auto seeded = SeedBusinessCalendar(*pool_, *config_, clock_.Now());
+    outbox_ = std::make_unique<Outbox>("complaint-svc", &clock_);
+    auto seeded =
+        SeedBusinessCalendar(*pool_, *config_, *outbox_, clock_.Now());
     ASSERT_TRUE(seeded.ok()) << seeded.status();
 
     GrpcCustomerDirectoryOptions dir;
@@ -186,7 +188,6 @@ class ComplaintApiFixture : public ::testing::Test {
     runtime_ = std::make_unique<RpcRuntime>(
         RpcRuntimeOptions{.service = "complaint-svc"}, &verifier_, nullptr,
         &clock_);
-    outbox_ = std::make_unique<Outbox>("complaint-svc", &clock_);
     api_ = std::make_unique<ComplaintApi>(pool_.get(), outbox_.get(),
                                           runtime_.get(), directory_.get(),
                                           config_.get());
@@ -194,8 +195,8 @@ class ComplaintApiFixture : public ::testing::Test {
     eo.poll_interval = absl::Milliseconds(50);
     events_ = std::make_unique<EventStreamService>(pool_.get(), outbox_.get(),
                                                    runtime_.get(), eo);
-    config_api_ =
-        std::make_unique<ConfigApi>(pool_.get(), runtime_.get(), config_.get());
+    config_api_ = std::make_unique<ConfigApi>(pool_.get(), outbox_.get(),
+                                              runtime_.get(), config_.get());
     host_->AddService(api_.get());
     host_->AddService(config_api_.get());
     host_->AddService(events_.get());

@@ -144,8 +144,9 @@ bool ValidYear(int64_t year) { return year >= 1900 && year <= 2199; }
 
 }  // namespace
 
-ConfigApi::ConfigApi(MysqlPool* pool, RpcRuntime* runtime, ConfigStore* config)
-    : pool_(pool), runtime_(runtime), config_(config) {}
+ConfigApi::ConfigApi(MysqlPool* pool, Outbox* outbox, RpcRuntime* runtime,
+                     ConfigStore* config)
+    : pool_(pool), outbox_(outbox), runtime_(runtime), config_(config) {}
 
 absl::Status ConfigApi::Mutate(
     const CallContext& call, absl::string_view request_id,
@@ -465,8 +466,8 @@ absl::Status ConfigApi::DoUpdateBusinessCalendar(
   }
   CSM_RETURN_IF_ERROR(v.ToStatus());
 
-  return Mutate(
-      call, req.request_id(), req, resp,
+  return RunMutation(
+      *pool_, *outbox_, call, req.request_id(), req, resp,
       [&](MysqlConnection& conn) -> absl::Status {
         CSM_ASSIGN_OR_RETURN(CalendarRecord rec,
                              config_->ReadCalendar(conn, /*lock=*/true));
@@ -499,7 +500,10 @@ absl::Status ConfigApi::DoUpdateBusinessCalendar(
                 new_days, rec.version, call.start));
         FillCalendar(calendar->hours(), calendar->exceptions(), 0, version,
                      resp);
-        return absl::OkStatus();
+        CSM_ASSIGN_OR_RETURN(CalendarRecord written,
+                             config_->ReadCalendar(conn, false));
+        return outbox_->Append(conn, call, ConfigStore::kCalendarName,
+                               CalendarChangedEvent(written));
       });
 }
 

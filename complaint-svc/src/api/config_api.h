@@ -19,7 +19,9 @@ namespace csm::complaint {
 class ConfigApi final : public v1::ComplaintConfigService::Service {
  public:
   // `config` is shared with the rest of the service (its calendar cache).
-  ConfigApi(MysqlPool* pool, RpcRuntime* runtime, ConfigStore* config);
+  // None owned. `outbox` takes BusinessCalendarChanged.
+  ConfigApi(MysqlPool* pool, Outbox* outbox, RpcRuntime* runtime,
+            ConfigStore* config);
 
   grpc::Status ListCategories(grpc::ServerContext* ctx,
                               const v1::ListCategoriesRequest* req,
@@ -73,6 +75,7 @@ class ConfigApi final : public v1::ComplaintConfigService::Service {
       const std::function<absl::Status(MysqlConnection&)>& body);
 
   MysqlPool* pool_;
+  Outbox* outbox_;
   RpcRuntime* runtime_;
   ConfigStore* config_;
 };

@@ -62,13 +62,14 @@ class ConfigApiTest : public ::testing::Test {
     ASSERT_TRUE(pool.ok()) << pool.status();
     pool_ = std::move(*pool);
     ASSERT_TRUE(ApplyMigrations(*pool_, ComplaintMigrations()).ok());
-    auto seeded = SeedBusinessCalendar(*pool_, config_, absl::Now());
+    auto seeded = SeedBusinessCalendar(*pool_, config_, outbox_, absl::Now());
     ASSERT_TRUE(seeded.ok()) << seeded.status();
     ASSERT_TRUE(*seeded);
     runtime_ = std::make_unique<RpcRuntime>(
         RpcRuntimeOptions{.service = "complaint-svc"}, &verifier_, nullptr,
         &Clock::Real());
-    api_ = std::make_unique<ConfigApi>(pool_.get(), runtime_.get(), &config_);
+    api_ = std::make_unique<ConfigApi>(pool_.get(), &outbox_, runtime_.get(),
+                                       &config_);
     host_ = std::make_unique<ServiceHost>(
         ServerOptions{.service_name = "complaint-svc",
                       .listen_address = "127.0.0.1:0",
@@ -180,6 +181,7 @@ class ConfigApiTest : public ::testing::Test {
   std::unique_ptr<csm::testing::TestDatabase> db_;
   std::unique_ptr<MysqlPool> pool_;
   ConfigStore config_;
+  Outbox outbox_{"complaint-svc", &Clock::Real()};
   std::unique_ptr<RpcRuntime> runtime_;
   std::unique_ptr<ConfigApi> api_;
   std::unique_ptr<ServiceHost> host_;
@@ -430,7 +432,7 @@ TEST_F(ConfigApiTest, ShippedCalendarIsSeededOnce) {
   EXPECT_TRUE(spring_festival);
 
   // Seeding again changes nothing (a restart, another replica).
-  auto again = SeedBusinessCalendar(*pool_, config_, absl::Now());
+  auto again = SeedBusinessCalendar(*pool_, config_, outbox_, absl::Now());
   ASSERT_TRUE(again.ok()) << again.status();
   EXPECT_FALSE(*again);
   const v1::BusinessCalendar after = GetCalendar();

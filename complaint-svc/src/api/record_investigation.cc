@@ -36,8 +36,8 @@ grpc::Status ComplaintApi::RecordInvestigation(
               v1::Complaint& c = s.record.complaint;
               SlaState& sla = s.record.sla;
               const bool first = !c.has_investigation();
-              if (s.clock.Meet(&sla, v1::DEADLINE_KIND_INVESTIGATED,
-                               call.start)) {
+              if (s.clock.Meet(&sla, v1::DEADLINE_KIND_INVESTIGATED, call.start,
+                               MeetingParty(call, c), HolderOf(c))) {
                 DepartmentCharge late;
                 late.MarkBreached(v1::DEADLINE_KIND_INVESTIGATED);
                 CSM_RETURN_IF_ERROR(store_.ChargeDepartment(

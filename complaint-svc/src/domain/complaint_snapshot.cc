@@ -3,6 +3,9 @@
 #include <google/protobuf/descriptor.h>
 #include <google/protobuf/reflection.h>
 
+#include "common/business_time.h"
+#include "common/personal_text.h"
+
 namespace csm::complaint {
 
 namespace v1 = ::csm::complaint::v1;
@@ -32,7 +35,59 @@ ev::ComplaintSnapshot SnapshotOf(const v1::Complaint& c) {
     }
   }
   s.set_escalation_level(c.escalation_level());
+
+  s.set_first_responder_department(c.first_responder_department());
+  for (const v1::Deadline& d : c.deadlines()) {
+    ev::DeadlineState* out = s.add_deadlines();
+    out->set_kind(v1::DeadlineKind_Name(d.kind()));
+    *out->mutable_due_time() = d.due_time();
+    if (d.has_met_time()) *out->mutable_met_time() = d.met_time();
+    out->set_breached(d.breached());
+    out->set_met_working_minutes(d.met_working_minutes());
+    out->set_met_by_staff_id(d.met_by_staff_id());
+    out->set_met_department(d.met_department());
+    out->set_breached_department(d.breached_department());
+    out->set_breached_staff_id(d.breached_staff_id());
+  }
+  for (const v1::DepartmentTime& t : c.department_times()) {
+    ev::DepartmentClock* out = s.add_department_times();
+    out->set_department(t.department());
+    out->set_working_minutes(t.working_minutes());
+    out->set_breached_acknowledge(t.breached_acknowledge());
+    out->set_breached_investigated(t.breached_investigated());
+    out->set_breached_handling_opinion(t.breached_handling_opinion());
+  }
+  s.set_subject(EventText(c.subject()));
+  if (c.has_resolution()) {
+    const v1::Resolution& r = c.resolution();
+    s.set_resolver_id(r.resolver_id());
+    s.set_resolving_department(r.resolving_department());
+    *s.mutable_resolve_time() = r.resolve_time();
+    s.set_responsibility(v1::Responsibility_Name(r.responsibility()));
+  }
+  s.set_satisfaction(c.satisfaction());
+  s.set_return_visit_satisfaction(c.return_visit().satisfaction());
+  if (c.has_close_time()) *s.mutable_close_time() = c.close_time();
+  s.set_reopen_count(c.reopen_count());
+  s.set_repeat_contacts(c.repeat_contacts());
+  s.set_paused_working_minutes(c.paused_working_minutes());
+  s.set_sla_paused(c.sla_paused());
+  s.set_fault_report(c.fault_report());
   return s;
+}
+
+std::vector<ev::ComplaintDeadlineBreached> NewBreaches(const SlaState& before,
+                                                       const SlaState& after) {
+  std::vector<ev::ComplaintDeadlineBreached> out;
+  for (const DeadlineClock* d : after.deadlines()) {
+    if (!d->breached || before.deadline(d->kind).breached) continue;
+    ev::ComplaintDeadlineBreached& e = out.emplace_back();
+    e.set_deadline(v1::DeadlineKind_Name(d->kind));
+    ToProtoTimestamp(d->due, e.mutable_due_time());
+    e.set_department(d->breached_holder.department);
+    e.set_handler_id(d->breached_holder.staff_id);
+  }
+  return out;
 }
 
 void AttachSnapshot(const ev::ComplaintSnapshot& snapshot,

@@ -6,6 +6,9 @@
 
 #include <google/protobuf/message.h>
 
+#include <vector>
+
+#include "complaint-svc/src/domain/sla.h"
 #include "csm/complaint/v1/complaint.pb.h"
 #include "csm/events/v1/complaint_events.pb.h"
 
@@ -13,6 +16,13 @@ namespace csm::complaint {
 
 ::csm::events::v1::ComplaintSnapshot SnapshotOf(
     const ::csm::complaint::v1::Complaint& c);
+
+// One ComplaintDeadlineBreached (without its snapshot) per deadline that is
+// breached in `after` and was not in `before`: a deadline is marked breached
+// once, so each breach is announced exactly once, in the transaction that
+// marks it.
+std::vector<::csm::events::v1::ComplaintDeadlineBreached> NewBreaches(
+    const SlaState& before, const SlaState& after);
 
 // Sets the `complaint` field of a complaint event (every complaint event has
 // one). No-op for messages without it.

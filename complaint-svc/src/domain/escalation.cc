@@ -33,7 +33,8 @@ void EscalationLadder::StopIfSettled(SlaState* s) const {
 }
 
 SweepOutcome EscalationLadder::Advance(const SlaClock& clock, SlaState* s,
-                                       absl::Time now, bool running) const {
+                                       absl::Time now, bool running,
+                                       const DeadlineParty& holder) const {
   SweepOutcome out;
   if (!running || s->paused_since.has_value()) return out;
   for (DeadlineClock* d : s->deadlines()) {
@@ -45,7 +46,7 @@ SweepOutcome EscalationLadder::Advance(const SlaClock& clock, SlaState* s,
       if (d->due > now) out.warnings.push_back(d->kind);
     }
   }
-  for (v1::DeadlineKind kind : clock.MarkBreaches(s, now)) {
+  for (v1::DeadlineKind kind : clock.MarkBreaches(s, now, holder)) {
     out.breaches.push_back(kind);
     OnBreach(s, kind, s->deadline(kind).due);
   }

@@ -68,9 +68,9 @@ class EscalationLadder {
   // Everything due at `now` for a complaint whose clock runs: warnings
   // (each once), breaches (each once; the ladder starts), and escalation
   // rungs (each level once, in order, as many as are due). Nothing while
-  // paused or when `running` is false.
+  // paused or when `running` is false. Breaches are charged to `holder`.
   SweepOutcome Advance(const SlaClock& clock, SlaState* s, absl::Time now,
-                       bool running) const;
+                       bool running, const DeadlineParty& holder = {}) const;
 
   static bool NotifiesGeneralManagerAtRegistration(v1::Severity severity) {
     return severity == v1::SEVERITY_MAJOR || severity == v1::SEVERITY_CRITICAL;

@@ -150,24 +150,30 @@ void SlaClock::Reclassify(SlaState* s, const SlaTerms& terms) const {
   recompute(&s->handling_opinion, base.handling_opinion);
 }
 
-bool SlaClock::Meet(SlaState* s, v1::DeadlineKind kind, absl::Time now) const {
+bool SlaClock::Meet(SlaState* s, v1::DeadlineKind kind, absl::Time now,
+                    const DeadlineParty& by,
+                    const DeadlineParty& holder) const {
   DeadlineClock& d = s->deadline(kind);
   if (!d.pending() || !d.tracked()) return false;
   d.met = now;
+  d.met_working_minutes = WholeMinutes(HandlingTime(*s, now));
+  d.met_by = by;
   if (now > d.due && !d.breached) {
     d.breached = true;
+    d.breached_holder = holder;
     return true;
   }
   return false;
 }
 
-std::vector<v1::DeadlineKind> SlaClock::MarkBreaches(SlaState* s,
-                                                     absl::Time now) const {
+std::vector<v1::DeadlineKind> SlaClock::MarkBreaches(
+    SlaState* s, absl::Time now, const DeadlineParty& holder) const {
   std::vector<v1::DeadlineKind> out;
   if (s->paused_since.has_value()) return out;
   for (DeadlineClock* d : s->deadlines()) {
     if (d->pending() && d->tracked() && !d->breached && d->due <= now) {
       d->breached = true;
+      d->breached_holder = holder;
       out.push_back(d->kind);
     }
   }

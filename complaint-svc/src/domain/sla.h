@@ -76,6 +76,13 @@ SlaTerms ResolveSlaTerms(const std::vector<v1::SlaPolicy>& policies,
                          absl::string_view category, v1::Severity severity,
                          absl::string_view grade);
 
+// A staff member and the department they acted for or held it in.
+struct DeadlineParty {
+  std::string staff_id;
+  std::string department;
+  friend bool operator==(const DeadlineParty&, const DeadlineParty&) = default;
+};
+
 struct DeadlineClock {
   v1::DeadlineKind kind = v1::DEADLINE_KIND_UNSPECIFIED;
   absl::Time due = absl::InfiniteFuture();
@@ -83,6 +90,13 @@ struct DeadlineClock {
   std::optional<absl::Time> met;
   bool warned = false;
   bool breached = false;
+  // Facts kept when they happen (they cannot be derived later): the working
+  // time from registration to the meeting (pauses excluded), who met it and
+  // the handling department then, and the holder a breach was charged to.
+  // Unset for deadlines settled before they were recorded.
+  std::optional<int64_t> met_working_minutes;
+  DeadlineParty met_by;
+  DeadlineParty breached_holder;
 
   bool pending() const { return !met.has_value(); }
   // False for a deadline the complaint does not have: the investigated
@@ -143,13 +157,18 @@ class SlaClock {
   void Reclassify(SlaState* s, const SlaTerms& terms) const;
 
   // Marks a deadline met at `now` (first time only; never an untracked
-  // one); a late meeting also marks it breached. Returns true when this call
-  // marked a breach.
-  bool Meet(SlaState* s, v1::DeadlineKind kind, absl::Time now) const;
+  // one) by `by` (the caller, and the handling department), with its
+  // HandlingTime; a late meeting also marks it breached, charged to
+  // `holder`. Returns true when this call marked a breach.
+  bool Meet(SlaState* s, v1::DeadlineKind kind, absl::Time now,
+            const DeadlineParty& by = {},
+            const DeadlineParty& holder = {}) const;
 
   // Marks every unmet, not yet breached, tracked deadline whose due time is
-  // <= now (never while paused) and returns their kinds.
-  std::vector<v1::DeadlineKind> MarkBreaches(SlaState* s, absl::Time now) const;
+  // <= now (never while paused), charged to `holder` (the handling
+  // department and handler now), and returns their kinds.
+  std::vector<v1::DeadlineKind> MarkBreaches(
+      SlaState* s, absl::Time now, const DeadlineParty& holder = {}) const;
 
   // Working time the current department has held it until `now`, pauses
   // excluded.

@@ -29,7 +29,7 @@ struct TextLimit {
   // At most this many characters (code points).
   int max_chars;
   // The columns that store it ("table.column"); unused entries are empty.
-  std::array<absl::string_view, 8> columns;
+  std::array<absl::string_view, 16> columns;
 };
 
 // Characters are counted as a person counts them: CountCodePoints
@@ -63,14 +63,24 @@ inline constexpr TextLimit kStaffId{
     {"complaints.customer_owner_id", "complaints.first_responder_id",
      "complaints.handler_id", "complaints.resolver_id",
      "complaints.return_visit_staff_id", "complaints.investigator_id",
-     "complaint_steps.actor_id", "fault_reports.reporter_id"}};
+     "complaint_steps.actor_id", "fault_reports.reporter_id",
+     // Who met each deadline, and the handler a breach was charged to.
+     "complaints.ack_met_staff_id", "complaints.investigate_met_staff_id",
+     "complaints.opinion_met_staff_id", "complaints.ack_breached_staff_id",
+     "complaints.investigate_breached_staff_id",
+     "complaints.opinion_breached_staff_id"}};
 inline constexpr TextLimit kDepartment{
     "department",
     100,
     {"complaints.first_responder_department", "complaints.handling_department",
      "complaint_department_times.department",
      "complaint_escalations.department", "complaint_steps.actor_department",
-     "categories.handling_department"}};
+     "categories.handling_department", "complaints.resolving_department",
+     // The department of each deadline's meeting and of its breach.
+     "complaints.ack_met_department", "complaints.investigate_met_department",
+     "complaints.opinion_met_department", "complaints.ack_breached_department",
+     "complaints.investigate_breached_department",
+     "complaints.opinion_breached_department"}};
 
 // Reasons of transfer, wait, reopen, reject, reclassify and reassign: kept
 // in the timeline note (and a rejection's also on the complaint).

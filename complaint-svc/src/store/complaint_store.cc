@@ -54,8 +54,64 @@ Value TrackedT(const DeadlineClock& d, absl::Time t) {
   return d.tracked() ? T(t) : Value::Null();
 }
 Value Secs(absl::Duration d) { return I(absl::ToInt64Seconds(d)); }
+Value OptI(const std::optional<int64_t>& i) {
+  return i.has_value() ? I(*i) : Value::Null();
+}
 
 using Columns = std::vector<std::pair<const char*, Value>>;
+
+// A deadline's settlement columns (004_settlements.sql).
+struct SettlementColumns {
+  const char* met_working_minutes;
+  const char* met_by;
+  const char* met_department;
+  const char* breached_department;
+  const char* breached_staff_id;
+};
+
+const SettlementColumns& SettlementColumnsOf(v1::DeadlineKind kind) {
+  static constexpr SettlementColumns kAck = {
+      "ack_met_working_minutes", "ack_met_staff_id", "ack_met_department",
+      "ack_breached_department", "ack_breached_staff_id"};
+  static constexpr SettlementColumns kInvestigate = {
+      "investigate_met_working_minutes", "investigate_met_staff_id",
+      "investigate_met_department", "investigate_breached_department",
+      "investigate_breached_staff_id"};
+  static constexpr SettlementColumns kOpinion = {
+      "opinion_met_working_minutes", "opinion_met_staff_id",
+      "opinion_met_department", "opinion_breached_department",
+      "opinion_breached_staff_id"};
+  switch (kind) {
+    case v1::DEADLINE_KIND_ACKNOWLEDGE:
+      return kAck;
+    case v1::DEADLINE_KIND_INVESTIGATED:
+      return kInvestigate;
+    default:
+      return kOpinion;
+  }
+}
+
+// What each deadline's meeting and breach recorded.
+void AddSettlementColumns(const SlaState& s, Columns* cols) {
+  for (const DeadlineClock* d : s.deadlines()) {
+    const SettlementColumns& n = SettlementColumnsOf(d->kind);
+    cols->push_back({n.met_working_minutes, OptI(d->met_working_minutes)});
+    cols->push_back({n.met_by, S(d->met_by.staff_id)});
+    cols->push_back({n.met_department, S(d->met_by.department)});
+    cols->push_back({n.breached_department, S(d->breached_holder.department)});
+    cols->push_back({n.breached_staff_id, S(d->breached_holder.staff_id)});
+  }
+}
+
+void ReadSettlement(const ResultSetPtr& rs, DeadlineClock* d) {
+  const SettlementColumns& n = SettlementColumnsOf(d->kind);
+  if (!rs->isNull(n.met_working_minutes)) {
+    d->met_working_minutes = rs->getInt64(n.met_working_minutes);
+  }
+  d->met_by = {Str(rs, n.met_by), Str(rs, n.met_department)};
+  d->breached_holder = {Str(rs, n.breached_staff_id),
+                        Str(rs, n.breached_department)};
+}
 
 // Every column but id and version, from the record.
 Columns ComplaintColumns(const ComplaintRecord& r) {
@@ -150,7 +206,9 @@ Columns ComplaintColumns(const ComplaintRecord& r) {
       {"next_action_time",
        OptT(SlaClock::NextActionTime(
            s, ComplaintStateMachine::SlaRunning(c.state())))},
+      {"resolving_department", S(c.resolution().resolving_department())},
   };
+  AddSettlementColumns(s, &cols);
   return cols;
 }
 
@@ -230,6 +288,7 @@ absl::StatusOr<ComplaintRecord> ComplaintFromRow(const ResultSetPtr& rs) {
       static_cast<v1::DeadlineKind>(rs->getInt("escalation_deadline"));
   CSM_ASSIGN_OR_RETURN(s.next_escalation_due,
                        OptTimeCol(rs, "next_escalation_due"));
+  for (DeadlineClock* d : s.deadlines()) ReadSettlement(rs, d);
 
   if (!rs->isNull("resolve_time")) {
     v1::Resolution* res = c.mutable_resolution();
@@ -239,6 +298,7 @@ absl::StatusOr<ComplaintRecord> ComplaintFromRow(const ResultSetPtr& rs) {
     res->set_responsibility(
         static_cast<v1::Responsibility>(rs->getInt("responsibility")));
     res->set_resolver_id(Str(rs, "resolver_id"));
+    res->set_resolving_department(Str(rs, "resolving_department"));
     CSM_ASSIGN_OR_RETURN(absl::Time t, TimeCol(rs, "resolve_time"));
     SetTs(t, res->mutable_resolve_time());
   }
@@ -335,7 +395,7 @@ absl::StatusOr<int64_t> ParseId(absl::string_view name, absl::string_view kind,
   if (parts.size() != 2 || parts[0] != kind ||
       !absl::SimpleAtoi(parts[1], &id) || id <= 0) {
     return InvalidField(std::string(field),
-                        absl::StrCat("'", name, "' is not a ", kind,
+                        absl::StrCat(Quote(name), " is not a ", kind,
                                      " name; expected ", kind, "/{id}"));
   }
   return id;
@@ -410,6 +470,11 @@ void ComplaintStore::RenderSla(const SlaState& s, v1::Complaint* out) {
     if (d->met.has_value()) SetTs(*d->met, dl->mutable_met_time());
     dl->set_breached(d->breached);
     dl->set_warned(d->warned);
+    dl->set_met_working_minutes(d->met_working_minutes.value_or(0));
+    dl->set_met_by_staff_id(d->met_by.staff_id);
+    dl->set_met_department(d->met_by.department);
+    dl->set_breached_department(d->breached_holder.department);
+    dl->set_breached_staff_id(d->breached_holder.staff_id);
   }
   out->set_sla_paused(s.paused_since.has_value());
   out->set_paused_working_minutes(WholeMinutes(s.paused_working));

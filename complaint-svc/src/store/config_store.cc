@@ -8,6 +8,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "common/business_time.h"
 #include "common/resource_id.h"
 #include "common/sql_rows.h"
 #include "common/sql_values.h"
@@ -366,8 +367,23 @@ absl::StatusOr<std::shared_ptr<const BusinessCalendar>> ConfigStore::Calendar(
   return shared;
 }
 
+::csm::events::v1::BusinessCalendarChanged CalendarChangedEvent(
+    const CalendarRecord& calendar) {
+  ::csm::events::v1::BusinessCalendarChanged e;
+  e.set_calendar(ConfigStore::kCalendarName);
+  e.set_etag(std::to_string(calendar.version));
+  e.set_working_hours(calendar.working_hours);
+  for (const CalendarDay& d : calendar.exceptions) {
+    ::csm::events::v1::CalendarExceptionDay* out = e.add_exceptions();
+    ToProtoDate(d.day, out->mutable_date());
+    out->set_holiday(d.kind == DayKind::kHoliday);
+    out->set_label(d.name);
+  }
+  return e;
+}
+
 absl::StatusOr<bool> SeedBusinessCalendar(MysqlPool& pool, ConfigStore& config,
-                                          absl::Time now) {
+                                          Outbox& outbox, absl::Time now) {
   CSM_ASSIGN_OR_RETURN(std::vector<CalendarDay> seed,
                        ParseCalendarSeed(ChinaCalendarSeed()));
   bool loaded = false;
@@ -375,8 +391,13 @@ absl::StatusOr<bool> SeedBusinessCalendar(MysqlPool& pool, ConfigStore& config,
       pool, absl::Now() + absl::Seconds(30),
       [&](MysqlConnection& conn) -> absl::Status {
         CSM_ASSIGN_OR_RETURN(loaded, config.SeedCalendarOnce(conn, seed, now));
-        return absl::OkStatus();
+        if (!loaded) return absl::OkStatus();
+        CSM_ASSIGN_OR_RETURN(CalendarRecord calendar,
+                             config.ReadCalendar(conn, false));
+        return outbox.Append(conn, "system", "", ConfigStore::kCalendarName,
+                             CalendarChangedEvent(calendar));
       }));
+  if (loaded) outbox.NotifyCommitted();
   return loaded;
 }
 

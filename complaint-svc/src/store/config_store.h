@@ -15,8 +15,10 @@
 #include "absl/time/time.h"
 #include "common/business_calendar.h"
 #include "common/mysql_pool.h"
+#include "common/outbox.h"
 #include "common/paging.h"
 #include "csm/complaint/v1/complaint.pb.h"
+#include "csm/events/v1/complaint_events.pb.h"
 
 // complaint-svc's configuration tables (migrations/001_config.sql):
 // categories, SLA policies, the business calendar. Prepared statements
@@ -107,11 +109,17 @@ class ConfigStore {
   std::shared_ptr<const BusinessCalendar> cached_;
 };
 
+// The whole calendar as stored (name, etag, working hours, every exception
+// by date): the event reporting-svc keeps its copy of the calendar from.
+::csm::events::v1::BusinessCalendarChanged CalendarChangedEvent(
+    const CalendarRecord& calendar);
+
 // Loads the shipped holiday seed (ChinaCalendarSeed(): 2026 official, 2027
 // provisional) into the calendar tables once per database, in one
-// transaction; later runs change nothing. Returns whether it loaded it.
+// transaction with its BusinessCalendarChanged event (actor "system"); later
+// runs change nothing. Returns whether it loaded it.
 absl::StatusOr<bool> SeedBusinessCalendar(MysqlPool& pool, ConfigStore& config,
-                                          absl::Time now);
+                                          Outbox& outbox, absl::Time now);
 
 }  // namespace csm::complaint
 

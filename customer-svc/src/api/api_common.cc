@@ -1,12 +1,15 @@
 #include "customer-svc/src/api/api_common.h"
 
+#include <map>
 #include <string>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "common/business_time.h"
 #include "common/status.h"
 #include "customer-svc/src/domain/archive_access.h"
 #include "customer-svc/src/domain/customer_rules.h"
+#include "customer-svc/src/store/customer_store.h"
 
 namespace csm::customer {
 
@@ -66,7 +69,35 @@ ev::CustomerSnapshot Snapshot(const v1::Customer& c) {
   const Completeness completeness = ArchiveCompleteness(c);
   s.set_required_fields_filled(completeness.filled);
   s.set_required_fields_total(completeness.total);
+  for (std::string& field : FilledCompletenessFields(c)) {
+    s.add_filled_fields(std::move(field));
+  }
+  *s.mutable_create_time() = c.create_time();
   return s;
+}
+
+absl::Status AppendPlanMoves(MysqlConnection& conn, Outbox& outbox,
+                             const CallContext& call,
+                             const std::vector<PlanMove>& moves,
+                             absl::string_view reason) {
+  CustomerStore customers;
+  std::map<int64_t, ev::CustomerSnapshot> snapshots;
+  for (const PlanMove& m : moves) {
+    auto it = snapshots.find(m.customer_id);
+    if (it == snapshots.end()) {
+      CSM_ASSIGN_OR_RETURN(v1::Customer c,
+                           customers.GetCustomer(conn, m.customer_id, false));
+      it = snapshots.emplace(m.customer_id, Snapshot(c)).first;
+    }
+    ev::VisitPlanRescheduled event;
+    *event.mutable_customer() = it->second;
+    event.set_visit_plan(VisitStore::PlanName(m.customer_id, m.plan_id));
+    ToProtoDate(m.from, event.mutable_from_due_date());
+    ToProtoDate(m.to, event.mutable_to_due_date());
+    event.set_reason(std::string(reason));
+    CSM_RETURN_IF_ERROR(outbox.Append(conn, call, it->second.name(), event));
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace csm::customer

@@ -12,12 +12,15 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "common/etag.h"
+#include "common/mysql_pool.h"
+#include "common/outbox.h"
 #include "common/paging.h"
 #include "common/principal.h"
 #include "common/rpc.h"
 #include "csm/customer/v1/customer.pb.h"
 #include "csm/events/v1/customer_events.pb.h"
 #include "customer-svc/src/domain/masking.h"
+#include "customer-svc/src/store/visit_store.h"
 
 namespace csm::customer {
 
@@ -52,6 +55,13 @@ absl::Status RequireSupervisor(const CallContext& call, const v1::Customer& c);
 
 // The reportable facts of an archive for an event (no personal data).
 csm::events::v1::CustomerSnapshot Snapshot(const v1::Customer& c);
+
+// One VisitPlanRescheduled per moved plan, with its archive's snapshot as of
+// now, in the caller's transaction. `reason`: "visit_policy" or "grade".
+absl::Status AppendPlanMoves(MysqlConnection& conn, Outbox& outbox,
+                             const CallContext& call,
+                             const std::vector<PlanMove>& moves,
+                             absl::string_view reason);
 
 }  // namespace csm::customer
 

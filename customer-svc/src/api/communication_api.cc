@@ -89,6 +89,7 @@ absl::Status CommunicationApi::DoRecordCommunication(
         if (record.has_promise()) {
           *event.mutable_promise_due_date() = record.promise().due_date();
         }
+        *event.mutable_contact_time() = record.contact_time();
         CSM_RETURN_IF_ERROR(outbox_->Append(conn, call, c.name(), event));
         *resp = std::move(record);
         return absl::OkStatus();
@@ -197,6 +198,7 @@ absl::Status CommunicationApi::DoKeepPromise(const CallContext& call,
         event.set_communication(m.name());
         event.set_staff_id(m.staff_id());
         event.set_late(late);
+        *event.mutable_due_date() = m.promise().due_date();
         return outbox_->Append(conn, call, c.name(), event);
       });
 }

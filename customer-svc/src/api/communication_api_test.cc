@@ -174,6 +174,18 @@ TEST_F(CommunicationApiTest, RecordedContactsAreListedNewestFirst) {
   EXPECT_EQ(events[0].staff_id(), "li.na");
   EXPECT_FALSE(events[0].has_promise());
   EXPECT_EQ(events[0].customer().name(), customer_.name());
+  // When the contact happened, not when it was recorded.
+  EXPECT_EQ(FromProtoTimestamp(events[0].contact_time()),
+            FromProtoTimestamp(call.contact_time()));
+  EXPECT_EQ(FromProtoTimestamp(events[3].contact_time()),
+            FromProtoTimestamp(sms.contact_time()));
+  // The archive's completeness fields (names, never values) and creation.
+  EXPECT_THAT(events[0].customer().filled_fields(),
+              ElementsAre("acquisition_channel", "city", "contact_email",
+                          "contact_phone", "contact_title", "credit_code",
+                          "display_name", "industry", "kind", "province"));
+  EXPECT_EQ(FromProtoTimestamp(events[0].customer().create_time()),
+            FromProtoTimestamp(customer_.create_time()));
 }
 
 TEST_F(CommunicationApiTest, BadContactsAreRefused) {
@@ -333,6 +345,9 @@ TEST_F(CommunicationApiTest, PromisesKeptOverdueBrokenAndKeptLate) {
   EXPECT_EQ(kept_events[1].communication(), soon.name());
   EXPECT_TRUE(kept_events[1].late());
   EXPECT_EQ(kept_events[1].staff_id(), "li.na");
+  // The due date the promise-kept rate counts by.
+  EXPECT_EQ(DayOf(kept_events[0].due_date()), DayOf(kept.promise().due_date()));
+  EXPECT_EQ(DayOf(kept_events[1].due_date()), DayOf(soon.promise().due_date()));
   // Kept promises are never broken afterwards.
   swept = server_->RunSweepOnce();
   ASSERT_TRUE(swept.ok()) << swept.status();

@@ -770,7 +770,8 @@ absl::Status CustomerApi::DoChangeGrade(const CallContext& call,
             call.start));
         // A grade may tighten the visit schedule (客户分级): the open visit
         // plans follow the new grade in the same transaction.
-        CSM_RETURN_IF_ERROR(VisitStore().RescheduleCustomerPlans(conn, id));
+        CSM_ASSIGN_OR_RETURN(std::vector<PlanMove> moves,
+                             VisitStore().RescheduleCustomerPlans(conn, id));
         CSM_ASSIGN_OR_RETURN(*resp, store_.GetCustomer(conn, id, false));
         ev::CustomerGradeChanged event;
         *event.mutable_customer() = Snapshot(*resp);
@@ -778,6 +779,8 @@ absl::Status CustomerApi::DoChangeGrade(const CallContext& call,
         event.set_to_grade(v1::Grade_Name(req.grade()));
         event.set_reason(req.reason());
         CSM_RETURN_IF_ERROR(outbox_->Append(conn, call, resp->name(), event));
+        CSM_RETURN_IF_ERROR(
+            AppendPlanMoves(conn, *outbox_, call, moves, "grade"));
         MaskCustomer(resp);
         return absl::OkStatus();
       });

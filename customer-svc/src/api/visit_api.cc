@@ -15,6 +15,7 @@
 #include "common/business_time.h"
 #include "common/idempotency.h"
 #include "common/paging.h"
+#include "common/personal_text.h"
 #include "common/status.h"
 #include "csm/events/v1/customer_events.pb.h"
 #include "customer-svc/src/api/api_common.h"
@@ -414,6 +415,8 @@ absl::Status VisitApi::DoRecordVisit(const CallContext& call,
         *event.mutable_actual_date() = visit.actual_date();
         ToProtoDate(answered, event.mutable_due_date());
         ToProtoDate(state.next_due, event.mutable_next_due_date());
+        event.set_customer_opinions(EventText(visit.customer_opinions()));
+        event.set_not_counted_reason(visit.not_counted_reason());
         CSM_RETURN_IF_ERROR(outbox_->Append(conn, call, c.name(), event));
 
         *resp->mutable_visit() = std::move(visit);
@@ -721,15 +724,16 @@ absl::Status VisitApi::DoUpdateVisitPolicy(
         CSM_RETURN_IF_ERROR(
             store_.UpdatePolicy(conn, merged, current.version, call.start));
         // Due lists stay right: every open plan follows the new rule now.
-        CSM_ASSIGN_OR_RETURN(int moved,
+        CSM_ASSIGN_OR_RETURN(std::vector<PlanMove> moved,
                              store_.ReschedulePlans(conn, 0, merged));
         CSM_ASSIGN_OR_RETURN(PolicyRecord updated,
                              store_.GetPolicy(conn, PolicyLock::kNone));
         *resp = PolicyToProto(updated);
         ev::VisitPolicyChanged event;
         for (const std::string& f : changed) event.add_changed_fields(f);
-        event.set_rescheduled_plans(moved);
-        return outbox_->Append(conn, call, kPolicyName, event);
+        event.set_rescheduled_plans(static_cast<int>(moved.size()));
+        CSM_RETURN_IF_ERROR(outbox_->Append(conn, call, kPolicyName, event));
+        return AppendPlanMoves(conn, *outbox_, call, moved, "visit_policy");
       });
 }
 

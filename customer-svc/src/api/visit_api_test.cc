@@ -7,6 +7,8 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "common/personal_text.h"
+#include "common/text.h"
 #include "customer-svc/src/api/visit_test_support.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -19,6 +21,7 @@ using ::testing::ElementsAre;
 using ::testing::ElementsAreArray;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
+using ::testing::Not;
 
 constexpr auto kPhone = v1::VISIT_METHOD_PHONE;
 constexpr auto kEmail = v1::VISIT_METHOD_EMAIL;
@@ -285,6 +288,10 @@ TEST_F(VisitApiTest, ThirdSmsVisitInARowDoesNotCountAndThePlanStaysDue) {
             csm::common::v1::SATISFACTION_FAIRLY_SATISFIED);
   EXPECT_EQ(DayOf(events[2].due_date()), today);
   EXPECT_EQ(DayOf(events[2].next_due_date()), today);
+  // Why it does not count, for the reports' valid-visit figures.
+  EXPECT_EQ(events[2].not_counted_reason(), third.visit().not_counted_reason());
+  EXPECT_EQ(events[3].not_counted_reason(), "");
+  EXPECT_EQ(events[3].customer_opinions(), "设备运行稳定");
 
   // 客户回访报告表 of the uncounted visit.
   v1::GetVisitReportRequest req;
@@ -614,6 +621,14 @@ TEST_F(VisitApiTest, PolicyUpdatesAreValidatedAndRescheduleOpenPlans) {
   EXPECT_THAT(changed[0].changed_fields(),
               ElementsAre("first_year_interval_months"));
   EXPECT_EQ(changed[0].rescheduled_plans(), 1);
+  // The moved due date, for the return-visit figures (one per plan moved).
+  auto moved = OutboxEvents<ev::VisitPlanRescheduled>();
+  ASSERT_EQ(moved.size(), 1u);
+  EXPECT_EQ(moved[0].visit_plan(), plan.name());
+  EXPECT_EQ(moved[0].customer().name(), c.name());
+  EXPECT_EQ(DayOf(moved[0].from_due_date()), Months(today, 1));
+  EXPECT_EQ(DayOf(moved[0].to_due_date()), Months(today, 2));
+  EXPECT_EQ(moved[0].reason(), "visit_policy");
 
   // Grade A monthly again; the plan follows when its customer becomes A.
   v1::VisitPolicy tighter;
@@ -635,6 +650,34 @@ TEST_F(VisitApiTest, PolicyUpdatesAreValidatedAndRescheduleOpenPlans) {
   CSM_ASSERT_OK(
       Call(customers_, &CustomerStub::ChangeGrade, "li.na", grade, &upgraded));
   EXPECT_EQ(DayOf(GetPlan(plan.name()).next_due_date()), Months(today, 1));
+  // The override moved nothing (the archive was B); the grade change did.
+  moved = OutboxEvents<ev::VisitPlanRescheduled>();
+  ASSERT_EQ(moved.size(), 2u);
+  EXPECT_EQ(moved[1].visit_plan(), plan.name());
+  EXPECT_EQ(DayOf(moved[1].from_due_date()), Months(today, 2));
+  EXPECT_EQ(DayOf(moved[1].to_due_date()), Months(today, 1));
+  EXPECT_EQ(moved[1].reason(), "grade");
+  EXPECT_EQ(moved[1].customer().grade(), "GRADE_A");
+}
+
+TEST_F(VisitApiTest, RecordedVisitCarriesTheOpinionsMasked) {
+  const absl::CivilDay today = Today();
+  const v1::Customer c =
+      MustCreateCustomer("杭州回访机电有限公司", 31, "li.na");
+  const v1::VisitPlan plan = MustCreatePlan(c.name(), Months(today, -2));
+  v1::RecordVisitRequest req = VisitRequest(
+      plan.name(), kPhone, today, csm::common::v1::SATISFACTION_DISSATISFIED);
+  std::string opinions = "请王经理回电13812345678，身份证110101199003071234";
+  for (int i = 0; i < 600; ++i) opinions += "慢";
+  req.mutable_visit()->set_customer_opinions(opinions);
+  v1::RecordVisitResponse r;
+  CSM_ASSERT_OK(RecordVisit("li.na", req, &r));
+  const auto events = OutboxEvents<ev::VisitRecorded>();
+  ASSERT_EQ(events.size(), 1u);
+  const std::string& text = events[0].customer_opinions();
+  EXPECT_THAT(text, HasSubstr("回电138****5678，身份证1101**********1234"));
+  EXPECT_THAT(text, Not(HasSubstr("13812345678")));
+  EXPECT_EQ(CountCodePoints(text), kMaxEventTextChars);
 }
 
 }  // namespace

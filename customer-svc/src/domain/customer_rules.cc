@@ -864,6 +864,39 @@ Completeness ArchiveCompleteness(const v1::Customer& c) {
   return result;
 }
 
+std::vector<std::string> FilledCompletenessFields(const v1::Customer& c) {
+  auto any_contact = [&c](auto filled) {
+    return std::any_of(c.contacts().begin(), c.contacts().end(), filled);
+  };
+  const std::pair<const char*, bool> fields[] = {
+      {"acquisition_channel",
+       c.acquisition_channel() != v1::ACQUISITION_CHANNEL_UNSPECIFIED},
+      {"address", !IsBlank(c.address())},
+      {"business_scope", !IsBlank(c.business_scope())},
+      {"city", !IsBlank(c.city())},
+      {"company_size", !IsBlank(c.company_size())},
+      {"contact_email",
+       any_contact([](const v1::Contact& k) { return !IsBlank(k.email()); })},
+      {"contact_phone", any_contact([](const v1::Contact& k) {
+         return std::any_of(k.phones().begin(), k.phones().end(),
+                            [](const std::string& p) { return !IsBlank(p); });
+       })},
+      {"contact_title",
+       any_contact([](const v1::Contact& k) { return !IsBlank(k.title()); })},
+      {"credit_code", !IsBlank(c.credit_code())},
+      {"display_name", !IsBlank(c.display_name())},
+      {"industry", !IsBlank(c.industry())},
+      {"kind", c.kind() != v1::CUSTOMER_KIND_UNSPECIFIED},
+      {"legal_representative", !IsBlank(c.legal_representative())},
+      {"province", !IsBlank(c.province())},
+  };
+  std::vector<std::string> out;
+  for (const auto& [name, filled] : fields) {
+    if (filled) out.emplace_back(name);
+  }
+  return out;
+}
+
 // ---------------------------------------------------------------------------
 // Archive numbers.
 

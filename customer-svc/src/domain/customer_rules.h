@@ -221,6 +221,12 @@ struct Completeness {
 // Blank strings and UNSPECIFIED enums are not filled.
 Completeness ArchiveCompleteness(const v1::Customer& customer);
 
+// The completeness vocabulary reporting-svc applies its configurable rule
+// to (events' CustomerSnapshot.filled_fields): the names of the fields
+// above that are filled, whatever the kind, plus contact_email and
+// contact_title (some contact has one), sorted. Names only, never values.
+std::vector<std::string> FilledCompletenessFields(const v1::Customer& customer);
+
 // ---------------------------------------------------------------------------
 // Archive numbers (客户编号): "KH" + yyyymm + "-" + sequence, zero-padded to
 // six digits and growing beyond when the month's sequence overflows:

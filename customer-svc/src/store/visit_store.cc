@@ -487,9 +487,8 @@ absl::StatusOr<Page<DuePlanRecord>> VisitStore::ListDuePlans(
   return MakePage(std::move(items), std::move(cursors), query.limit);
 }
 
-absl::StatusOr<int> VisitStore::ReschedulePlans(MysqlConnection& conn,
-                                                int64_t customer_id,
-                                                const VisitPolicy& policy) {
+absl::StatusOr<std::vector<PlanMove>> VisitStore::ReschedulePlans(
+    MysqlConnection& conn, int64_t customer_id, const VisitPolicy& policy) {
   const char* only = customer_id > 0 ? " AND customer_id = ?" : "";
   struct Row {
     int64_t id;
@@ -520,7 +519,7 @@ absl::StatusOr<int> VisitStore::ReschedulePlans(MysqlConnection& conn,
       plans.push_back(std::move(r));
     }
   }
-  if (plans.empty()) return 0;
+  if (plans.empty()) return std::vector<PlanMove>();
 
   // Grades: the caller's own grade change is visible to this read; a
   // concurrent one waits for the policy lock this transaction holds and then
@@ -557,7 +556,7 @@ absl::StatusOr<int> VisitStore::ReschedulePlans(MysqlConnection& conn,
     }
   }
 
-  int moved = 0;
+  std::vector<PlanMove> moved;
   for (const Row& r : plans) {
     const VisitPlanState s = EvaluateVisitPlan(
         r.delivery, grades[r.customer_id], visits[r.id], r.delivery, policy);
@@ -566,17 +565,19 @@ absl::StatusOr<int> VisitStore::ReschedulePlans(MysqlConnection& conn,
         s.sms_streak == r.stored.sms_streak && s.note == r.stored.note) {
       continue;
     }
-    if (s.next_due != r.stored.next_due) ++moved;
+    if (s.next_due != r.stored.next_due) {
+      moved.push_back({r.customer_id, r.id, r.stored.next_due, s.next_due});
+    }
     CSM_RETURN_IF_ERROR(UpdatePlanSchedule(conn, r.id, s));
   }
   return moved;
 }
 
-absl::Status VisitStore::RescheduleCustomerPlans(MysqlConnection& conn,
-                                                 int64_t customer_id) {
+absl::StatusOr<std::vector<PlanMove>> VisitStore::RescheduleCustomerPlans(
+    MysqlConnection& conn, int64_t customer_id) {
   CSM_ASSIGN_OR_RETURN(PolicyRecord policy,
                        GetPolicy(conn, PolicyLock::kShare));
-  return ReschedulePlans(conn, customer_id, policy.policy).status();
+  return ReschedulePlans(conn, customer_id, policy.policy);
 }
 
 // ---------------------------------------------------------------- visits

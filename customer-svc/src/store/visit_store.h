@@ -97,6 +97,14 @@ struct BrokenPromise {
   absl::CivilDay due;
 };
 
+// A plan whose next due date moved without a visit (VisitPlanRescheduled).
+struct PlanMove {
+  int64_t customer_id = 0;
+  int64_t plan_id = 0;
+  absl::CivilDay from;
+  absl::CivilDay to;
+};
+
 class VisitStore {
  public:
   // "customers/{c}/visitPlans/{p}" -> (c, p); INVALID_ARGUMENT on `field`.
@@ -151,14 +159,13 @@ class VisitStore {
   // Recomputes the schedule (EvaluateVisitPlan over its visits, the archive's
   // current grade, `policy`) of every open plan, or of archive
   // `customer_id`'s open plans when it is not 0, and stores those that
-  // changed. Locks the plans. Returns how many next due dates moved.
-  absl::StatusOr<int> ReschedulePlans(MysqlConnection& conn,
-                                      int64_t customer_id,
-                                      const VisitPolicy& policy);
+  // changed. Locks the plans. Returns the plans whose next due date moved.
+  absl::StatusOr<std::vector<PlanMove>> ReschedulePlans(
+      MysqlConnection& conn, int64_t customer_id, const VisitPolicy& policy);
   // The hook for a grade change: reads the policy (kShare) and reschedules
   // the archive's open plans.
-  absl::Status RescheduleCustomerPlans(MysqlConnection& conn,
-                                       int64_t customer_id);
+  absl::StatusOr<std::vector<PlanMove>> RescheduleCustomerPlans(
+      MysqlConnection& conn, int64_t customer_id);
 
   // ---- visits
   // A plan's visits as the schedule rule takes them: by actual date, then
