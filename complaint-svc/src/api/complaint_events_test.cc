@@ -145,8 +145,8 @@ TEST_F(ComplaintEventsTest, AcceptRecordsWhoMetTheAcknowledgeDeadlineAndWhen) {
   EXPECT_EQ(opinion.met_by_staff_id(), "");
 
   // Stored when it happened: the complaint shows it too.
-  const v1::Deadline& stored =
-      DeadlineOf(Get(c.name()), v1::DEADLINE_KIND_ACKNOWLEDGE);
+  const v1::Complaint now = Get(c.name());
+  const v1::Deadline& stored = DeadlineOf(now, v1::DEADLINE_KIND_ACKNOWLEDGE);
   EXPECT_EQ(stored.met_working_minutes(), 90);
   EXPECT_EQ(stored.met_by_staff_id(), "wang.fang");
   EXPECT_EQ(stored.met_department(), "客服部");
@@ -406,7 +406,7 @@ TEST_F(ComplaintEventsTest, BusinessCalendarChangesAreAnnouncedWhole) {
   // The seed, loaded by the fixture's start-up.
   ASSERT_EQ(changes.size(), 1u);
   EXPECT_EQ(changes[0].envelope.actor(), "system");
-  const ev::BusinessCalendarChanged& seed = changes[0].payload;
+  const ev::BusinessCalendarChanged seed = changes[0].payload;
   EXPECT_EQ(seed.calendar(), cal);
   EXPECT_EQ(seed.working_hours(), "09:00-12:00,13:30-17:30");
   ASSERT_GT(seed.exceptions_size(), 20);
