@@ -76,6 +76,9 @@ class ServiceAssembly {
   RpcRuntime& runtime() { return *runtime_; }
   const Clock& clock() const { return *clock_; }
   const ServiceConfig& config() const { return config_; }
+  // The metrics endpoint's registry, for a service's own metrics (its event
+  // followers').
+  prometheus::Registry& registry() { return host_->registry(); }
 
   // Before Start(): constructs a gRPC service, owns it and registers it.
   template <typename S, typename... Args>

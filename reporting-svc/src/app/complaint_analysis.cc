@@ -1,0 +1,98 @@
+// Complaint KPIs and analysis (docs/reports.md, section 2): the figures of
+// the period, broken down by the requested dimensions, and their trend over
+// consecutive periods ending with it.
+#include <set>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "common/status.h"
+#include "reporting-svc/src/app/complaint_figures.h"
+#include "reporting-svc/src/app/report_request.h"
+#include "reporting-svc/src/app/reports.h"
+#include "reporting-svc/src/domain/period_request.h"
+
+namespace csm::reporting {
+namespace {
+
+// Every dimension when none is asked for; UNSPECIFIED or a repeat is a
+// violation on dimensions[i].
+std::vector<rv1::ComplaintDimension> DecodeDimensions(
+    const rv1::GetComplaintAnalysisRequest& request, FieldViolations* v) {
+  std::vector<rv1::ComplaintDimension> out;
+  std::set<int> seen;
+  for (int i = 0; i < request.dimensions_size(); ++i) {
+    const int d = request.dimensions(i);
+    const std::string field = absl::StrCat("dimensions[", i, "]");
+    if (d == rv1::COMPLAINT_DIMENSION_UNSPECIFIED ||
+        !rv1::ComplaintDimension_IsValid(d)) {
+      v->Add(field, "must be a COMPLAINT_DIMENSION_* value");
+    } else if (!seen.insert(d).second) {
+      v->Add(field, "is repeated");
+    } else {
+      out.push_back(static_cast<rv1::ComplaintDimension>(d));
+    }
+  }
+  if (request.dimensions_size() == 0) {
+    for (int d = rv1::COMPLAINT_DIMENSION_CATEGORY;
+         d <= rv1::COMPLAINT_DIMENSION_CHANNEL; ++d) {
+      out.push_back(static_cast<rv1::ComplaintDimension>(d));
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+absl::StatusOr<rv1::ComplaintAnalysis> GetComplaintAnalysis(
+    const ReportContext& ctx, const CallContext& call,
+    const rv1::GetComplaintAnalysisRequest& request) {
+  CSM_ASSIGN_OR_RETURN(
+      ReportRequest r,
+      PrepareReport(*ctx.pool, call, request.period(), request.filter(),
+                    FilterPolicy{.report = "the complaint analysis"}));
+  FieldViolations v;
+  const std::vector<rv1::ComplaintDimension> dimensions =
+      DecodeDimensions(request, &v);
+  Violations trend_violations;
+  std::optional<std::vector<ReportPeriod>> trend = DecodeTrend(
+      r.period, request.trend_periods(), "trend_periods", &trend_violations);
+  for (auto& [field, description] : trend_violations) {
+    v.Add(std::move(field), std::move(description));
+  }
+  CSM_RETURN_IF_ERROR(v.ToStatus());
+
+  rv1::ComplaintAnalysis out;
+  ToProto(r.period, out.mutable_period());
+  *out.mutable_applied_filter() = r.applied;
+  const std::vector<FollowerStatus> followers = ctx.followers();
+  CSM_RETURN_IF_ERROR(
+      ReadSnapshot(ctx, call, [&](MysqlConnection& conn) -> absl::Status {
+        CSM_ASSIGN_OR_RETURN(*out.mutable_total(),
+                             ComplaintTotals(conn, r.scope));
+        for (rv1::ComplaintDimension d : dimensions) {
+          rv1::ComplaintBreakdown* b = out.add_breakdowns();
+          b->set_dimension(d);
+          CSM_ASSIGN_OR_RETURN(auto groups,
+                               ComplaintFiguresBy(conn, r.scope, d));
+          for (auto& [key, figures] : groups) {
+            rv1::ComplaintGroup* g = b->add_groups();
+            g->set_key(key);
+            *g->mutable_figures() = std::move(figures);
+          }
+        }
+        for (const ReportPeriod& p : *trend) {
+          rv1::ComplaintTrendPoint* point = out.add_trend();
+          ToProto(p, point->mutable_period());
+          CSM_ASSIGN_OR_RETURN(*point->mutable_figures(),
+                               ComplaintTotals(conn, ScopeOf(p, r.applied)));
+        }
+        CSM_ASSIGN_OR_RETURN(*out.mutable_freshness(),
+                             ReadFreshness(conn, followers, absl::Now()));
+        return absl::OkStatus();
+      }));
+  return out;
+}
+
+}  // namespace csm::reporting

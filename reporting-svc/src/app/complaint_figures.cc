@@ -1,0 +1,146 @@
+#include "reporting-svc/src/app/complaint_figures.h"
+
+#include <functional>
+#include <map>
+#include <string>
+
+#include "common/status.h"
+#include "reporting-svc/src/app/figure_sql.h"
+#include "reporting-svc/src/domain/rates.h"
+#include "reporting-svc/src/domain/working_time_stats.h"
+
+namespace csm::reporting {
+namespace {
+
+using Figures = std::map<std::string, rv1::ComplaintFigures>;
+
+GroupKey KeyOf(rv1::ComplaintDimension dimension) {
+  switch (dimension) {
+    case rv1::COMPLAINT_DIMENSION_CATEGORY:
+      return GroupByColumn("c.category");
+    case rv1::COMPLAINT_DIMENSION_SEVERITY:
+      return GroupByColumn("c.severity");
+    case rv1::COMPLAINT_DIMENSION_DEPARTMENT:
+      return GroupByDepartment();
+    case rv1::COMPLAINT_DIMENSION_CAUSE:
+      return GroupByColumn("c.cause");
+    case rv1::COMPLAINT_DIMENSION_RESPONSIBILITY:
+      return GroupByColumn("c.responsibility");
+    case rv1::COMPLAINT_DIMENSION_CUSTOMER_GRADE:
+      return GroupByColumn("c.customer_grade");
+    case rv1::COMPLAINT_DIMENSION_CHANNEL:
+      return GroupByColumn("c.channel");
+    default:
+      return GroupAll();
+  }
+}
+
+using CountSetter = void (rv1::ComplaintFigures::*)(int32_t);
+using RatioField = rv1::Ratio* (rv1::ComplaintFigures::*)();
+using StatsField = rv1::WorkingMinutesStats* (rv1::ComplaintFigures::*)();
+
+absl::Status Count(MysqlConnection& conn, const FigureSql& sql,
+                   const FigureScope& scope, GroupKey key, const char* value,
+                   CountSetter set, Figures* out) {
+  CSM_ASSIGN_OR_RETURN(auto groups, CountGroups(conn, sql, scope, key, value));
+  for (const auto& [k, n] : groups) ((*out)[k].*set)(static_cast<int32_t>(n));
+  return absl::OkStatus();
+}
+
+absl::Status Rate(MysqlConnection& conn, const FigureSql& sql,
+                  const FigureScope& scope, GroupKey key, const char* hit,
+                  RatioField field, Figures* out) {
+  CSM_ASSIGN_OR_RETURN(auto groups, ShareGroups(conn, sql, scope, key, hit));
+  for (const auto& [k, share] : groups) {
+    CSM_ASSIGN_OR_RETURN(Ratio r,
+                         Ratio::Of(share.numerator, share.denominator));
+    CSM_RETURN_IF_ERROR(ToProto(r, ((*out)[k].*field)()));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Stats(MysqlConnection& conn, const FigureSql& sql,
+                   const FigureScope& scope, GroupKey key, const char* minutes,
+                   StatsField field, Figures* out) {
+  CSM_ASSIGN_OR_RETURN(auto groups,
+                       HistogramGroups(conn, sql, scope, key, minutes));
+  for (const auto& [k, histogram] : groups) {
+    CSM_RETURN_IF_ERROR(ToProto(Summarize(histogram), ((*out)[k].*field)()));
+  }
+  return absl::OkStatus();
+}
+
+// A group that has only some figures still shows "no data" for the rest.
+void FillNoData(rv1::ComplaintFigures& f) {
+  for (rv1::Ratio* r :
+       {f.mutable_acknowledge_on_time(), f.mutable_investigated_on_time(),
+        f.mutable_handling_on_time(), f.mutable_resolution_rate(),
+        f.mutable_satisfaction_rate()}) {
+    if (r->denominator() == 0) r->set_no_data(true);
+  }
+  for (rv1::WorkingMinutesStats* s :
+       {f.mutable_acknowledge_time(), f.mutable_handling_time()}) {
+    if (s->count() == 0) s->set_no_data(true);
+  }
+}
+
+}  // namespace
+
+absl::StatusOr<Figures> ComplaintFiguresBy(MysqlConnection& conn,
+                                           const FigureScope& scope,
+                                           rv1::ComplaintDimension dimension) {
+  namespace f = figures;
+  using F = rv1::ComplaintFigures;
+  const GroupKey key = KeyOf(dimension);
+  Figures out;
+  CSM_RETURN_IF_ERROR(
+      Count(conn, f::kReceived, scope, key, "*", &F::set_received, &out));
+  CSM_RETURN_IF_ERROR(
+      Count(conn, f::kLinked, scope, key, "*", &F::set_repeat_contacts, &out));
+  CSM_RETURN_IF_ERROR(
+      Count(conn, f::kAccepted, scope, key, "*", &F::set_accepted, &out));
+  CSM_RETURN_IF_ERROR(
+      Count(conn, f::kResolved, scope, key, "*", &F::set_resolved, &out));
+  CSM_RETURN_IF_ERROR(
+      Count(conn, f::kClosed, scope, key, "*", &F::set_closed, &out));
+  CSM_RETURN_IF_ERROR(
+      Count(conn, f::kReopened, scope, key, "*", &F::set_reopened, &out));
+  CSM_RETURN_IF_ERROR(
+      Count(conn, f::kRejected, scope, key, "*", &F::set_rejected, &out));
+  CSM_RETURN_IF_ERROR(Count(conn, f::kEscalated, scope, key,
+                            "DISTINCT f.complaint", &F::set_escalated, &out));
+  CSM_RETURN_IF_ERROR(Count(conn, f::kBreached, scope, key,
+                            "DISTINCT d.complaint", &F::set_overdue, &out));
+  CSM_RETURN_IF_ERROR(Rate(conn, f::kAcknowledgeSettled, scope, key,
+                           f::kMetOnTime, &F::mutable_acknowledge_on_time,
+                           &out));
+  CSM_RETURN_IF_ERROR(Rate(conn, f::kInvestigatedSettled, scope, key,
+                           f::kMetOnTime, &F::mutable_investigated_on_time,
+                           &out));
+  CSM_RETURN_IF_ERROR(Rate(conn, f::kHandlingSettled, scope, key, f::kMetOnTime,
+                           &F::mutable_handling_on_time, &out));
+  CSM_RETURN_IF_ERROR(Rate(conn, f::kAccepted, scope, key, f::kNowResolved,
+                           &F::mutable_resolution_rate, &out));
+  CSM_RETURN_IF_ERROR(Rate(conn, f::kConfirmed, scope, key, f::kSatisfied,
+                           &F::mutable_satisfaction_rate, &out));
+  CSM_RETURN_IF_ERROR(Stats(conn, f::kAccepted, scope, key,
+                            "c.acknowledge_minutes",
+                            &F::mutable_acknowledge_time, &out));
+  CSM_RETURN_IF_ERROR(Stats(conn, f::kFirstResolved, scope, key,
+                            "c.handling_minutes", &F::mutable_handling_time,
+                            &out));
+  for (auto& [k, figures] : out) FillNoData(figures);
+  return out;
+}
+
+absl::StatusOr<rv1::ComplaintFigures> ComplaintTotals(
+    MysqlConnection& conn, const FigureScope& scope) {
+  CSM_ASSIGN_OR_RETURN(
+      Figures all,
+      ComplaintFiguresBy(conn, scope, rv1::COMPLAINT_DIMENSION_UNSPECIFIED));
+  rv1::ComplaintFigures total = all[""];
+  FillNoData(total);
+  return total;
+}
+
+}  // namespace csm::reporting

@@ -1,0 +1,30 @@
+// The complaint figures (docs/reports.md, section 2) of a period, whole or
+// broken down by one dimension, from the complaint tables; and the
+// per-department extras of the supervision report (section 6).
+#ifndef CSM_REPORTING_SVC_APP_COMPLAINT_FIGURES_H_
+#define CSM_REPORTING_SVC_APP_COMPLAINT_FIGURES_H_
+
+#include <map>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "common/mysql_pool.h"
+#include "csm/reporting/v1/complaint_reports.pb.h"
+#include "reporting-svc/src/store/figure_queries.h"
+
+namespace csm::reporting {
+
+namespace rv1 = ::csm::reporting::v1;
+
+// COMPLAINT_DIMENSION_UNSPECIFIED: the whole, one group "".
+absl::StatusOr<std::map<std::string, rv1::ComplaintFigures>> ComplaintFiguresBy(
+    MysqlConnection& conn, const FigureScope& scope,
+    rv1::ComplaintDimension dimension);
+
+// The whole (the "" group of the above, zero figures when empty).
+absl::StatusOr<rv1::ComplaintFigures> ComplaintTotals(MysqlConnection& conn,
+                                                      const FigureScope& scope);
+
+}  // namespace csm::reporting
+
+#endif  // CSM_REPORTING_SVC_APP_COMPLAINT_FIGURES_H_

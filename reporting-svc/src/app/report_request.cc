@@ -1,0 +1,98 @@
+#include "reporting-svc/src/app/report_request.h"
+
+#include <optional>
+#include <string>
+#include <utility>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "common/status.h"
+#include "csm/complaint/v1/complaint.pb.h"
+#include "csm/customer/v1/customer.pb.h"
+#include "reporting-svc/src/domain/period_request.h"
+
+namespace csm::reporting {
+namespace {
+
+constexpr absl::Duration kReadTimeout = absl::Seconds(10);
+
+// Who reads which departments (ReportFilter's comment in the contract).
+absl::StatusOr<rv1::ReportFilter> Authorize(const CallContext& call,
+                                            const FilterPolicy& policy,
+                                            rv1::ReportFilter filter) {
+  const RoleSet roles = call.principal.roles;
+  if (roles.Intersects(
+          {Role::kGeneralManager, Role::kArchivist, Role::kService})) {
+    return filter;
+  }
+  if (roles.Intersects({Role::kSupervisor, Role::kManager})) {
+    return RestrictToDepartment(std::move(filter), call.principal.department);
+  }
+  if (!policy.staff_ids) {
+    return absl::PermissionDeniedError(
+        absl::StrCat("agents read reports filtered to their own staff id; ",
+                     policy.report, " is per department"));
+  }
+  return RestrictToStaff(std::move(filter), call.principal.staff_id);
+}
+
+}  // namespace
+
+FigureScope ScopeOf(const ReportPeriod& period,
+                    const rv1::ReportFilter& filter) {
+  FigureScope s;
+  s.start = period.start_time();
+  s.end = period.end_time();
+  s.first = period.first();
+  s.last = period.last();
+  s.departments.assign(filter.departments().begin(),
+                       filter.departments().end());
+  s.staff_ids.assign(filter.staff_ids().begin(), filter.staff_ids().end());
+  s.categories.assign(filter.categories().begin(), filter.categories().end());
+  for (int severity : filter.severities()) {
+    s.severities.push_back(csm::complaint::v1::Severity_Name(
+        static_cast<csm::complaint::v1::Severity>(severity)));
+  }
+  for (int grade : filter.customer_grades()) {
+    std::string name = csm::customer::v1::Grade_Name(
+        static_cast<csm::customer::v1::Grade>(grade));
+    // Complaints carry the letter ("A"), archives the enum name.
+    if (absl::StartsWith(name, "GRADE_")) s.grades.push_back(name.substr(6));
+    s.grades.push_back(std::move(name));
+  }
+  return s;
+}
+
+absl::StatusOr<ReportRequest> PrepareReport(MysqlPool& pool,
+                                            const CallContext& call,
+                                            const rv1::Period& period,
+                                            const rv1::ReportFilter& filter,
+                                            const FilterPolicy& policy) {
+  CSM_ASSIGN_OR_RETURN(rv1::ReportFilter applied,
+                       Authorize(call, policy, filter));
+  KnownValues known;
+  CSM_RETURN_IF_ERROR(RunWithConnection(
+      pool, std::min(call.deadline, absl::Now() + kReadTimeout),
+      [&](MysqlConnection& conn) -> absl::Status {
+        CSM_ASSIGN_OR_RETURN(known.departments,
+                             KnownValuesOf(conn, "department"));
+        CSM_ASSIGN_OR_RETURN(known.categories, KnownValuesOf(conn, "category"));
+        return absl::OkStatus();
+      }));
+  Violations violations;
+  std::optional<ReportPeriod> decoded =
+      DecodePeriod(period, "period", &violations);
+  // The caller's filter is validated (their own department added by
+  // Authorize is known or simply matches nothing).
+  ValidateFilter(filter, policy, known, "filter", &violations);
+  FieldViolations v;
+  for (auto& [field, description] : violations) {
+    v.Add(std::move(field), std::move(description));
+  }
+  CSM_RETURN_IF_ERROR(v.ToStatus());
+  ReportRequest r{*decoded, applied, ScopeOf(*decoded, applied)};
+  return r;
+}
+
+}  // namespace csm::reporting

@@ -1,0 +1,64 @@
+// The report use cases, one a file: weekly_report.cc, supervision_report.cc,
+// complaint_analysis.cc, freshness.cc. Each reads the report tables and the
+// cursors in one consistent snapshot (one read transaction), so the
+// freshness block says exactly which events the figures contain.
+#ifndef CSM_REPORTING_SVC_APP_REPORTS_H_
+#define CSM_REPORTING_SVC_APP_REPORTS_H_
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "common/call_context.h"
+#include "common/mysql_pool.h"
+#include "csm/reporting/v1/complaint_reports.pb.h"
+#include "csm/reporting/v1/report_common.pb.h"
+#include "csm/reporting/v1/reports.pb.h"
+
+namespace csm::reporting {
+
+namespace rv1 = ::csm::reporting::v1;
+
+// What this process knows about its followers (the cursor rows say the
+// rest).
+struct FollowerStatus {
+  std::string source;
+  bool stopped = false;
+  std::string stop_reason;
+};
+
+// What every report reads with.
+struct ReportContext {
+  MysqlPool* pool;
+  // The sources reported on, and their followers' live state.
+  std::function<std::vector<FollowerStatus>()> followers;
+};
+
+// Freshness of every source from the cursors, on `conn` (the report's
+// snapshot), computed at `now`.
+absl::StatusOr<rv1::Freshness> ReadFreshness(
+    MysqlConnection& conn, const std::vector<FollowerStatus>& followers,
+    absl::Time now);
+
+absl::StatusOr<rv1::Freshness> GetFreshness(const ReportContext& ctx,
+                                            const CallContext& call);
+absl::StatusOr<rv1::WeeklyReport> GetWeeklyReport(
+    const ReportContext& ctx, const CallContext& call,
+    const rv1::GetWeeklyReportRequest& request);
+absl::StatusOr<rv1::SupervisionReport> GetSupervisionReport(
+    const ReportContext& ctx, const CallContext& call,
+    const rv1::GetSupervisionReportRequest& request);
+absl::StatusOr<rv1::ComplaintAnalysis> GetComplaintAnalysis(
+    const ReportContext& ctx, const CallContext& call,
+    const rv1::GetComplaintAnalysisRequest& request);
+
+// Runs `read` in one read-only transaction (a consistent snapshot) within
+// the call's deadline.
+absl::Status ReadSnapshot(
+    const ReportContext& ctx, const CallContext& call,
+    const std::function<absl::Status(MysqlConnection&)>& read);
+
+}  // namespace csm::reporting
+
+#endif  // CSM_REPORTING_SVC_APP_REPORTS_H_

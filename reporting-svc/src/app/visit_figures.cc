@@ -1,0 +1,115 @@
+#include "reporting-svc/src/app/visit_figures.h"
+
+#include <map>
+#include <string>
+
+#include "common/status.h"
+#include "csm/common/v1/common.pb.h"
+#include "reporting-svc/src/app/figure_sql.h"
+#include "reporting-svc/src/domain/rates.h"
+
+namespace csm::reporting {
+namespace {
+
+namespace f = figures;
+using csm::common::v1::Satisfaction;
+
+absl::StatusOr<Ratio> RatioOf(int64_t numerator, int64_t denominator) {
+  return Ratio::Of(numerator, denominator);
+}
+
+absl::Status SetRatio(int64_t numerator, int64_t denominator, rv1::Ratio* out) {
+  CSM_ASSIGN_OR_RETURN(Ratio r, RatioOf(numerator, denominator));
+  CSM_RETURN_IF_ERROR(ToProto(r, out));
+  if (r.no_data()) out->set_no_data(true);
+  return absl::OkStatus();
+}
+
+int64_t Satisfied(const std::map<std::string, int64_t>& counts) {
+  int64_t n = 0;
+  for (const char* level :
+       {"SATISFACTION_SATISFIED", "SATISFACTION_FAIRLY_SATISFIED"}) {
+    auto it = counts.find(level);
+    if (it != counts.end()) n += it->second;
+  }
+  return n;
+}
+
+}  // namespace
+
+void SetDistribution(
+    const std::map<std::string, int64_t>& counts,
+    google::protobuf::RepeatedPtrField<rv1::SatisfactionCount>* out) {
+  for (int s = csm::common::v1::SATISFACTION_SATISFIED;
+       s <= csm::common::v1::SATISFACTION_VERY_DISSATISFIED; ++s) {
+    rv1::SatisfactionCount* c = out->Add();
+    c->set_satisfaction(static_cast<Satisfaction>(s));
+    auto it = counts.find(
+        csm::common::v1::Satisfaction_Name(static_cast<Satisfaction>(s)));
+    c->set_count(it == counts.end() ? 0 : static_cast<int32_t>(it->second));
+  }
+}
+
+absl::StatusOr<std::map<std::string, rv1::VisitFigures>> VisitFiguresBy(
+    MysqlConnection& conn, const FigureScope& scope, GroupKey key) {
+  CSM_ASSIGN_OR_RETURN(auto answered, ShareGroups(conn, f::kVisitsDue, scope,
+                                                  key, f::kAnswered));
+  CSM_ASSIGN_OR_RETURN(auto on_time, ShareGroups(conn, f::kVisitsDue, scope,
+                                                 key, f::kAnsweredOnTime));
+  CSM_ASSIGN_OR_RETURN(auto overdue, ShareGroups(conn, f::kVisitsDue, scope,
+                                                 key, f::kOccurrenceOverdue));
+  CSM_ASSIGN_OR_RETURN(
+      auto valid, ShareGroups(conn, f::kVisitsDone, scope, key, f::kCounted));
+  CSM_ASSIGN_OR_RETURN(auto levels, CountByDetail(conn, f::kVisitsValid, scope,
+                                                  key, "v.satisfaction"));
+  std::map<std::string, rv1::VisitFigures> out;
+  if (key.all) out[""];
+  for (const auto* m : {&answered, &valid}) {
+    for (const auto& [k, share] : *m) out[k];
+  }
+  for (auto& [k, v] : out) {
+    const Share due = answered[k];
+    v.set_due(static_cast<int32_t>(due.denominator));
+    v.set_answered(static_cast<int32_t>(due.numerator));
+    v.set_answered_on_time(static_cast<int32_t>(on_time[k].numerator));
+    v.set_overdue(static_cast<int32_t>(overdue[k].numerator));
+    CSM_RETURN_IF_ERROR(
+        SetRatio(due.numerator, due.denominator, v.mutable_visit_rate()));
+    CSM_RETURN_IF_ERROR(SetRatio(on_time[k].numerator, due.denominator,
+                                 v.mutable_on_time_rate()));
+    const Share done = valid[k];
+    v.set_done(static_cast<int32_t>(done.denominator));
+    v.set_valid(static_cast<int32_t>(done.numerator));
+    v.set_invalid(static_cast<int32_t>(done.denominator - done.numerator));
+    SetDistribution(levels[k], v.mutable_distribution());
+    CSM_RETURN_IF_ERROR(SetRatio(Satisfied(levels[k]), done.numerator,
+                                 v.mutable_satisfaction_rate()));
+  }
+  return out;
+}
+
+absl::StatusOr<rv1::PromiseFigures> PromiseTotals(MysqlConnection& conn,
+                                                  const FigureScope& scope) {
+  const GroupKey all = GroupAll();
+  CSM_ASSIGN_OR_RETURN(auto made,
+                       CountGroups(conn, f::kPromisesMade, scope, all, "*"));
+  CSM_ASSIGN_OR_RETURN(auto kept,
+                       CountGroups(conn, f::kPromisesKept, scope, all, "*"));
+  CSM_ASSIGN_OR_RETURN(auto on_time, ShareGroups(conn, f::kPromisesDue, scope,
+                                                 all, f::kKeptOnTime));
+  CSM_ASSIGN_OR_RETURN(auto broken, ShareGroups(conn, f::kPromisesDue, scope,
+                                                all, f::kPromiseBroken));
+  CSM_ASSIGN_OR_RETURN(auto settled, ShareGroups(conn, f::kPromisesDue, scope,
+                                                 all, f::kPromiseSettled));
+  rv1::PromiseFigures p;
+  p.set_made(static_cast<int32_t>(made[""]));
+  p.set_kept(static_cast<int32_t>(kept[""]));
+  p.set_due(static_cast<int32_t>(on_time[""].denominator));
+  p.set_kept_on_time(static_cast<int32_t>(on_time[""].numerator));
+  p.set_broken(static_cast<int32_t>(broken[""].numerator));
+  CSM_RETURN_IF_ERROR(SetRatio(on_time[""].numerator, settled[""].numerator,
+                               p.mutable_kept_rate()));
+  return p;
+}
+
+}  // namespace csm::reporting

@@ -1,0 +1,34 @@
+// Return-visit figures (docs/reports.md, section 8) and promise figures
+// (section 5) of a period, from the visit, occurrence and promise tables.
+#ifndef CSM_REPORTING_SVC_APP_VISIT_FIGURES_H_
+#define CSM_REPORTING_SVC_APP_VISIT_FIGURES_H_
+
+#include <map>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "common/mysql_pool.h"
+#include "csm/reporting/v1/customer_reports.pb.h"
+#include "csm/reporting/v1/reports.pb.h"
+#include "reporting-svc/src/store/figure_queries.h"
+
+namespace csm::reporting {
+
+namespace rv1 = ::csm::reporting::v1;
+
+// By the archive's department (GroupByDepartment) or whole (GroupAll).
+absl::StatusOr<std::map<std::string, rv1::VisitFigures>> VisitFiguresBy(
+    MysqlConnection& conn, const FigureScope& scope, GroupKey key);
+
+absl::StatusOr<rv1::PromiseFigures> PromiseTotals(MysqlConnection& conn,
+                                                  const FigureScope& scope);
+
+// Every satisfaction level but UNSPECIFIED, in order, from a name -> count
+// map (missing levels 0).
+void SetDistribution(
+    const std::map<std::string, int64_t>& counts,
+    google::protobuf::RepeatedPtrField<rv1::SatisfactionCount>* out);
+
+}  // namespace csm::reporting
+
+#endif  // CSM_REPORTING_SVC_APP_VISIT_FIGURES_H_

@@ -1,0 +1,109 @@
+// 周报 (docs/reports.md, section 5): complaint figures, return visits, new
+// and changed archives, promises and dissatisfied feedback of the period.
+#include <set>
+#include <string>
+#include <vector>
+
+#include "absl/time/clock.h"
+#include "common/status.h"
+#include "reporting-svc/src/app/complaint_figures.h"
+#include "reporting-svc/src/app/report_request.h"
+#include "reporting-svc/src/app/reports.h"
+#include "reporting-svc/src/app/visit_figures.h"
+#include "reporting-svc/src/domain/period_request.h"
+#include "reporting-svc/src/store/highlight_queries.h"
+
+namespace csm::reporting {
+namespace {
+
+constexpr int kMaxArchives = 200;
+constexpr int kMaxFeedback = 100;
+
+// Categories and severities narrow the complaint figures only.
+FigureScope WithoutComplaintFilters(FigureScope scope) {
+  scope.categories.clear();
+  scope.severities.clear();
+  return scope;
+}
+
+// Opened: created in the period. Changed: not created in it, with a change
+// in it; one entry per archive with the union of the period's fields.
+absl::Status FillArchives(MysqlConnection& conn, const FigureScope& scope,
+                          rv1::ArchiveActivity* out) {
+  CSM_ASSIGN_OR_RETURN(std::vector<ArchiveChangeRow> rows,
+                       ArchiveChangesIn(conn, scope));
+  std::set<std::string> created;
+  for (const ArchiveChangeRow& r : rows) {
+    if (r.created) created.insert(r.archive.customer());
+  }
+  std::map<std::string, rv1::ArchiveHighlight*> changed;
+  std::map<std::string, std::set<std::string>> fields;
+  for (const ArchiveChangeRow& r : rows) {  // newest first
+    const std::string& name = r.archive.customer();
+    if (r.created) {
+      out->set_opened(out->opened() + 1);
+      if (out->new_archives_size() < kMaxArchives) {
+        *out->add_new_archives() = r.archive;
+      }
+      continue;
+    }
+    if (created.count(name) > 0) continue;
+    auto [it, first] = changed.emplace(name, nullptr);
+    if (first) {
+      out->set_changed(out->changed() + 1);
+      if (out->changed_archives_size() < kMaxArchives) {
+        it->second = out->add_changed_archives();
+        *it->second = r.archive;
+        it->second->clear_changed_fields();
+      }
+    }
+    fields[name].insert(r.archive.changed_fields().begin(),
+                        r.archive.changed_fields().end());
+    if (it->second != nullptr)
+      it->second->set_changes(it->second->changes() + 1);
+  }
+  for (auto& [name, highlight] : changed) {
+    if (highlight == nullptr) continue;
+    for (const std::string& f : fields[name]) highlight->add_changed_fields(f);
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<rv1::WeeklyReport> GetWeeklyReport(
+    const ReportContext& ctx, const CallContext& call,
+    const rv1::GetWeeklyReportRequest& request) {
+  CSM_ASSIGN_OR_RETURN(
+      ReportRequest r,
+      PrepareReport(*ctx.pool, call, request.period(), request.filter(),
+                    FilterPolicy{.report = "the weekly report"}));
+  rv1::WeeklyReport out;
+  ToProto(r.period, out.mutable_period());
+  *out.mutable_applied_filter() = r.applied;
+  const std::vector<FollowerStatus> followers = ctx.followers();
+  CSM_RETURN_IF_ERROR(
+      ReadSnapshot(ctx, call, [&](MysqlConnection& conn) -> absl::Status {
+        CSM_ASSIGN_OR_RETURN(*out.mutable_complaints(),
+                             ComplaintTotals(conn, r.scope));
+        const FigureScope customers = WithoutComplaintFilters(r.scope);
+        CSM_ASSIGN_OR_RETURN(auto visits,
+                             VisitFiguresBy(conn, customers, GroupAll()));
+        *out.mutable_visits() = visits[""];
+        CSM_RETURN_IF_ERROR(
+            FillArchives(conn, customers, out.mutable_archives()));
+        CSM_ASSIGN_OR_RETURN(*out.mutable_promises(),
+                             PromiseTotals(conn, customers));
+        std::vector<rv1::FeedbackHighlight> feedback;
+        CSM_ASSIGN_OR_RETURN(
+            int total, FeedbackIn(conn, r.scope, kMaxFeedback, &feedback));
+        out.set_feedback_total(total);
+        for (auto& f : feedback) *out.add_feedback() = std::move(f);
+        CSM_ASSIGN_OR_RETURN(*out.mutable_freshness(),
+                             ReadFreshness(conn, followers, absl::Now()));
+        return absl::OkStatus();
+      }));
+  return out;
+}
+
+}  // namespace csm::reporting
