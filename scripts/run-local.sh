@@ -60,6 +60,8 @@ customer_port=${CSM_LOCAL_CUSTOMER_PORT:-50051}
 complaint_port=${CSM_LOCAL_COMPLAINT_PORT:-50052}
 customer_metrics_port=${CSM_LOCAL_CUSTOMER_METRICS_PORT:-9464}
 complaint_metrics_port=${CSM_LOCAL_COMPLAINT_METRICS_PORT:-9465}
+reporting_port=${CSM_LOCAL_REPORTING_PORT:-50053}
+reporting_metrics_port=${CSM_LOCAL_REPORTING_METRICS_PORT:-9466}
 gateway_port=${CSM_LOCAL_GATEWAY_PORT:-8080}
 gateway=http://127.0.0.1:$gateway_port
 db_dir=$local_dir/mariadb
@@ -288,7 +290,7 @@ if [ "$do_install" = 1 ]; then
   bash scripts/install-deps.sh
 fi
 if [ "$do_build" = 1 ] && [ "$db_only" = 0 ]; then
-  BUILD_TARGETS="customer-svc complaint-svc gateway console csmctl csm-token csm-demo-data" bash scripts/build.sh
+  BUILD_TARGETS="customer-svc complaint-svc reporting-svc gateway console csmctl csm-token csm-demo-data" bash scripts/build.sh
 fi
 
 # --- 3. MariaDB, schemas, users ---------------------------------------------
@@ -344,12 +346,15 @@ start_service customer-svc "$customer_port" "$customer_metrics_port" csm_custome
 # complaint's customer (and mints its own token with the same JWT secret).
 start_service complaint-svc "$complaint_port" "$complaint_metrics_port" csm_complaint complaint_svc \
   --customer_address="127.0.0.1:$customer_port"
-# start_service reporting-svc 50053 9466 csm_reporting reporting_svc
-# (then give the gateway --reporting_addr=127.0.0.1:50053 below)
+# reporting-svc follows both services' event streams (its own token, the
+# same JWT secret) into its own schema.
+start_service reporting-svc "$reporting_port" "$reporting_metrics_port" csm_reporting reporting_svc \
+  --customer_address="127.0.0.1:$customer_port" \
+  --complaint_address="127.0.0.1:$complaint_port"
 console_dir=$(cd "$build_dir" && pwd)/console
 [ -f "$console_dir/index.html" ] || die "$console_dir not built; build first (bash scripts/build.sh)"
 start_gateway --customer_addr="127.0.0.1:$customer_port" \
-  --complaint_addr="127.0.0.1:$complaint_port" --reporting_addr= \
+  --complaint_addr="127.0.0.1:$complaint_port" --reporting_addr="127.0.0.1:$reporting_port" \
   --console_dir="$console_dir"
 
 # --- 5. demo data, once ------------------------------------------------------
@@ -389,6 +394,8 @@ csm is running. Ctrl-C stops it.
                 log  $logs/customer-svc.log
   complaint-svc gRPC 127.0.0.1:$complaint_port   metrics http://127.0.0.1:$complaint_metrics_port/metrics
                 log  $logs/complaint-svc.log
+  reporting-svc gRPC 127.0.0.1:$reporting_port   metrics http://127.0.0.1:$reporting_metrics_port/metrics
+                log  $logs/reporting-svc.log
   MariaDB       127.0.0.1:$mysql_port (socket $sock)
 
 Token (staff demo-archivist, roles archivist,supervisor, 客服部, valid 12 h;
@@ -412,6 +419,12 @@ The same through the REST gateway (docs/api.md):
     --data-urlencode 'filter=grade = GRADE_A' --data-urlencode 'order_by=display_name'
   curl -s -H "authorization: Bearer \$CSM_TOKEN" '$gateway/v1/categories'
   curl -s $gateway/healthz
+The reports of this week and month (Asia/Shanghai), and how fresh they are:
+  curl -s -H "authorization: Bearer \$CSM_TOKEN" \\
+    '$gateway/v1/reports/weekly?period.kind=PERIOD_KIND_WEEK&period.year=$(TZ=Asia/Shanghai date +%G)&period.number=$((10#$(TZ=Asia/Shanghai date +%V)))'
+  curl -s -H "authorization: Bearer \$CSM_TOKEN" \\
+    '$gateway/v1/reports/supervision?period.kind=PERIOD_KIND_MONTH&period.year=$(TZ=Asia/Shanghai date +%Y)&period.number=$((10#$(TZ=Asia/Shanghai date +%m)))'
+  curl -s -H "authorization: Bearer \$CSM_TOKEN" '$gateway/v1/freshness'
 With grpcurl (not packaged in Debian; the server serves reflection):
   grpcurl -plaintext -H "authorization: Bearer \$CSM_TOKEN" -d '{"page_size": 5}' \\
     127.0.0.1:$customer_port csm.customer.v1.CustomerService/ListCustomers

@@ -1,7 +1,7 @@
 package e2e
 
 // The harness: a fresh database per service on the MariaDB of the ctest
-// fixture (CSM_TEST_MYSQL_SOCKET), the real customer-svc and complaint-svc
+// fixture (CSM_TEST_MYSQL_SOCKET), the real customer-svc, complaint-svc and reporting-svc
 // binaries on free ports, and the real csm-gateway binary in front of them.
 // Every test talks HTTP to the gateway.
 
@@ -37,6 +37,7 @@ type env struct {
 	buildDir, socket, tmp string
 	databases             []string
 	customer, complaint   *proc
+	reporting             *proc
 	gateway               *proc
 	base                  string // http://127.0.0.1:PORT
 	consoleDir            string
@@ -97,11 +98,19 @@ func setUp() (*env, error) {
 	if err != nil {
 		return x, err
 	}
+	reportingDB, err := x.createDatabase()
+	if err != nil {
+		return x, err
+	}
 	if x.customer, err = x.startService("customer-svc", customerDB, "--visit_sweep_interval_seconds=0"); err != nil {
 		return x, err
 	}
 	if x.complaint, err = x.startService("complaint-svc", complaintDB,
 		"--customer_address="+x.customer.addr, "--escalation_sweep_interval_seconds=0"); err != nil {
+		return x, err
+	}
+	if x.reporting, err = x.startService("reporting-svc", reportingDB,
+		"--customer_address="+x.customer.addr, "--complaint_address="+x.complaint.addr); err != nil {
 		return x, err
 	}
 	// Two settings through the environment (CSM_GATEWAY_<FLAG>, as the
@@ -113,7 +122,7 @@ func setUp() (*env, error) {
 		"--listen=127.0.0.1:0",
 		"--customer_addr=" + x.customer.addr,
 		"--complaint_addr=" + x.complaint.addr,
-		"--reporting_addr=",
+		"--reporting_addr=" + x.reporting.addr,
 		"--default_timeout=10s",
 		"--console_dir=" + x.consoleDir,
 		"--shutdown_grace=5s",
@@ -163,7 +172,7 @@ func (x *env) sql(statement string) error {
 }
 
 func (x *env) tearDown() {
-	for _, p := range []*proc{x.gateway, x.complaint, x.customer} {
+	for _, p := range []*proc{x.gateway, x.reporting, x.complaint, x.customer} {
 		p.stop()
 	}
 	for _, db := range x.databases {
@@ -178,7 +187,7 @@ func (x *env) dumpLogs() {
 	if x == nil {
 		return
 	}
-	for _, p := range []*proc{x.customer, x.complaint, x.gateway} {
+	for _, p := range []*proc{x.customer, x.complaint, x.reporting, x.gateway} {
 		if p != nil {
 			lines := strings.Split(strings.TrimSpace(p.output()), "\n")
 			if len(lines) > 40 {

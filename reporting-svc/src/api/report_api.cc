@@ -1,6 +1,7 @@
 #include "reporting-svc/src/api/report_api.h"
 
 #include "common/status.h"
+#include "reporting-svc/src/app/snapshots.h"
 
 namespace csm::reporting {
 namespace {
@@ -47,6 +48,16 @@ grpc::Status ComplaintReportApi::GetComplaintAnalysis(
       });
 }
 
+grpc::Status ComplaintReportApi::GetSlaAccountability(
+    grpc::ServerContext* ctx, const rv1::GetSlaAccountabilityRequest* req,
+    rv1::SlaAccountability* resp) {
+  return runtime_->Handle(
+      ctx, "GetSlaAccountability", kReaders, [&](const CallContext& call) {
+        return Into(reporting::GetSlaAccountability(context_, call, *req),
+                    resp);
+      });
+}
+
 grpc::Status ReportConfigApi::GetFreshness(grpc::ServerContext* ctx,
                                            const rv1::GetFreshnessRequest*,
                                            rv1::Freshness* resp) {
@@ -72,6 +83,24 @@ grpc::Status ReportConfigApi::GetRebuild(grpc::ServerContext* ctx,
                           [&](const CallContext& call) {
                             return Into(rebuild_->Get(call, req->name()), resp);
                           });
+}
+
+grpc::Status ReportSnapshotApi::ListReportSnapshots(
+    grpc::ServerContext* ctx, const rv1::ListReportSnapshotsRequest* req,
+    rv1::ListReportSnapshotsResponse* resp) {
+  return runtime_->Handle(
+      ctx, "ListReportSnapshots", kReaders, [&](const CallContext& call) {
+        return Into(reporting::ListReportSnapshots(context_, call, *req), resp);
+      });
+}
+
+grpc::Status ReportSnapshotApi::GetReportSnapshot(
+    grpc::ServerContext* ctx, const rv1::GetReportSnapshotRequest* req,
+    rv1::ReportSnapshot* resp) {
+  return runtime_->Handle(
+      ctx, "GetReportSnapshot", kReaders, [&](const CallContext& call) {
+        return Into(reporting::GetReportSnapshot(context_, call, *req), resp);
+      });
 }
 
 }  // namespace csm::reporting

@@ -9,6 +9,7 @@
 #include "csm/reporting/v1/complaint_reports.grpc.pb.h"
 #include "csm/reporting/v1/report_config.grpc.pb.h"
 #include "csm/reporting/v1/reports.grpc.pb.h"
+#include "csm/reporting/v1/snapshots.grpc.pb.h"
 #include "reporting-svc/src/app/rebuild.h"
 #include "reporting-svc/src/app/reports.h"
 
@@ -39,6 +40,9 @@ class ComplaintReportApi final : public rv1::ComplaintReportService::Service {
   grpc::Status GetComplaintAnalysis(grpc::ServerContext* ctx,
                                     const rv1::GetComplaintAnalysisRequest* req,
                                     rv1::ComplaintAnalysis* resp) override;
+  grpc::Status GetSlaAccountability(grpc::ServerContext* ctx,
+                                    const rv1::GetSlaAccountabilityRequest* req,
+                                    rv1::SlaAccountability* resp) override;
 
  private:
   ReportContext context_;
@@ -65,6 +69,24 @@ class ReportConfigApi final : public rv1::ReportConfigService::Service {
  private:
   ReportContext context_;
   ReportRebuild* rebuild_;
+  RpcRuntime* runtime_;
+};
+
+// Stored snapshots (reads). Schedules are not served by this version.
+class ReportSnapshotApi final : public rv1::ReportSnapshotService::Service {
+ public:
+  ReportSnapshotApi(ReportContext context, RpcRuntime* runtime)
+      : context_(std::move(context)), runtime_(runtime) {}
+
+  grpc::Status ListReportSnapshots(
+      grpc::ServerContext* ctx, const rv1::ListReportSnapshotsRequest* req,
+      rv1::ListReportSnapshotsResponse* resp) override;
+  grpc::Status GetReportSnapshot(grpc::ServerContext* ctx,
+                                 const rv1::GetReportSnapshotRequest* req,
+                                 rv1::ReportSnapshot* resp) override;
+
+ private:
+  ReportContext context_;
   RpcRuntime* runtime_;
 };
 

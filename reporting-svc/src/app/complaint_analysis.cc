@@ -9,6 +9,7 @@
 #include "absl/time/clock.h"
 #include "common/status.h"
 #include "reporting-svc/src/app/complaint_figures.h"
+#include "reporting-svc/src/app/figure_csv.h"
 #include "reporting-svc/src/app/report_request.h"
 #include "reporting-svc/src/app/reports.h"
 #include "reporting-svc/src/domain/period_request.h"
@@ -44,6 +45,28 @@ std::vector<rv1::ComplaintDimension> DecodeDimensions(
 }
 
 }  // namespace
+
+rv1::CsvExport AnalysisCsv(const rv1::ComplaintAnalysis& a) {
+  FigureCsv csv(a.period());
+  csv.AddFigures("total", "", "", a.total());
+  for (const rv1::ComplaintBreakdown& b : a.breakdowns()) {
+    for (const rv1::ComplaintGroup& g : b.groups()) {
+      csv.AddFigures("breakdown", rv1::ComplaintDimension_Name(b.dimension()),
+                     g.key(), g.figures());
+    }
+  }
+  rv1::CsvExport out = csv.Finish("complaint-analysis");
+  // Trend points repeat the rows with their own period columns.
+  for (const rv1::ComplaintTrendPoint& p : a.trend()) {
+    FigureCsv point(p.period());
+    point.AddFigures("trend", "", "", p.figures());
+    const rv1::CsvExport rows = point.Finish("");
+    const size_t body = rows.text().find("\r\n") + 2;
+    out.mutable_text()->append(rows.text().substr(body));
+    out.set_row_count(out.row_count() + rows.row_count());
+  }
+  return out;
+}
 
 absl::StatusOr<rv1::ComplaintAnalysis> GetComplaintAnalysis(
     const ReportContext& ctx, const CallContext& call,
@@ -92,6 +115,9 @@ absl::StatusOr<rv1::ComplaintAnalysis> GetComplaintAnalysis(
                              ReadFreshness(conn, followers, absl::Now()));
         return absl::OkStatus();
       }));
+  if (request.format() == rv1::REPORT_FORMAT_CSV) {
+    *out.mutable_csv() = AnalysisCsv(out);
+  }
   return out;
 }
 

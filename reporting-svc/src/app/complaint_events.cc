@@ -113,7 +113,11 @@ void AddTransitionHandlers(EventHandlers& h) {
   h.On<ev::ComplaintResolved>([](MysqlConnection& c, const Event& e,
                                  const ev::ComplaintResolved& m) {
     CSM_RETURN_IF_ERROR(Track(c, e, m.complaint()));
-    return AddComplaintFact(c, ResolutionFact(e, m.complaint(), "resolved"));
+    const ComplaintFact f = ResolutionFact(e, m.complaint(), "resolved");
+    CSM_RETURN_IF_ERROR(AddComplaintFact(c, f));
+    // The resolution ends the resolving department's holding.
+    return AddHolding(c, e.sequence(), f.complaint, f.department, f.staff_id,
+                      f.time, m.resolving_department_working_minutes());
   });
   h.On<ev::ComplaintConfirmed>(
       [](MysqlConnection& c, const Event& e, const ev::ComplaintConfirmed& m) {
@@ -149,6 +153,26 @@ void AddTransitionHandlers(EventHandlers& h) {
 }
 
 void AddSlaHandlers(EventHandlers& h) {
+  // A transfer ends the previous department's holding and moves the
+  // complaint in and out (section 3).
+  h.On<ev::ComplaintTransferred>([](MysqlConnection& c, const Event& e,
+                                    const ev::ComplaintTransferred& m) {
+    CSM_RETURN_IF_ERROR(Track(c, e, m.complaint()));
+    for (const std::string* d : {&m.from_department(), &m.to_department()}) {
+      CSM_RETURN_IF_ERROR(RememberValue(c, "department", *d));
+    }
+    ComplaintFact out = FactOf(e, m.complaint(), "transfer_out");
+    out.department = m.from_department();
+    out.staff_id = m.from_handler_id();
+    CSM_RETURN_IF_ERROR(AddComplaintFact(c, out));
+    ComplaintFact in = FactOf(e, m.complaint(), "transfer_in");
+    in.department = m.to_department();
+    in.staff_id = m.to_staff_id();
+    CSM_RETURN_IF_ERROR(AddComplaintFact(c, in));
+    return AddHolding(c, e.sequence(), m.complaint().name(),
+                      m.from_department(), m.from_handler_id(), OccurTime(e),
+                      m.from_department_working_minutes());
+  });
   h.On<ev::ComplaintEscalated>(
       [](MysqlConnection& c, const Event& e, const ev::ComplaintEscalated& m) {
         CSM_RETURN_IF_ERROR(Track(c, e, m.complaint()));
@@ -199,7 +223,6 @@ void AddFaultHandlers(EventHandlers& h) {
 
 void AddComplaintEventHandlers(EventHandlers& h) {
   TrackOnly<ev::ComplaintRegistered>(h);
-  TrackOnly<ev::ComplaintTransferred>(h);
   TrackOnly<ev::ComplaintInvestigated>(h);
   TrackOnly<ev::ComplaintDeadlineWarning>(h);
   TrackOnly<ev::GeneralManagerNotified>(h);

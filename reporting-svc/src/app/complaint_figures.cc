@@ -143,4 +143,17 @@ absl::StatusOr<rv1::ComplaintFigures> ComplaintTotals(
   return total;
 }
 
+void SetEscalationCounts(
+    const std::map<std::string, int64_t>& levels,
+    google::protobuf::RepeatedPtrField<rv1::EscalationCount>* out) {
+  for (int l = csm::complaint::v1::ESCALATION_LEVEL_SUPERVISOR;
+       l <= csm::complaint::v1::ESCALATION_LEVEL_GENERAL_MANAGER; ++l) {
+    const auto level = static_cast<csm::complaint::v1::EscalationLevel>(l);
+    auto it = levels.find(csm::complaint::v1::EscalationLevel_Name(level));
+    rv1::EscalationCount* c = out->Add();
+    c->set_level(level);
+    c->set_count(it == levels.end() ? 0 : static_cast<int32_t>(it->second));
+  }
+}
+
 }  // namespace csm::reporting

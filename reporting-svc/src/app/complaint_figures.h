@@ -25,6 +25,12 @@ absl::StatusOr<std::map<std::string, rv1::ComplaintFigures>> ComplaintFiguresBy(
 absl::StatusOr<rv1::ComplaintFigures> ComplaintTotals(MysqlConnection& conn,
                                                       const FigureScope& scope);
 
+// Escalation rungs per level, all three levels present, from level name ->
+// count.
+void SetEscalationCounts(
+    const std::map<std::string, int64_t>& levels,
+    google::protobuf::RepeatedPtrField<rv1::EscalationCount>* out);
+
 }  // namespace csm::reporting
 
 #endif  // CSM_REPORTING_SVC_APP_COMPLAINT_FIGURES_H_

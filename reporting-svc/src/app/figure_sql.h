@@ -49,6 +49,15 @@ inline constexpr FigureSql kClosed = CSM_FACT("closed");
 inline constexpr FigureSql kReopened = CSM_FACT("reopened");
 inline constexpr FigureSql kRejected = CSM_FACT("rejected");
 inline constexpr FigureSql kEscalated = CSM_FACT("escalated");
+inline constexpr FigureSql kTransfersIn = CSM_FACT("transfer_in");
+inline constexpr FigureSql kTransfersOut = CSM_FACT("transfer_out");
+// Holdings that ended, by their end, charged to the department that held.
+inline constexpr FigureSql kHoldings{
+    .from = "complaint_holdings h JOIN complaints c ON c.name = h.complaint",
+    .time_col = "h.end_time",
+    .department_col = "h.department",
+    .staff_col = "h.staff_id",
+    CSM_COMPLAINT_FILTERS};
 // Confirmations that did not reopen (the supervision's return-visit rate).
 inline constexpr FigureSql kConfirmedKept{
     .from = "complaint_facts f JOIN complaints c ON c.name = f.complaint",
@@ -80,6 +89,16 @@ inline constexpr FigureSql kInvestigatedSettled =
     CSM_DEADLINES("d.kind = 'DEADLINE_KIND_INVESTIGATED'" CSM_SETTLED);
 inline constexpr FigureSql kHandlingSettled =
     CSM_DEADLINES("d.kind = 'DEADLINE_KIND_HANDLING_OPINION'" CSM_SETTLED);
+
+// The SLA accountability's breaches per kind, and every settled deadline.
+inline constexpr FigureSql kAcknowledgeBreached =
+    CSM_DEADLINES("d.breached = 1 AND d.kind = 'DEADLINE_KIND_ACKNOWLEDGE'");
+inline constexpr FigureSql kInvestigatedBreached =
+    CSM_DEADLINES("d.breached = 1 AND d.kind = 'DEADLINE_KIND_INVESTIGATED'");
+inline constexpr FigureSql kHandlingBreached = CSM_DEADLINES(
+    "d.breached = 1 AND d.kind = 'DEADLINE_KIND_HANDLING_OPINION'");
+inline constexpr FigureSql kSettled =
+    CSM_DEADLINES("(d.met_time IS NOT NULL OR d.breached = 1)");
 
 #undef CSM_SETTLED
 #undef CSM_DEADLINES

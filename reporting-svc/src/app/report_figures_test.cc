@@ -12,6 +12,7 @@
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
 #include "gtest/gtest.h"
+#include "reporting-svc/src/store/snapshot_store.h"
 #include "reporting-svc/src/testing/report_fixture.h"
 
 namespace csm::reporting::testing {
@@ -256,6 +257,133 @@ TEST_F(ReportFiguresTest, ComplaintAnalysisBreakdownsAndTrend) {
   EXPECT_EQ(out.trend(0).figures().received(), 0);
   EXPECT_TRUE(out.trend(0).figures().satisfaction_rate().no_data());
   EXPECT_EQ(out.trend(2).figures().received(), 2);
+}
+
+TEST_F(ReportFiguresTest, SlaAccountabilityChargesTheHolder) {
+  rv1::GetSlaAccountabilityRequest req;
+  *req.mutable_period() = Week(2026, 47);
+  rv1::SlaAccountability out;
+  grpc::Status s = complaint_reports_->GetSlaAccountability(
+      ManagerContext().get(), req, &out);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  ASSERT_EQ(out.departments_size(), 2);
+  const rv1::DepartmentAccountability& warehouse = out.departments(0);
+  const rv1::DepartmentAccountability& cs = out.departments(1);
+  ASSERT_EQ(cs.department(), kCs);
+  EXPECT_EQ(cs.acknowledge_breaches(), 1);
+  EXPECT_EQ(cs.investigated_breaches(), 0);
+  EXPECT_EQ(cs.handling_opinion_breaches(), 0);
+  EXPECT_EQ(cs.breached_complaints(), 1);
+  // Met on time: complaint 1's acknowledge, complaint 2's handling opinion;
+  // breached while it held it: complaint 2's acknowledge.
+  EXPECT_EQ(R(cs.on_time()), "2/3=66.67");
+  EXPECT_EQ(cs.holdings(), 2);
+  EXPECT_EQ(cs.held_working_minutes(), 750);
+  EXPECT_EQ(S(cs.holding_time()),
+            "n=2 total=750 mean=375.00 min=270 p50=270 p90=480 max=480");
+  EXPECT_EQ(cs.transfers_in(), 0);
+  EXPECT_EQ(cs.transfers_out(), 1);
+  EXPECT_EQ(cs.escalations(0).count(), 1);
+  ASSERT_EQ(warehouse.department(), kWarehouse);
+  EXPECT_EQ(warehouse.acknowledge_breaches(), 0);
+  EXPECT_EQ(R(warehouse.on_time()), "1/1=100.00");
+  EXPECT_EQ(warehouse.held_working_minutes(), 150);
+  EXPECT_EQ(warehouse.transfers_in(), 1);
+  const rv1::DepartmentAccountability& total = out.total();
+  EXPECT_EQ(total.acknowledge_breaches(), 1);
+  EXPECT_EQ(R(total.on_time()), "3/4=75.00");
+  EXPECT_EQ(total.held_working_minutes(), 900);
+  EXPECT_EQ(total.holdings(), 3);
+}
+
+TEST_F(ReportFiguresTest, CsvHasOneFigurePerRow) {
+  rv1::GetWeeklyReportRequest req;
+  *req.mutable_period() = Week(2026, 47);
+  req.set_format(rv1::REPORT_FORMAT_CSV);
+  rv1::WeeklyReport w;
+  ASSERT_TRUE(reports_->GetWeeklyReport(ManagerContext().get(), req, &w).ok());
+  EXPECT_EQ(w.complaints().received(), 2);  // the structured form stays
+  const std::string& text = w.csv().text();
+  EXPECT_EQ(w.csv().filename(), "weekly-report-2026-W47.csv");
+  EXPECT_EQ(w.csv().content_type(), "text/csv; charset=utf-8");
+  EXPECT_EQ(text.rfind("\xEF\xBB\xBFperiod,start_date,end_date,section,"
+                       "dimension,key,figure,value,numerator,denominator,"
+                       "percent\r\n",
+                       0),
+            0u);
+  const std::string prefix = "2026-W47,2026-11-16,2026-11-22,complaints,,,";
+  EXPECT_THAT(text, HasSubstr(prefix + "received,2,,,\r\n"));
+  EXPECT_THAT(text, HasSubstr(prefix + "handling_on_time,,2,2,100.00\r\n"));
+  EXPECT_THAT(text, HasSubstr(prefix + "investigated_on_time,,0,0,\r\n"));
+  EXPECT_THAT(text, HasSubstr(prefix + "acknowledge_time.p90,210,,,\r\n"));
+  EXPECT_THAT(text, HasSubstr("feedback,FEEDBACK_KIND_DISSATISFIED_VISIT,"
+                              "customers/1/visits/3,text,电话一直打不通"));
+  int lines = 0;
+  for (char c : text) lines += c == '\n';
+  EXPECT_EQ(w.csv().row_count(), lines - 1);
+
+  rv1::GetSupervisionReportRequest sup;
+  *sup.mutable_period() = Month(2026, 11);
+  sup.set_format(rv1::REPORT_FORMAT_CSV);
+  rv1::SupervisionReport r;
+  ASSERT_TRUE(
+      reports_->GetSupervisionReport(ManagerContext().get(), sup, &r).ok());
+  EXPECT_EQ(r.csv().filename(), "supervision-report-2026-11.csv");
+  EXPECT_THAT(r.csv().text(),
+              HasSubstr("2026-11,2026-11-01,2026-11-30,departments,department,"
+                        "客服部,escalations.ESCALATION_LEVEL_SUPERVISOR,1,,,"));
+}
+
+TEST_F(ReportFiguresTest, SnapshotsAreImmutableAndOnePerSchedulePeriod) {
+  rv1::ReportSnapshot snap;
+  snap.set_schedule("reportSchedules/weekly");
+  snap.set_report(rv1::REPORT_KIND_WEEKLY);
+  *snap.mutable_weekly_report() = Weekly();
+  *snap.mutable_period() = snap.weekly_report().period();
+  ToProtoTimestamp(Beijing(2026, 11, 20, 15), snap.mutable_scheduled_time());
+  absl::StatusOr<int64_t> id = absl::UnknownError("");
+  absl::Status again;
+  ASSERT_TRUE(RunInTransaction(server_->pool(), absl::Now() + absl::Seconds(5),
+                               [&](MysqlConnection& c) {
+                                 id = InsertSnapshot(c, snap);
+                                 return id.status();
+                               })
+                  .ok());
+  again = RunInTransaction(
+      server_->pool(), absl::Now() + absl::Seconds(5),
+      [&](MysqlConnection& c) { return InsertSnapshot(c, snap).status(); });
+  EXPECT_EQ(again.code(), absl::StatusCode::kAlreadyExists);
+
+  rv1::ListReportSnapshotsResponse list;
+  ASSERT_TRUE(config_ != nullptr);
+  auto snapshots = rv1::ReportSnapshotService::NewStub(channel_);
+  ASSERT_TRUE(
+      snapshots->ListReportSnapshots(ManagerContext().get(), {}, &list).ok());
+  ASSERT_EQ(list.report_snapshots_size(), 1);
+  EXPECT_EQ(list.report_snapshots(0).name(),
+            absl::StrCat("reportSnapshots/", *id));
+  EXPECT_FALSE(list.report_snapshots(0).has_weekly_report());  // no content
+  // A supervisor reads only snapshots of their department: not this one.
+  ASSERT_TRUE(snapshots
+                  ->ListReportSnapshots(
+                      Context("sun.qi", {Role::kSupervisor}, kWarehouse).get(),
+                      {}, &list)
+                  .ok());
+  EXPECT_EQ(list.report_snapshots_size(), 0);
+
+  rv1::GetReportSnapshotRequest get;
+  get.set_name(absl::StrCat("reportSnapshots/", *id));
+  get.set_format(rv1::REPORT_FORMAT_CSV);
+  rv1::ReportSnapshot got;
+  ASSERT_TRUE(
+      snapshots->GetReportSnapshot(ManagerContext().get(), get, &got).ok());
+  EXPECT_EQ(got.weekly_report().complaints().received(), 2);
+  EXPECT_EQ(got.csv().filename(), "weekly-report-2026-W47.csv");
+  EXPECT_EQ(got.csv().text(), WeeklyCsv(snap.weekly_report()).text());
+  get.set_name("reportSnapshots/999");
+  EXPECT_EQ(snapshots->GetReportSnapshot(ManagerContext().get(), get, &got)
+                .error_code(),
+            grpc::StatusCode::NOT_FOUND);
 }
 
 TEST_F(ReportFiguresTest, EmptyPeriodIsZerosAndNoData) {

@@ -53,6 +53,16 @@ absl::StatusOr<rv1::ComplaintAnalysis> GetComplaintAnalysis(
     const ReportContext& ctx, const CallContext& call,
     const rv1::GetComplaintAnalysisRequest& request);
 
+absl::StatusOr<rv1::SlaAccountability> GetSlaAccountability(
+    const ReportContext& ctx, const CallContext& call,
+    const rv1::GetSlaAccountabilityRequest& request);
+
+// The CSV forms (docs/reports.md, section 12), also of stored snapshots.
+rv1::CsvExport WeeklyCsv(const rv1::WeeklyReport& report);
+rv1::CsvExport SupervisionCsv(const rv1::SupervisionReport& report);
+rv1::CsvExport AnalysisCsv(const rv1::ComplaintAnalysis& report);
+rv1::CsvExport AccountabilityCsv(const rv1::SlaAccountability& report);
+
 // Runs `read` in one read-only transaction (a consistent snapshot) within
 // the call's deadline.
 absl::Status ReadSnapshot(

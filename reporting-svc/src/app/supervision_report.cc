@@ -6,10 +6,12 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/status.h"
 #include "csm/complaint/v1/complaint.pb.h"
 #include "reporting-svc/src/app/complaint_figures.h"
+#include "reporting-svc/src/app/figure_csv.h"
 #include "reporting-svc/src/app/figure_sql.h"
 #include "reporting-svc/src/app/report_request.h"
 #include "reporting-svc/src/app/reports.h"
@@ -23,18 +25,6 @@ namespace {
 
 namespace f = figures;
 using Rows = std::map<std::string, rv1::DepartmentSupervision>;
-
-void SetEscalations(const std::map<std::string, int64_t>& levels,
-                    rv1::DepartmentSupervision* d) {
-  for (int l = csm::complaint::v1::ESCALATION_LEVEL_SUPERVISOR;
-       l <= csm::complaint::v1::ESCALATION_LEVEL_GENERAL_MANAGER; ++l) {
-    const auto level = static_cast<csm::complaint::v1::EscalationLevel>(l);
-    auto it = levels.find(csm::complaint::v1::EscalationLevel_Name(level));
-    rv1::EscalationCount* c = d->add_escalations();
-    c->set_level(level);
-    c->set_count(it == levels.end() ? 0 : static_cast<int32_t>(it->second));
-  }
-}
 
 void CopyComplaintFigures(const rv1::ComplaintFigures& c,
                           rv1::DepartmentSupervision* d) {
@@ -88,13 +78,34 @@ absl::StatusOr<Rows> SupervisionRows(MysqlConnection& conn,
     *d.mutable_customer_visit_rate() = v.visit_rate();
     if (v.due() == 0) d.mutable_customer_visit_rate()->set_no_data(true);
     d.set_proactive_visits(v.done());
-    SetEscalations(levels[k], &d);
+    SetEscalationCounts(levels[k], d.mutable_escalations());
     d.set_major_faults(static_cast<int32_t>(faults[k]));
   }
   return rows;
 }
 
 }  // namespace
+
+rv1::CsvExport SupervisionCsv(const rv1::SupervisionReport& r) {
+  FigureCsv csv(r.period());
+  for (const rv1::DepartmentSupervision& d : r.departments()) {
+    csv.AddFigures("departments", "department", d.department(), d);
+  }
+  csv.AddFigures("total", "", "", r.total());
+  for (const rv1::MajorFault& f : r.major_faults()) {
+    const std::string& key = f.fault_report();
+    csv.AddText("major_faults", "faultReports", key, "title", f.title());
+    csv.AddText("major_faults", "faultReports", key, "fault_time",
+                CsvTime(f.fault_time()));
+    csv.AddText("major_faults", "faultReports", key, "create_time",
+                CsvTime(f.create_time()));
+    csv.AddText("major_faults", "faultReports", key, "complaints",
+                absl::StrCat(f.complaints()));
+    csv.AddText("major_faults", "faultReports", key, "analysis_submitted",
+                f.analysis_submitted() ? "true" : "false");
+  }
+  return csv.Finish("supervision-report");
+}
 
 absl::StatusOr<rv1::SupervisionReport> GetSupervisionReport(
     const ReportContext& ctx, const CallContext& call,
@@ -126,6 +137,9 @@ absl::StatusOr<rv1::SupervisionReport> GetSupervisionReport(
                              ReadFreshness(conn, followers, absl::Now()));
         return absl::OkStatus();
       }));
+  if (request.format() == rv1::REPORT_FORMAT_CSV) {
+    *out.mutable_csv() = SupervisionCsv(out);
+  }
   return out;
 }
 

@@ -4,9 +4,11 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/status.h"
 #include "reporting-svc/src/app/complaint_figures.h"
+#include "reporting-svc/src/app/figure_csv.h"
 #include "reporting-svc/src/app/report_request.h"
 #include "reporting-svc/src/app/reports.h"
 #include "reporting-svc/src/app/visit_figures.h"
@@ -69,7 +71,33 @@ absl::Status FillArchives(MysqlConnection& conn, const FigureScope& scope,
   return absl::OkStatus();
 }
 
+void AddArchives(
+    FigureCsv& csv, const char* figure,
+    const google::protobuf::RepeatedPtrField<rv1::ArchiveHighlight>& archives) {
+  for (const rv1::ArchiveHighlight& a : archives) {
+    csv.AddText("archives", "customers", a.customer(), figure,
+                absl::StrCat(a.archive_number(), " ", a.display_name()));
+  }
+}
+
 }  // namespace
+
+rv1::CsvExport WeeklyCsv(const rv1::WeeklyReport& w) {
+  FigureCsv csv(w.period());
+  csv.AddFigures("complaints", "", "", w.complaints());
+  csv.AddFigures("visits", "", "", w.visits());
+  csv.AddFigures("archives", "", "", w.archives());
+  AddArchives(csv, "new_archive", w.archives().new_archives());
+  AddArchives(csv, "changed_archive", w.archives().changed_archives());
+  csv.AddFigures("promises", "", "", w.promises());
+  csv.AddText("feedback", "", "", "feedback_total",
+              absl::StrCat(w.feedback_total()));
+  for (const rv1::FeedbackHighlight& f : w.feedback()) {
+    csv.AddText("feedback", rv1::FeedbackKind_Name(f.kind()), f.resource(),
+                "text", f.text());
+  }
+  return csv.Finish("weekly-report");
+}
 
 absl::StatusOr<rv1::WeeklyReport> GetWeeklyReport(
     const ReportContext& ctx, const CallContext& call,
@@ -103,6 +131,8 @@ absl::StatusOr<rv1::WeeklyReport> GetWeeklyReport(
                              ReadFreshness(conn, followers, absl::Now()));
         return absl::OkStatus();
       }));
+  if (request.format() == rv1::REPORT_FORMAT_CSV)
+    *out.mutable_csv() = WeeklyCsv(out);
   return out;
 }
 

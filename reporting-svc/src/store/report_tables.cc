@@ -148,6 +148,21 @@ absl::Status AddComplaintFact(MysqlConnection& conn, const ComplaintFact& f) {
   return absl::OkStatus();
 }
 
+absl::Status AddHolding(MysqlConnection& conn, int64_t event_sequence,
+                        absl::string_view complaint,
+                        absl::string_view department,
+                        absl::string_view staff_id, absl::Time end_time,
+                        int64_t working_minutes) {
+  sql::PreparedStatement& st = conn.Prepare(
+      "INSERT INTO complaint_holdings (event_sequence, complaint, department, "
+      "staff_id, end_time, working_minutes) VALUES (?,?,?,?,?,?)");
+  Binder b(st);
+  b.Int(event_sequence).Str(complaint).Str(department).Str(staff_id);
+  b.Time(end_time).Int(working_minutes);
+  st.executeUpdate();
+  return absl::OkStatus();
+}
+
 absl::Status UpsertCustomer(MysqlConnection& conn,
                             const ev::CustomerSnapshot& s) {
   sql::PreparedStatement& st = conn.Prepare(
@@ -363,12 +378,13 @@ absl::Status RememberValue(MysqlConnection& conn, absl::string_view kind,
 
 const std::vector<std::string>& ReportTables() {
   static const std::vector<std::string>* kTables =
-      new std::vector<std::string>{"complaints",        "complaint_deadlines",
-                                   "complaint_facts",   "customers",
-                                   "archive_changes",   "visits",
-                                   "visit_occurrences", "promises",
-                                   "feedback",          "faults",
-                                   "fault_departments", "known_values"};
+      new std::vector<std::string>{"complaints",      "complaint_deadlines",
+                                   "complaint_facts", "complaint_holdings",
+                                   "customers",       "archive_changes",
+                                   "visits",          "visit_occurrences",
+                                   "promises",        "feedback",
+                                   "faults",          "fault_departments",
+                                   "known_values"};
   return *kTables;
 }
 

@@ -59,6 +59,13 @@ struct ComplaintFact {
 };
 absl::Status AddComplaintFact(MysqlConnection& conn, const ComplaintFact& f);
 
+// A holding that ended (transfer out, resolution).
+absl::Status AddHolding(MysqlConnection& conn, int64_t event_sequence,
+                        absl::string_view complaint,
+                        absl::string_view department,
+                        absl::string_view staff_id, absl::Time end_time,
+                        int64_t working_minutes);
+
 // ---- customers
 
 absl::Status UpsertCustomer(MysqlConnection& conn,

@@ -114,6 +114,10 @@ void ComplaintOne(EventLog& log) {
   *transfer.mutable_complaint() = s;
   transfer.set_from_department(kCs);
   transfer.set_to_department(kWarehouse);
+  transfer.set_to_staff_id("wang.wu");
+  transfer.set_from_handler_id("li.na");
+  // Monday 10:00-12:00 and 13:30-16:00.
+  transfer.set_from_department_working_minutes(270);
   log.Add(kSrc, Beijing(2026, 11, 16, 16), transfer, "li.na", kCs);
 
   Meet(Deadline(s, "DEADLINE_KIND_HANDLING_OPINION", {}),
@@ -126,6 +130,8 @@ void ComplaintOne(EventLog& log) {
   ev::ComplaintResolved resolved;
   *resolved.mutable_complaint() = s;
   resolved.set_handling_working_minutes(420);
+  // Monday 16:00-17:30 and Tuesday 09:00-10:00 in 仓储物流.
+  resolved.set_resolving_department_working_minutes(150);
   log.Add(kSrc, Beijing(2026, 11, 17, 10), resolved, "wang.wu", kWarehouse);
 
   s.set_state("COMPLAINT_STATE_CONFIRMED");
@@ -193,6 +199,8 @@ void ComplaintTwo(EventLog& log) {
   s.set_resolving_department(kCs);
   ev::ComplaintResolved resolved;
   *resolved.mutable_complaint() = s;
+  resolved.set_handling_working_minutes(480);
+  resolved.set_resolving_department_working_minutes(480);
   log.Add(kSrc, Beijing(2026, 11, 18, 10), resolved, "zhao.liu", kCs);
 
   s.set_state("COMPLAINT_STATE_REOPENED");

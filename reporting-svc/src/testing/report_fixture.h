@@ -24,6 +24,7 @@
 #include "csm/reporting/v1/complaint_reports.grpc.pb.h"
 #include "csm/reporting/v1/report_config.grpc.pb.h"
 #include "csm/reporting/v1/reports.grpc.pb.h"
+#include "csm/reporting/v1/snapshots.grpc.pb.h"
 #include "gtest/gtest.h"
 #include "reporting-svc/src/app/event_appliers.h"
 #include "reporting-svc/src/reporting_server.h"

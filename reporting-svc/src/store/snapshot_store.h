@@ -1,0 +1,32 @@
+// report_snapshots: immutable rows, one per schedule and period.
+#ifndef CSM_REPORTING_SVC_STORE_SNAPSHOT_STORE_H_
+#define CSM_REPORTING_SVC_STORE_SNAPSHOT_STORE_H_
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "common/mysql_pool.h"
+#include "common/paging.h"
+#include "csm/reporting/v1/snapshots.pb.h"
+
+namespace csm::reporting {
+
+namespace rv1 = ::csm::reporting::v1;
+
+// Stores `snapshot` (its name is set from the new id); ALREADY_EXISTS when
+// the schedule already has a snapshot of that period.
+absl::StatusOr<int64_t> InsertSnapshot(MysqlConnection& conn,
+                                       rv1::ReportSnapshot snapshot);
+// NOT_FOUND when there is none.
+absl::StatusOr<rv1::ReportSnapshot> LoadSnapshot(MysqlConnection& conn,
+                                                 int64_t id);
+// A page by scheduled time (newest first unless `ascending`).
+absl::StatusOr<Page<rv1::ReportSnapshot>> ListSnapshots(
+    MysqlConnection& conn, bool ascending,
+    const std::optional<PageCursor>& after, int limit);
+
+}  // namespace csm::reporting
+
+#endif  // CSM_REPORTING_SVC_STORE_SNAPSHOT_STORE_H_
