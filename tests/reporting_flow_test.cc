@@ -25,6 +25,7 @@
 #include "common/business_time.h"
 #include "csm/reporting/v1/report_config.grpc.pb.h"
 #include "csm/reporting/v1/reports.grpc.pb.h"
+#include "reporting-svc/src/testing/report_fixture.h"
 #include "tests/service_pair.h"
 
 namespace csm {
@@ -165,35 +166,9 @@ class ReportingFlowTest : public testing::ServicePairFixture {
 
   // Every report table's rows, as text.
   std::string Dump() {
-    std::string out;
     auto pool = MysqlPool::Create(reporting_db_->options());
-    EXPECT_TRUE(pool.ok());
-    absl::Status s = RunWithConnection(
-        **pool, absl::Now() + absl::Seconds(10),
-        [&](MysqlConnection& conn) -> absl::Status {
-          for (const char* table :
-               {"complaints", "complaint_deadlines", "complaint_facts",
-                "complaint_holdings", "customers", "archive_changes", "visits",
-                "visit_occurrences", "promises", "feedback", "known_values"}) {
-            std::unique_ptr<sql::Statement> st(conn.raw().createStatement());
-            std::unique_ptr<sql::ResultSet> rs(st->executeQuery(
-                absl::StrCat("SELECT * FROM ", table, " ORDER BY 1, 2")));
-            const int n = static_cast<int>(rs->getMetaData()->getColumnCount());
-            absl::StrAppend(&out, "== ", table, "\n");
-            while (rs->next()) {
-              for (int c = 1; c <= n; ++c) {
-                absl::StrAppend(
-                    &out,
-                    rs->isNull(c) ? "NULL" : std::string(rs->getString(c)),
-                    "|");
-              }
-              absl::StrAppend(&out, "\n");
-            }
-          }
-          return absl::OkStatus();
-        });
-    EXPECT_TRUE(s.ok()) << s;
-    return out;
+    EXPECT_TRUE(pool.ok()) << pool.status();
+    return pool.ok() ? reporting::testing::DumpReportTables(**pool) : "";
   }
 
   void Register(const std::string& customer, int i) {
@@ -207,8 +182,7 @@ class ReportingFlowTest : public testing::ServicePairFixture {
     c->set_description("收到的货物外箱有破损。");
     reg.set_request_id(absl::StrCat("flow-register-", i));
     pv1::RegisterComplaintResponse registered;
-    auto ctx = Ctx();
-    ctx = std::make_unique<grpc::ClientContext>();
+    auto ctx = std::make_unique<grpc::ClientContext>();
     ctx->AddMetadata(
         "authorization",
         absl::StrCat("Bearer ",

@@ -71,31 +71,25 @@ rv1::CsvExport AnalysisCsv(const rv1::ComplaintAnalysis& a) {
 absl::StatusOr<rv1::ComplaintAnalysis> GetComplaintAnalysis(
     const ReportContext& ctx, const CallContext& call,
     const rv1::GetComplaintAnalysisRequest& request) {
-  CSM_ASSIGN_OR_RETURN(
-      ReportRequest r,
-      PrepareReport(*ctx.pool, call, request.period(), request.filter(),
-                    FilterPolicy{.report = "the complaint analysis"}));
-  FieldViolations v;
-  const std::vector<rv1::ComplaintDimension> dimensions =
-      DecodeDimensions(request, &v);
-  Violations trend_violations;
-  std::optional<std::vector<ReportPeriod>> trend = DecodeTrend(
-      r.period, request.trend_periods(), "trend_periods", &trend_violations);
-  for (auto& [field, description] : trend_violations) {
-    v.Add(std::move(field), std::move(description));
-  }
-  CSM_RETURN_IF_ERROR(v.ToStatus());
-
-  rv1::ComplaintAnalysis out;
-  ToProto(r.period, out.mutable_period());
-  *out.mutable_applied_filter() = r.applied;
-  const std::vector<FollowerStatus> followers = ctx.followers();
-  CSM_RETURN_IF_ERROR(
-      ReadSnapshot(ctx, call, [&](MysqlConnection& conn) -> absl::Status {
-        CSM_ASSIGN_OR_RETURN(*out.mutable_total(),
+  return ComputeReport<rv1::ComplaintAnalysis>(
+      ctx, call, request, FilterPolicy{.report = "the complaint analysis"},
+      [&request](MysqlConnection& conn, const ReportRequest& r,
+                 rv1::ComplaintAnalysis* out) -> absl::Status {
+        FieldViolations v;
+        const std::vector<rv1::ComplaintDimension> dimensions =
+            DecodeDimensions(request, &v);
+        Violations trend_violations;
+        std::optional<std::vector<ReportPeriod>> trend =
+            DecodeTrend(r.period, request.trend_periods(), "trend_periods",
+                        &trend_violations);
+        for (auto& [field, description] : trend_violations) {
+          v.Add(std::move(field), std::move(description));
+        }
+        CSM_RETURN_IF_ERROR(v.ToStatus());
+        CSM_ASSIGN_OR_RETURN(*out->mutable_total(),
                              ComplaintTotals(conn, r.scope));
         for (rv1::ComplaintDimension d : dimensions) {
-          rv1::ComplaintBreakdown* b = out.add_breakdowns();
+          rv1::ComplaintBreakdown* b = out->add_breakdowns();
           b->set_dimension(d);
           CSM_ASSIGN_OR_RETURN(auto groups,
                                ComplaintFiguresBy(conn, r.scope, d));
@@ -106,19 +100,14 @@ absl::StatusOr<rv1::ComplaintAnalysis> GetComplaintAnalysis(
           }
         }
         for (const ReportPeriod& p : *trend) {
-          rv1::ComplaintTrendPoint* point = out.add_trend();
+          rv1::ComplaintTrendPoint* point = out->add_trend();
           ToProto(p, point->mutable_period());
           CSM_ASSIGN_OR_RETURN(*point->mutable_figures(),
                                ComplaintTotals(conn, ScopeOf(p, r.applied)));
         }
-        CSM_ASSIGN_OR_RETURN(*out.mutable_freshness(),
-                             ReadFreshness(conn, followers, absl::Now()));
         return absl::OkStatus();
-      }));
-  if (request.format() == rv1::REPORT_FORMAT_CSV) {
-    *out.mutable_csv() = AnalysisCsv(out);
-  }
-  return out;
+      },
+      AnalysisCsv);
 }
 
 }  // namespace csm::reporting

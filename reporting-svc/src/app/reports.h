@@ -10,11 +10,15 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/time/clock.h"
 #include "common/call_context.h"
 #include "common/mysql_pool.h"
+#include "common/status.h"
 #include "csm/reporting/v1/complaint_reports.pb.h"
 #include "csm/reporting/v1/report_common.pb.h"
 #include "csm/reporting/v1/reports.pb.h"
+#include "reporting-svc/src/app/report_request.h"
+#include "reporting-svc/src/domain/period_request.h"
 
 namespace csm::reporting {
 
@@ -68,6 +72,34 @@ rv1::CsvExport AccountabilityCsv(const rv1::SlaAccountability& report);
 absl::Status ReadSnapshot(
     const ReportContext& ctx, const CallContext& call,
     const std::function<absl::Status(MysqlConnection&)>& read);
+
+// The shape every report shares: the request prepared (roles, period,
+// filter), then in one snapshot its figures (`fill`) and the freshness,
+// then the CSV when the request asks for it.
+template <typename Report, typename Request>
+absl::StatusOr<Report> ComputeReport(
+    const ReportContext& ctx, const CallContext& call, const Request& request,
+    const FilterPolicy& policy,
+    const std::function<absl::Status(MysqlConnection&, const ReportRequest&,
+                                     Report*)>& fill,
+    rv1::CsvExport (*csv)(const Report&)) {
+  CSM_ASSIGN_OR_RETURN(ReportRequest r,
+                       PrepareReport(*ctx.pool, call, request.period(),
+                                     request.filter(), policy));
+  Report out;
+  ToProto(r.period, out.mutable_period());
+  *out.mutable_applied_filter() = r.applied;
+  const std::vector<FollowerStatus> followers = ctx.followers();
+  CSM_RETURN_IF_ERROR(
+      ReadSnapshot(ctx, call, [&](MysqlConnection& conn) -> absl::Status {
+        CSM_RETURN_IF_ERROR(fill(conn, r, &out));
+        CSM_ASSIGN_OR_RETURN(*out.mutable_freshness(),
+                             ReadFreshness(conn, followers, absl::Now()));
+        return absl::OkStatus();
+      }));
+  if (request.format() == rv1::REPORT_FORMAT_CSV) *out.mutable_csv() = csv(out);
+  return out;
+}
 
 }  // namespace csm::reporting
 

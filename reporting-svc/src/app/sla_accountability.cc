@@ -90,33 +90,22 @@ rv1::CsvExport AccountabilityCsv(const rv1::SlaAccountability& a) {
 absl::StatusOr<rv1::SlaAccountability> GetSlaAccountability(
     const ReportContext& ctx, const CallContext& call,
     const rv1::GetSlaAccountabilityRequest& request) {
-  CSM_ASSIGN_OR_RETURN(
-      ReportRequest r,
-      PrepareReport(*ctx.pool, call, request.period(), request.filter(),
-                    FilterPolicy{.report = "the SLA accountability"}));
-  rv1::SlaAccountability out;
-  ToProto(r.period, out.mutable_period());
-  *out.mutable_applied_filter() = r.applied;
-  const std::vector<FollowerStatus> followers = ctx.followers();
-  CSM_RETURN_IF_ERROR(
-      ReadSnapshot(ctx, call, [&](MysqlConnection& conn) -> absl::Status {
+  return ComputeReport<rv1::SlaAccountability>(
+      ctx, call, request, FilterPolicy{.report = "the SLA accountability"},
+      [](MysqlConnection& conn, const ReportRequest& r,
+         rv1::SlaAccountability* out) -> absl::Status {
         CSM_ASSIGN_OR_RETURN(
             Rows by_department,
             AccountabilityRows(conn, r.scope, GroupByDepartment()));
         for (auto& [k, d] : by_department) {
-          *out.add_departments() = std::move(d);
+          *out->add_departments() = std::move(d);
         }
         CSM_ASSIGN_OR_RETURN(Rows total,
                              AccountabilityRows(conn, r.scope, GroupAll()));
-        *out.mutable_total() = std::move(total[""]);
-        CSM_ASSIGN_OR_RETURN(*out.mutable_freshness(),
-                             ReadFreshness(conn, followers, absl::Now()));
+        *out->mutable_total() = std::move(total[""]);
         return absl::OkStatus();
-      }));
-  if (request.format() == rv1::REPORT_FORMAT_CSV) {
-    *out.mutable_csv() = AccountabilityCsv(out);
-  }
-  return out;
+      },
+      AccountabilityCsv);
 }
 
 }  // namespace csm::reporting

@@ -110,37 +110,26 @@ rv1::CsvExport SupervisionCsv(const rv1::SupervisionReport& r) {
 absl::StatusOr<rv1::SupervisionReport> GetSupervisionReport(
     const ReportContext& ctx, const CallContext& call,
     const rv1::GetSupervisionReportRequest& request) {
-  CSM_ASSIGN_OR_RETURN(
-      ReportRequest r,
-      PrepareReport(*ctx.pool, call, request.period(), request.filter(),
-                    FilterPolicy{.report = "the supervision report",
-                                 .staff_ids = false}));
-  rv1::SupervisionReport out;
-  ToProto(r.period, out.mutable_period());
-  *out.mutable_applied_filter() = r.applied;
-  const std::vector<FollowerStatus> followers = ctx.followers();
-  CSM_RETURN_IF_ERROR(
-      ReadSnapshot(ctx, call, [&](MysqlConnection& conn) -> absl::Status {
+  return ComputeReport<rv1::SupervisionReport>(
+      ctx, call, request,
+      FilterPolicy{.report = "the supervision report", .staff_ids = false},
+      [](MysqlConnection& conn, const ReportRequest& r,
+         rv1::SupervisionReport* out) -> absl::Status {
         CSM_ASSIGN_OR_RETURN(
             Rows by_department,
             SupervisionRows(conn, r.scope, GroupByDepartment()));
         for (auto& [k, d] : by_department) {
-          *out.add_departments() = std::move(d);
+          *out->add_departments() = std::move(d);
         }
         CSM_ASSIGN_OR_RETURN(Rows total,
                              SupervisionRows(conn, r.scope, GroupAll()));
-        *out.mutable_total() = std::move(total[""]);
+        *out->mutable_total() = std::move(total[""]);
         CSM_ASSIGN_OR_RETURN(std::vector<rv1::MajorFault> faults,
                              MajorFaultsIn(conn, r.scope));
-        for (auto& fault : faults) *out.add_major_faults() = std::move(fault);
-        CSM_ASSIGN_OR_RETURN(*out.mutable_freshness(),
-                             ReadFreshness(conn, followers, absl::Now()));
+        for (auto& fault : faults) *out->add_major_faults() = std::move(fault);
         return absl::OkStatus();
-      }));
-  if (request.format() == rv1::REPORT_FORMAT_CSV) {
-    *out.mutable_csv() = SupervisionCsv(out);
-  }
-  return out;
+      },
+      SupervisionCsv);
 }
 
 }  // namespace csm::reporting

@@ -102,38 +102,28 @@ rv1::CsvExport WeeklyCsv(const rv1::WeeklyReport& w) {
 absl::StatusOr<rv1::WeeklyReport> GetWeeklyReport(
     const ReportContext& ctx, const CallContext& call,
     const rv1::GetWeeklyReportRequest& request) {
-  CSM_ASSIGN_OR_RETURN(
-      ReportRequest r,
-      PrepareReport(*ctx.pool, call, request.period(), request.filter(),
-                    FilterPolicy{.report = "the weekly report"}));
-  rv1::WeeklyReport out;
-  ToProto(r.period, out.mutable_period());
-  *out.mutable_applied_filter() = r.applied;
-  const std::vector<FollowerStatus> followers = ctx.followers();
-  CSM_RETURN_IF_ERROR(
-      ReadSnapshot(ctx, call, [&](MysqlConnection& conn) -> absl::Status {
-        CSM_ASSIGN_OR_RETURN(*out.mutable_complaints(),
+  return ComputeReport<rv1::WeeklyReport>(
+      ctx, call, request, FilterPolicy{.report = "the weekly report"},
+      [](MysqlConnection& conn, const ReportRequest& r,
+         rv1::WeeklyReport* out) -> absl::Status {
+        CSM_ASSIGN_OR_RETURN(*out->mutable_complaints(),
                              ComplaintTotals(conn, r.scope));
         const FigureScope customers = WithoutComplaintFilters(r.scope);
         CSM_ASSIGN_OR_RETURN(auto visits,
                              VisitFiguresBy(conn, customers, GroupAll()));
-        *out.mutable_visits() = visits[""];
+        *out->mutable_visits() = visits[""];
         CSM_RETURN_IF_ERROR(
-            FillArchives(conn, customers, out.mutable_archives()));
-        CSM_ASSIGN_OR_RETURN(*out.mutable_promises(),
+            FillArchives(conn, customers, out->mutable_archives()));
+        CSM_ASSIGN_OR_RETURN(*out->mutable_promises(),
                              PromiseTotals(conn, customers));
         std::vector<rv1::FeedbackHighlight> feedback;
         CSM_ASSIGN_OR_RETURN(
             int total, FeedbackIn(conn, r.scope, kMaxFeedback, &feedback));
-        out.set_feedback_total(total);
-        for (auto& f : feedback) *out.add_feedback() = std::move(f);
-        CSM_ASSIGN_OR_RETURN(*out.mutable_freshness(),
-                             ReadFreshness(conn, followers, absl::Now()));
+        out->set_feedback_total(total);
+        for (auto& f : feedback) *out->add_feedback() = std::move(f);
         return absl::OkStatus();
-      }));
-  if (request.format() == rv1::REPORT_FORMAT_CSV)
-    *out.mutable_csv() = WeeklyCsv(out);
-  return out;
+      },
+      WeeklyCsv);
 }
 
 }  // namespace csm::reporting

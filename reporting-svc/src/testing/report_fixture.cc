@@ -416,9 +416,13 @@ void ReportFixture::ApplyAll(const EventLog& log, size_t batch) {
 }
 
 std::string ReportFixture::DumpTables() {
+  return DumpReportTables(server_->pool());
+}
+
+std::string DumpReportTables(MysqlPool& pool) {
   std::string out;
   absl::Status s = RunWithConnection(
-      server_->pool(), absl::Now() + absl::Seconds(10),
+      pool, absl::Now() + absl::Seconds(10),
       [&](MysqlConnection& conn) -> absl::Status {
         for (const std::string& table : ReportTables()) {
           std::unique_ptr<sql::Statement> st(conn.raw().createStatement());

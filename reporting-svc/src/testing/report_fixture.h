@@ -86,6 +86,10 @@ class ReportFixture : public ::testing::Test {
   EventHandlers customer_handlers_ = HandlersOf(kCustomerSource);
 };
 
+// Every report table's rows (ReportTables()), as text, for comparing a
+// rebuild or a restart with the live run.
+std::string DumpReportTables(MysqlPool& pool);
+
 // A PERIOD_KIND_WEEK / MONTH period.
 rv1::Period Week(int year, int week);
 rv1::Period Month(int year, int month);
