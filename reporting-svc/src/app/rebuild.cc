@@ -25,7 +25,12 @@ namespace {
 
 using ResultSetPtr = std::unique_ptr<sql::ResultSet>;
 
-constexpr char kLockName[] = "csm_reporting_rebuild";
+// Named after the schema, as the migration lock is (common/migrations.cc):
+// MySQL's locks are server-wide, and reporting schemas sharing a server
+// (tests in parallel, two deployments) must not block each other's rebuild.
+constexpr char kLockName[] = "csm_reporting_rebuild:";
+constexpr char kLockOfThisSchema[] =
+    "LEFT(CONCAT(?, IFNULL(DATABASE(), '')), 64)";
 constexpr absl::Duration kShortTimeout = absl::Seconds(10);
 // The whole rebuild's bound: one year of history replays in minutes.
 constexpr absl::Duration kRebuildTimeout = absl::Hours(2);
@@ -91,7 +96,8 @@ ReportRebuild::~ReportRebuild() {
 absl::StatusOr<int64_t> ReportRebuild::Claim(PooledConnection& conn,
                                              absl::string_view requester) {
   try {
-    if (Int(*conn, "SELECT GET_LOCK(?, 0)", kLockName) != 1) {
+    if (Int(*conn, absl::StrCat("SELECT GET_LOCK(", kLockOfThisSchema, ", 0)"),
+            kLockName) != 1) {
       ResultSetPtr rs(
           conn->Prepare("SELECT MAX(id) FROM rebuilds WHERE state = 'RUNNING'")
               .executeQuery());
@@ -173,7 +179,9 @@ void ReportRebuild::Run(PooledConnection lock_conn, int64_t id) {
   for (const ReplaySource& s : sources_) s.resume();
   absl::Status recorded = Finish(*pool_, id, result, progress);
   try {
-    Int(*lock_conn, "SELECT RELEASE_LOCK(?)", kLockName);
+    Int(*lock_conn,
+        absl::StrCat("SELECT RELEASE_LOCK(", kLockOfThisSchema, ")"),
+        kLockName);
   } catch (const sql::SQLException& e) {
     (void)FromSqlException(e, &*lock_conn);
   }

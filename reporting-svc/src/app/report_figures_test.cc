@@ -5,8 +5,10 @@
 // and the rebuild, which must give identical tables and figures.
 #include <memory>
 #include <string>
+#include <thread>
 
 #include "absl/strings/str_format.h"
+#include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
 #include "gmock/gmock.h"
 #include "google/rpc/error_details.pb.h"
@@ -525,6 +527,35 @@ TEST_F(ReportFiguresTest, RebuildGivesIdenticalTablesAndFigures) {
   rv1::WeeklyReport expected = before;
   expected.mutable_freshness()->clear_compute_time();
   EXPECT_EQ(after.SerializeAsString(), expected.SerializeAsString());
+}
+
+// MySQL's named locks are server-wide: a rebuild running in another
+// reporting schema on the same server (another deployment, a test in
+// parallel) must not make this one FAILED_PRECONDITION.
+TEST_F(ReportFiguresTest, ARebuildInAnotherSchemaDoesNotBlockThisOne) {
+  auto other_db = ::csm::testing::TestDatabase::Create();
+  ASSERT_TRUE(other_db.ok()) << other_db.status();
+  auto other = StartReportingServer(**other_db, &verifier_);
+  ASSERT_TRUE(other.ok()) << other.status();
+  absl::Notification replaying, release;
+  ReplaySource held;
+  held.source = kCustomerSource;
+  held.handlers = &customer_handlers_;
+  held.replay = [&](int64_t, const auto&) {
+    replaying.Notify();
+    release.WaitForNotification();
+    return absl::OkStatus();
+  };
+  ReportRebuild other_rebuild(&(*other)->pool(), {held});
+  std::thread running([&] { (void)other_rebuild.RunNow("archivist.qian"); });
+  replaying.WaitForNotification();
+
+  ReportRebuild rebuild(&server_->pool(), {});
+  auto done = rebuild.RunNow("archivist.qian");
+  release.Notify();
+  running.join();
+  ASSERT_TRUE(done.ok()) << done.status();
+  EXPECT_EQ(done->state(), rv1::REBUILD_STATE_SUCCEEDED) << done->error();
 }
 
 TEST_F(ReportFiguresTest,

@@ -357,12 +357,10 @@ void WriteWeek47(EventLog& log) {
   CustomerWeek(log);
 }
 
-void ReportFixture::SetUp() {
-  auto db = ::csm::testing::TestDatabase::Create();
-  ASSERT_TRUE(db.ok()) << db.status();
-  db_ = *std::move(db);
+absl::StatusOr<std::unique_ptr<ReportingServer>> StartReportingServer(
+    const ::csm::testing::TestDatabase& db, const TokenVerifier* verifier) {
   ReportingServerConfig config;
-  config.service.mysql = db_->options();
+  config.service.mysql = db.options();
   config.service.server = ServerOptions{.service_name = "reporting-svc",
                                         .listen_address = "127.0.0.1:0",
                                         .metrics_address = "",
@@ -371,7 +369,14 @@ void ReportFixture::SetUp() {
   config.jwt_secret = ::csm::testing::kTestJwtSecret;
   config.jwt_issuer = ::csm::testing::kTestIssuer;
   config.follow = false;
-  auto server = ReportingServer::Start(config, &verifier_, &Clock::Real());
+  return ReportingServer::Start(config, verifier, &Clock::Real());
+}
+
+void ReportFixture::SetUp() {
+  auto db = ::csm::testing::TestDatabase::Create();
+  ASSERT_TRUE(db.ok()) << db.status();
+  db_ = *std::move(db);
+  auto server = StartReportingServer(*db_, &verifier_);
   ASSERT_TRUE(server.ok()) << server.status();
   server_ = *std::move(server);
   channel_ = grpc::CreateChannel(server_->address(),

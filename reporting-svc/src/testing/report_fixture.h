@@ -86,6 +86,10 @@ class ReportFixture : public ::testing::Test {
   EventHandlers customer_handlers_ = HandlersOf(kCustomerSource);
 };
 
+// A reporting-svc on `db` that follows nothing (tests apply events).
+absl::StatusOr<std::unique_ptr<ReportingServer>> StartReportingServer(
+    const ::csm::testing::TestDatabase& db, const TokenVerifier* verifier);
+
 // Every report table's rows (ReportTables()), as text, for comparing a
 // rebuild or a restart with the live run.
 std::string DumpReportTables(MysqlPool& pool);
