@@ -39,6 +39,13 @@ async function open(hash) {
   await ready(page);
 }
 
+// Waits until the board has drawn its latest filter (the list is no longer
+// loading: the click set data-loading before it returned) and counts rows.
+async function boardSettled() {
+  await page.waitForFunction(() => !document.querySelector('#complaint-list[data-loading]'));
+  return page.$$eval('tr[data-complaint]', trs => trs.length);
+}
+
 function assertClean(expected) {
   assert.deepEqual(unexpectedErrors(page, expected), [], 'the page logged errors');
 }
@@ -78,21 +85,21 @@ describe('web console', () => {
     const before_ = await page.$$eval('tr[data-complaint]', trs => trs.length);
     await page.selectOption('#complaint-filters select[name=department]', '仓储物流');
     await page.click('#complaint-filters button[type=submit]');
-    await page.waitForFunction(n => document.querySelectorAll('tr[data-complaint]').length < n, before_);
+    assert.ok(await boardSettled() < before_);
     const after_ = await page.$$eval('tr[data-complaint]', trs => trs.map(tr => tr.dataset.complaint).sort());
     assert.deepEqual(after_, [s.complaints.packaging.name, s.complaints.attitude.name].sort());
     assert.match(page.url(), /department=%E4%BB%93%E5%82%A8%E7%89%A9%E6%B5%81/);
     // Another filter on top: severity.
     await page.selectOption('#complaint-filters select[name=severity]', 'SEVERITY_MAJOR');
     await page.click('#complaint-filters button[type=submit]');
-    await page.waitForFunction(() => document.querySelectorAll('tr[data-complaint]').length === 1);
+    assert.equal(await boardSettled(), 1);
     assert.equal(await page.getAttribute('tr[data-complaint]', 'data-complaint'), s.complaints.packaging.name);
     // First responder: only wang.fang's complaint (the critical one).
     await page.click('#complaint-filters button:has-text("清除")');
-    await page.waitForFunction(n => document.querySelectorAll('tr[data-complaint]').length === n, before_);
+    assert.equal(await boardSettled(), before_);
     await page.fill('#complaint-filters input[name=responder]', 'wang.fang');
     await page.click('#complaint-filters button[type=submit]');
-    await page.waitForFunction(() => document.querySelectorAll('tr[data-complaint]').length === 1);
+    assert.equal(await boardSettled(), 1);
     assert.equal(await page.getAttribute('tr[data-complaint]', 'data-complaint'), s.complaints.quality.name);
     await screenshot(page, 'complaints-filtered');
     assertClean();

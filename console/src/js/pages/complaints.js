@@ -67,29 +67,42 @@ export async function render(root, {params, signal}) {
   const controls = filterControls(f, departments, categories, () => {
     for (const k of FILTERS) f[k] = controls.elements[k].value.trim();
     setParams(f);
-    load();
+    // Not awaited: a navigation aborts it, and the sign-in form is already
+    // up when the token is refused; nothing else can end up here.
+    load().catch(err => {
+      if (err.name !== 'AbortError' && !err.unauthenticated) console.warn('board failed', err);
+    });
   });
   const summary = h('div', {class: 'chips', id: 'state-chips'});
   const results = h('div', {id: 'complaint-list'});
   root.append(pageHeader('投诉看板', '未结案的投诉，逾期与升级的排在最前；点击编号查看时限、部门用时与完整处理记录。', controls),
     summary, results);
 
+  // Filters may change faster than the list arrives: only the latest load
+  // draws, and the list says it is loading (data-loading) until it has.
+  let latest = 0;
   async function load() {
+    const mine = ++latest;
+    results.dataset.loading = 'true';
     clear(results).append(loading());
     clear(summary);
     let list;
     try {
       list = await listAll('complaints', 'complaints', {params: {filter: filterText(f), order_by: 'create_time'}, signal});
     } catch (err) {
+      if (mine !== latest) return;
       if (err.name === 'AbortError' || err.unauthenticated) throw err;
       clear(results).append(errorBox(err, '投诉列表'));
+      delete results.dataset.loading;
       return;
     }
+    if (mine !== latest) return;
     drawSummary(summary, list.items, f, state => {
       controls.elements.state.value = state;
       controls.requestSubmit();
     });
     drawList(clear(results), list, catName);
+    delete results.dataset.loading;
   }
   await load();
 }
