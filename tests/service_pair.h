@@ -17,7 +17,7 @@
 #include "common/server.h"
 #include "complaint-svc/src/complaint_server.h"
 #include "csm/complaint/v1/complaint.grpc.pb.h"
-#include "customer-svc/src/api/customer_test_support.h"
+#include "customer-svc/testing/customer_test_support.h"
 #include "gtest/gtest.h"
 #include "tests/testing/test_database.h"
 

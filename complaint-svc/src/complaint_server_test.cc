@@ -19,7 +19,7 @@
 #include "csm/complaint/v1/complaint.grpc.pb.h"
 #include "csm/events/v1/complaint_events.pb.h"
 #include "csm/events/v1/events.grpc.pb.h"
-#include "customer-svc/src/api/customer_test_support.h"
+#include "customer-svc/testing/customer_test_support.h"
 #include "gtest/gtest.h"
 #include "tests/testing/test_database.h"
 

@@ -13,7 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
-#include "customer-svc/src/api/customer_test_support.h"
+#include "customer-svc/testing/customer_test_support.h"
 #include "gtest/gtest.h"
 #include "tests/testing/test_database.h"
 

@@ -7,7 +7,7 @@
 #include "customer-svc/src/api/customer_api.h"
 #include "customer-svc/src/api/grading_api.h"
 #include "customer-svc/src/api/visit_api.h"
-#include "customer-svc/src/api/visit_sweep.h"
+#include "customer-svc/src/jobs/visit_sweep.h"
 
 namespace csm {
 const std::vector<Migration>& customer_schema_migrations();

@@ -8,7 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "common/business_time.h"
-#include "customer-svc/src/api/visit_test_support.h"
+#include "customer-svc/testing/visit_test_support.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 

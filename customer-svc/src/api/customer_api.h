@@ -7,14 +7,13 @@
 #include "common/outbox.h"
 #include "common/rpc.h"
 #include "csm/customer/v1/customer.grpc.pb.h"
-#include "customer-svc/src/store/customer_store.h"
+#include "customer-svc/src/app/backend.h"
 
 namespace csm::customer {
 
-// The gRPC edge of customer-svc: validates requests, checks who may do what
-// with which archive, runs domain rules and store calls in one transaction
-// (with the request_id idempotency record and the outbox event), and maps
-// errors. Each RPC delegates to a Do* method returning absl::Status.
+// The gRPC edge of the archives: each RPC names its roles and routes to its
+// use case in src/app/ (customer_use_cases.h) through RpcRuntime (auth,
+// deadline, logs, metrics, error mapping).
 class CustomerApi final : public v1::CustomerService::Service {
  public:
   CustomerApi(MysqlPool* pool, Outbox* outbox, RpcRuntime* runtime);
@@ -89,65 +88,8 @@ class CustomerApi final : public v1::CustomerService::Service {
                          v1::ListTeamsResponse* resp) override;
 
  private:
-  absl::Status DoCreateCustomer(const CallContext& call,
-                                const v1::CreateCustomerRequest& req,
-                                v1::CreateCustomerResponse* resp);
-  absl::Status DoGetCustomer(const CallContext& call,
-                             const v1::GetCustomerRequest& req,
-                             v1::Customer* resp);
-  absl::Status DoListCustomers(const CallContext& call,
-                               const v1::ListCustomersRequest& req,
-                               v1::ListCustomersResponse* resp);
-  absl::Status DoUpdateCustomer(const CallContext& call,
-                                const v1::UpdateCustomerRequest& req,
-                                v1::Customer* resp);
-  absl::Status DoSetArchiveState(
-      const CallContext& call, const google::protobuf::Message& req,
-      absl::string_view name, absl::string_view reason, absl::string_view etag,
-      absl::string_view request_id, bool close, v1::Customer* resp);
-  absl::Status DoAddContact(const CallContext& call,
-                            const v1::AddContactRequest& req,
-                            v1::Contact* resp);
-  absl::Status DoUpdateContact(const CallContext& call,
-                               const v1::UpdateContactRequest& req,
-                               v1::Contact* resp);
-  absl::Status DoRemoveContact(const CallContext& call,
-                               const v1::RemoveContactRequest& req,
-                               v1::Customer* resp);
-  absl::Status DoChangeGrade(const CallContext& call,
-                             const v1::ChangeGradeRequest& req,
-                             v1::Customer* resp);
-  absl::Status DoChangeCreditRating(const CallContext& call,
-                                    const v1::ChangeCreditRatingRequest& req,
-                                    v1::Customer* resp);
-  absl::Status DoTransferOwnership(const CallContext& call,
-                                   const v1::TransferOwnershipRequest& req,
-                                   v1::Customer* resp);
-  absl::Status DoRecordDealing(const CallContext& call,
-                               const v1::RecordDealingRequest& req,
-                               v1::Dealing* resp);
-  absl::Status DoListCustomerChanges(const CallContext& call,
-                                     const v1::ListCustomerChangesRequest& req,
-                                     v1::ListCustomerChangesResponse* resp);
-  absl::Status DoListAccessRecords(const CallContext& call,
-                                   const v1::ListAccessRecordsRequest& req,
-                                   v1::ListAccessRecordsResponse* resp);
-  absl::Status DoCreateTeam(const CallContext& call,
-                            const v1::CreateTeamRequest& req, v1::Team* resp);
-  absl::Status DoUpdateTeam(const CallContext& call,
-                            const v1::UpdateTeamRequest& req, v1::Team* resp);
-
-  template <typename Item, typename Request, typename Response>
-  absl::Status ListOfArchive(
-      const CallContext& call, const Request& req, absl::string_view kind,
-      const std::function<absl::StatusOr<Page<Item>>(
-          MysqlConnection&, int64_t, std::optional<PageCursor>, int)>& list,
-      google::protobuf::RepeatedPtrField<Item>* out, Response* resp);
-
-  MysqlPool* pool_;
-  Outbox* outbox_;
   RpcRuntime* runtime_;
-  CustomerStore store_;
+  Backend backend_;
 };
 
 }  // namespace csm::customer

@@ -12,7 +12,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "csm/events/v1/customer_events.pb.h"
-#include "customer-svc/src/api/customer_test_support.h"
+#include "customer-svc/testing/customer_test_support.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 

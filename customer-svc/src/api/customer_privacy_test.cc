@@ -14,8 +14,8 @@
 #include "cppconn/prepared_statement.h"
 #include "csm/events/v1/customer_events.pb.h"
 #include "customer-svc/src/api/api_common.h"
-#include "customer-svc/src/api/customer_test_support.h"
 #include "customer-svc/src/store/customer_store.h"
+#include "customer-svc/testing/customer_test_support.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -372,8 +372,9 @@ TEST_F(CustomerPrivacyTest, TheDuplicateKeyGuardNamesTheRuleNotTheCode) {
           c.set_archive_number(absl::StrCat("KH209901-00000", i));
           c.set_owner_id("li.na");
           c.set_department("客服部");
-          CSM_RETURN_IF_ERROR(
-              store.InsertCustomer(conn, &c, "重卡客户", absl::Now()));
+          CSM_RETURN_IF_ERROR(store.InsertCustomer(
+              conn, &c, "重卡客户", {NormalizedPhones(c.contacts(0))},
+              absl::Now()));
         }
         return absl::OkStatus();
       });

@@ -10,7 +10,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "csm/customer/v1/grading.grpc.pb.h"
-#include "customer-svc/src/api/visit_test_support.h"
+#include "customer-svc/testing/visit_test_support.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 

@@ -18,8 +18,8 @@
 #include "common/mysql_pool.h"
 #include "cppconn/prepared_statement.h"
 #include "cppconn/resultset.h"
-#include "customer-svc/src/api/visit_test_support.h"
 #include "customer-svc/src/store/column_limits.h"
+#include "customer-svc/testing/visit_test_support.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 

@@ -1,25 +1,17 @@
 #ifndef CSM_CUSTOMER_SVC_API_VISIT_API_H_
 #define CSM_CUSTOMER_SVC_API_VISIT_API_H_
 
-#include <functional>
-
-#include "absl/status/status.h"
-#include "absl/strings/string_view.h"
 #include "common/mysql_pool.h"
 #include "common/outbox.h"
 #include "common/rpc.h"
 #include "csm/customer/v1/visits.grpc.pb.h"
-#include "customer-svc/src/store/customer_store.h"
-#include "customer-svc/src/store/visit_store.h"
+#include "customer-svc/src/app/backend.h"
 
 namespace csm::customer {
 
 // csm.customer.v1.VisitService: return-visit plans (客户回访计划), the
-// visits recorded against them, the due lists and the schedule policy. The
-// schedule itself is the pure rule in domain/visit_schedule.h; this class
-// validates, checks who may do what, and keeps each plan's stored schedule
-// equal to EvaluateVisitPlan over its visits in the same transaction as the
-// change that moved it.
+// visits recorded against them, the due lists and the schedule policy; the
+// use cases are in src/app/visit_use_cases.h.
 class VisitApi final : public v1::VisitService::Service {
  public:
   VisitApi(MysqlPool* pool, Outbox* outbox, RpcRuntime* runtime);
@@ -56,39 +48,8 @@ class VisitApi final : public v1::VisitService::Service {
                                  v1::VisitPolicy* resp) override;
 
  private:
-  absl::Status DoCreateVisitPlan(const CallContext& call,
-                                 const v1::CreateVisitPlanRequest& req,
-                                 v1::VisitPlan* resp);
-  absl::Status DoGetVisitPlan(const CallContext& call,
-                              const v1::GetVisitPlanRequest& req,
-                              v1::VisitPlan* resp);
-  absl::Status DoListVisitPlans(const CallContext& call,
-                                const v1::ListVisitPlansRequest& req,
-                                v1::ListVisitPlansResponse* resp);
-  absl::Status DoCloseVisitPlan(const CallContext& call,
-                                const v1::CloseVisitPlanRequest& req,
-                                v1::VisitPlan* resp);
-  absl::Status DoRecordVisit(const CallContext& call,
-                             const v1::RecordVisitRequest& req,
-                             v1::RecordVisitResponse* resp);
-  absl::Status DoListVisits(const CallContext& call,
-                            const v1::ListVisitsRequest& req,
-                            v1::ListVisitsResponse* resp);
-  absl::Status DoGetVisitReport(const CallContext& call,
-                                const v1::GetVisitReportRequest& req,
-                                v1::VisitReport* resp);
-  absl::Status DoListDueVisits(const CallContext& call,
-                               const v1::ListDueVisitsRequest& req,
-                               v1::ListDueVisitsResponse* resp);
-  absl::Status DoUpdateVisitPolicy(const CallContext& call,
-                                   const v1::UpdateVisitPolicyRequest& req,
-                                   v1::VisitPolicy* resp);
-
-  MysqlPool* pool_;
-  Outbox* outbox_;
   RpcRuntime* runtime_;
-  CustomerStore customers_;
-  VisitStore store_;
+  Backend backend_;
 };
 
 }  // namespace csm::customer

@@ -9,7 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/personal_text.h"
 #include "common/text.h"
-#include "customer-svc/src/api/visit_test_support.h"
+#include "customer-svc/testing/visit_test_support.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 

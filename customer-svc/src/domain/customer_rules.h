@@ -79,6 +79,10 @@ bool IsValidPhone(absl::string_view phone);
 // extension is dropped on purpose: two archives reached through the same
 // switchboard are likely the same customer. Unrecognised input: its digits.
 std::string NormalizePhone(absl::string_view phone);
+// NormalizePhone of each of the contact's phones, in order: what the store
+// writes beside each phone and duplicate detection looks up (the store does
+// not normalise on its own).
+std::vector<std::string> NormalizedPhones(const v1::Contact& contact);
 
 // Pragmatic address check (not RFC 5322): local@domain, ASCII, local part of
 // atext characters and non-adjacent dots, domain of at least two

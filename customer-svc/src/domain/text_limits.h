@@ -12,6 +12,7 @@
 
 #include <cstddef>
 
+#include "common/principal.h"
 #include "common/resource_id.h"
 
 namespace csm::customer {
@@ -35,9 +36,11 @@ inline constexpr size_t kMaxPhoneLength = 40;
 // RFC 5321's limit of a forward path.
 inline constexpr size_t kMaxEmailLength = 254;
 
-// Who: staff ids (token subjects, owners, team members) and departments.
-inline constexpr size_t kMaxStaffIdLength = 128;
-inline constexpr size_t kMaxDepartmentLength = 100;
+// Who: staff ids (token subjects, owners, team members) and departments:
+// what a verified token may carry (common/principal.h), so any caller can be
+// written down.
+inline constexpr size_t kMaxStaffIdLength = kMaxStaffIdChars;
+inline constexpr size_t kMaxDepartmentLength = kMaxDepartmentChars;
 // Team ids are resource ids (common/resource_id.h): [a-z0-9-]{1,63}.
 inline constexpr size_t kMaxTeamIdLength = kMaxResourceIdChars;
 

@@ -370,4 +370,27 @@ absl::Status ValidateVisitDates(absl::CivilDay planned, absl::CivilDay actual,
   return ToStatus(VisitDateViolations(planned, actual, today));
 }
 
+std::vector<PlanReschedule> ReschedulePlans(
+    const std::vector<StoredPlanSchedule>& plans, const VisitPolicy& policy) {
+  std::vector<PlanReschedule> out;
+  for (const StoredPlanSchedule& p : plans) {
+    // As of the delivery date: the due date does not depend on "today".
+    const VisitPlanState s =
+        EvaluateVisitPlan(p.delivery, p.grade, p.visits, p.delivery, policy);
+    if (s.next_due == p.stored.next_due &&
+        s.last_valid_visit == p.stored.last_valid_visit &&
+        s.sms_streak == p.stored.sms_streak && s.note == p.stored.note) {
+      continue;
+    }
+    PlanReschedule& r = out.emplace_back();
+    r.plan_id = p.plan_id;
+    r.state = s;
+    if (s.next_due != p.stored.next_due) {
+      r.move =
+          PlanMove{p.customer_id, p.plan_id, p.stored.next_due, s.next_due};
+    }
+  }
+  return out;
+}
+
 }  // namespace csm::customer

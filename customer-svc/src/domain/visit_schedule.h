@@ -47,6 +47,7 @@
 #ifndef CSM_CUSTOMER_SVC_SRC_DOMAIN_VISIT_SCHEDULE_H_
 #define CSM_CUSTOMER_SVC_SRC_DOMAIN_VISIT_SCHEDULE_H_
 
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -241,6 +242,39 @@ std::vector<VisitFieldViolation> VisitDateViolations(absl::CivilDay planned,
 // OK, or INVALID_ARGUMENT listing VisitDateViolations.
 absl::Status ValidateVisitDates(absl::CivilDay planned, absl::CivilDay actual,
                                 absl::CivilDay today);
+
+// ---------------------------------------------------------------------------
+// Rescheduling (a new policy or grade): every open plan follows the rule.
+
+// An open plan as stored, with what its schedule follows from.
+struct StoredPlanSchedule {
+  int64_t plan_id = 0;
+  int64_t customer_id = 0;
+  absl::CivilDay delivery;
+  char grade = 0;                   // the archive's current grade letter
+  std::vector<VisitRecord> visits;  // in replay order
+  VisitPlanState stored;
+};
+
+// A plan whose next due date moved without a visit (VisitPlanRescheduled).
+struct PlanMove {
+  int64_t customer_id = 0;
+  int64_t plan_id = 0;
+  absl::CivilDay from;
+  absl::CivilDay to;
+};
+
+// A plan whose stored schedule is no longer EvaluateVisitPlan's.
+struct PlanReschedule {
+  int64_t plan_id = 0;
+  VisitPlanState state;          // to store
+  std::optional<PlanMove> move;  // set when the next due date moved
+};
+
+// The plans of `plans` whose schedule under `policy` differs from the
+// stored one, in order.
+std::vector<PlanReschedule> ReschedulePlans(
+    const std::vector<StoredPlanSchedule>& plans, const VisitPolicy& policy);
 
 }  // namespace csm::customer
 

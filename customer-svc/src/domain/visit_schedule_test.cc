@@ -675,5 +675,37 @@ TEST(VisitScheduleTest, ValidateVisitDates) {
             "2026-11-25 (Asia/Shanghai), got 2026-11-26");
 }
 
+// ---------------------------------------------------------------------------
+// ReschedulePlans
+
+// A plan stored as the rule computes it stays; a stale due date is
+// rewritten and reported as a move; a stale note alone is rewritten without
+// a move.
+TEST(VisitScheduleTest, ReschedulePlansReturnsOnlyWhatTheRuleChanges) {
+  const VisitPolicy policy = AMonthlyAlways();
+  const absl::CivilDay delivery = D(2025, 1, 10);
+  StoredPlanSchedule same{1, 10, delivery, 'B', {}, {}};
+  same.stored = EvaluateVisitPlan(delivery, 'B', {}, delivery, policy);
+  StoredPlanSchedule stale{2, 20, delivery, 'A', {}, {}};
+  stale.stored = same.stored;
+  stale.stored.next_due = D(2025, 6, 10);
+  StoredPlanSchedule noted{3, 30, delivery, 'B', {}, same.stored};
+  noted.stored.note = "stale";
+
+  const std::vector<PlanReschedule> out =
+      ReschedulePlans({same, stale, noted}, policy);
+  ASSERT_EQ(out.size(), 2u);
+  EXPECT_EQ(out[0].plan_id, 2);
+  ASSERT_TRUE(out[0].move.has_value());
+  EXPECT_EQ(out[0].move->customer_id, 20);
+  EXPECT_EQ(out[0].move->from, D(2025, 6, 10));
+  EXPECT_EQ(out[0].move->to, out[0].state.next_due);
+  EXPECT_EQ(out[0].state.next_due,
+            EvaluateVisitPlan(delivery, 'A', {}, delivery, policy).next_due);
+  EXPECT_EQ(out[1].plan_id, 3);
+  EXPECT_FALSE(out[1].move.has_value());
+  EXPECT_EQ(out[1].state.note, same.stored.note);
+}
+
 }  // namespace
 }  // namespace csm::customer

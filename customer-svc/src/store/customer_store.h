@@ -75,10 +75,13 @@ class CustomerStore {
   absl::StatusOr<int64_t> NextArchiveSequence(MysqlConnection& conn,
                                               absl::string_view period);
   // Inserts the archive and its contacts; fills name, contact names, etag
-  // and times into `customer`.
-  absl::Status InsertCustomer(MysqlConnection& conn, v1::Customer* customer,
-                              absl::string_view normalized_name,
-                              absl::Time now);
+  // and times into `customer`. `contact_phones[i]`: NormalizedPhones of
+  // contact i.
+  absl::Status InsertCustomer(
+      MysqlConnection& conn, v1::Customer* customer,
+      absl::string_view normalized_name,
+      const std::vector<std::vector<std::string>>& contact_phones,
+      absl::Time now);
   // Writes every column of `customer` (not contacts) if its version is still
   // `expected_version`, bumping it; ABORTED otherwise.
   absl::Status UpdateCustomer(MysqlConnection& conn,
@@ -89,10 +92,15 @@ class CustomerStore {
   absl::Status TouchCustomer(MysqlConnection& conn, int64_t id, absl::Time now);
 
   // ---- contacts
+  // `normalized_phones`: NormalizedPhones(contact), stored beside each
+  // phone for duplicate detection.
   absl::Status InsertContact(MysqlConnection& conn, int64_t customer_id,
-                             v1::Contact* contact, absl::Time now);
+                             v1::Contact* contact,
+                             const std::vector<std::string>& normalized_phones,
+                             absl::Time now);
   absl::Status UpdateContact(MysqlConnection& conn, int64_t contact_id,
-                             const v1::Contact& contact);
+                             const v1::Contact& contact,
+                             const std::vector<std::string>& normalized_phones);
   absl::Status RemoveContact(MysqlConnection& conn, int64_t contact_id,
                              absl::Time now);
   absl::Status ClearPrimary(MysqlConnection& conn, int64_t customer_id,

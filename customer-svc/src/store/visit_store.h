@@ -97,14 +97,6 @@ struct BrokenPromise {
   absl::CivilDay due;
 };
 
-// A plan whose next due date moved without a visit (VisitPlanRescheduled).
-struct PlanMove {
-  int64_t customer_id = 0;
-  int64_t plan_id = 0;
-  absl::CivilDay from;
-  absl::CivilDay to;
-};
-
 class VisitStore {
  public:
   // "customers/{c}/visitPlans/{p}" -> (c, p); INVALID_ARGUMENT on `field`.
@@ -156,15 +148,12 @@ class VisitStore {
   absl::StatusOr<Page<DuePlanRecord>> ListDuePlans(MysqlConnection& conn,
                                                    const DueQuery& query);
 
-  // Recomputes the schedule (EvaluateVisitPlan over its visits, the archive's
-  // current grade, `policy`) of every open plan, or of archive
-  // `customer_id`'s open plans when it is not 0, and stores those that
-  // changed. Locks the plans. Returns the plans whose next due date moved.
-  absl::StatusOr<std::vector<PlanMove>> ReschedulePlans(
-      MysqlConnection& conn, int64_t customer_id, const VisitPolicy& policy);
-  // The hook for a grade change: reads the policy (kShare) and reschedules
-  // the archive's open plans.
-  absl::StatusOr<std::vector<PlanMove>> RescheduleCustomerPlans(
+  // Every open plan, or archive `customer_id`'s open plans when it is not
+  // 0, with its visits and its archive's current grade, plans locked (FOR
+  // UPDATE), visits shared. The caller's own grade change is visible to this
+  // read; a concurrent one waits for the policy lock the caller holds and
+  // then reschedules its archive itself.
+  absl::StatusOr<std::vector<StoredPlanSchedule>> OpenPlanSchedules(
       MysqlConnection& conn, int64_t customer_id);
 
   // ---- visits

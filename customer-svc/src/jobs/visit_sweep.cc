@@ -1,4 +1,4 @@
-#include "customer-svc/src/api/visit_sweep.h"
+#include "customer-svc/src/jobs/visit_sweep.h"
 
 #include <string>
 #include <utility>
@@ -8,7 +8,7 @@
 #include "common/business_time.h"
 #include "common/status.h"
 #include "csm/events/v1/customer_events.pb.h"
-#include "customer-svc/src/api/api_common.h"
+#include "customer-svc/src/app/archive_mutation.h"
 #include "customer-svc/src/domain/visit_schedule.h"
 
 namespace csm::customer {

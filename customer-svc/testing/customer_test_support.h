@@ -5,8 +5,8 @@
 // Everything goes through real gRPC calls with a bearer token and a deadline:
 // no mocks.
 
-#ifndef CSM_CUSTOMER_SVC_SRC_API_CUSTOMER_TEST_SUPPORT_H_
-#define CSM_CUSTOMER_SVC_SRC_API_CUSTOMER_TEST_SUPPORT_H_
+#ifndef CSM_CUSTOMER_SVC_TESTING_CUSTOMER_TEST_SUPPORT_H_
+#define CSM_CUSTOMER_SVC_TESTING_CUSTOMER_TEST_SUPPORT_H_
 
 #include <grpcpp/grpcpp.h>
 
@@ -352,4 +352,4 @@ class CustomerApiFixture : public ::testing::Test {
 
 }  // namespace csm::customer::testing
 
-#endif  // CSM_CUSTOMER_SVC_SRC_API_CUSTOMER_TEST_SUPPORT_H_
+#endif  // CSM_CUSTOMER_SVC_TESTING_CUSTOMER_TEST_SUPPORT_H_

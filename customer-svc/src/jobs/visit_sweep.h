@@ -1,5 +1,5 @@
-#ifndef CSM_CUSTOMER_SVC_API_VISIT_SWEEP_H_
-#define CSM_CUSTOMER_SVC_API_VISIT_SWEEP_H_
+#ifndef CSM_CUSTOMER_SVC_JOBS_VISIT_SWEEP_H_
+#define CSM_CUSTOMER_SVC_JOBS_VISIT_SWEEP_H_
 
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
@@ -45,4 +45,4 @@ class OverdueSweep {
 
 }  // namespace csm::customer
 
-#endif  // CSM_CUSTOMER_SVC_API_VISIT_SWEEP_H_
+#endif  // CSM_CUSTOMER_SVC_JOBS_VISIT_SWEEP_H_

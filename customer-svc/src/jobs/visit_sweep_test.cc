@@ -2,7 +2,7 @@
 // date) across runs, restarts and two servers sweeping at once; a new event
 // when a new due date passes; the sweep thread; the events on the stream.
 
-#include "customer-svc/src/api/visit_sweep.h"
+#include "customer-svc/src/jobs/visit_sweep.h"
 
 #include <chrono>
 #include <set>
@@ -13,7 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/periodic_task.h"
-#include "customer-svc/src/api/visit_test_support.h"
+#include "customer-svc/testing/visit_test_support.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 

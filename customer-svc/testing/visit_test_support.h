@@ -8,8 +8,8 @@
 // deadlines are set on it: whether the runtime checks expiry and deadlines
 // on its clock or on the wall clock, they hold.
 
-#ifndef CSM_CUSTOMER_SVC_SRC_API_VISIT_TEST_SUPPORT_H_
-#define CSM_CUSTOMER_SVC_SRC_API_VISIT_TEST_SUPPORT_H_
+#ifndef CSM_CUSTOMER_SVC_TESTING_VISIT_TEST_SUPPORT_H_
+#define CSM_CUSTOMER_SVC_TESTING_VISIT_TEST_SUPPORT_H_
 
 #include <grpcpp/grpcpp.h>
 
@@ -34,9 +34,9 @@
 #include "csm/customer/v1/visits.grpc.pb.h"
 #include "csm/events/v1/customer_events.pb.h"
 #include "csm/events/v1/events.grpc.pb.h"
-#include "customer-svc/src/api/customer_test_support.h"
 #include "customer-svc/src/customer_server.h"
 #include "customer-svc/src/domain/visit_schedule.h"
+#include "customer-svc/testing/customer_test_support.h"
 #include "gtest/gtest.h"
 #include "tests/testing/test_database.h"
 
@@ -300,4 +300,4 @@ class VisitApiFixture : public CustomerApiFixture {
 
 }  // namespace csm::customer::testing
 
-#endif  // CSM_CUSTOMER_SVC_SRC_API_VISIT_TEST_SUPPORT_H_
+#endif  // CSM_CUSTOMER_SVC_TESTING_VISIT_TEST_SUPPORT_H_

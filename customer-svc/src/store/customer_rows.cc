@@ -1,0 +1,168 @@
+#include "customer-svc/src/store/customer_rows.h"
+
+#include <algorithm>
+#include <limits>
+#include <memory>
+#include <string>
+#include <utility>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/string_view.h"
+#include "common/business_time.h"
+#include "common/sql_rows.h"
+#include "common/sql_values.h"
+#include "common/status.h"
+#include "cppconn/exception.h"
+#include "cppconn/prepared_statement.h"
+#include "cppconn/resultset.h"
+#include "customer-svc/src/store/customer_store.h"
+
+namespace csm::customer {
+absl::StatusOr<v1::Customer> CustomerFromRow(const ResultSetPtr& rs) {
+  v1::Customer c;
+  c.set_name(CustomerStore::CustomerName(rs->getInt64("id")));
+  c.set_archive_number(Str(rs, "archive_number"));
+  c.set_display_name(Str(rs, "display_name"));
+  c.set_kind(static_cast<v1::CustomerKind>(rs->getInt("kind")));
+  if (!rs->isNull("credit_code")) c.set_credit_code(Str(rs, "credit_code"));
+  c.set_province(Str(rs, "province"));
+  c.set_city(Str(rs, "city"));
+  c.set_industry(Str(rs, "industry"));
+  c.set_address(Str(rs, "address"));
+  c.set_legal_representative(Str(rs, "legal_representative"));
+  c.set_business_scope(Str(rs, "business_scope"));
+  c.set_company_size(Str(rs, "company_size"));
+  c.set_acquisition_channel(
+      static_cast<v1::AcquisitionChannel>(rs->getInt("acquisition_channel")));
+  c.set_lifecycle_status(
+      static_cast<v1::LifecycleStatus>(rs->getInt("lifecycle_status")));
+  c.set_grade(static_cast<v1::Grade>(rs->getInt("grade")));
+  c.set_credit_rating(
+      static_cast<v1::CreditRating>(rs->getInt("credit_rating")));
+  c.set_owner_id(Str(rs, "owner_id"));
+  c.set_team(Str(rs, "team_id"));
+  c.set_department(Str(rs, "department"));
+  c.set_state(static_cast<v1::ArchiveState>(rs->getInt("state")));
+  c.set_close_reason(Str(rs, "close_reason"));
+  c.set_creator_id(Str(rs, "creator_id"));
+  CSM_RETURN_IF_ERROR(SetTime(rs, "create_time", c.mutable_create_time()));
+  CSM_RETURN_IF_ERROR(SetTime(rs, "update_time", c.mutable_update_time()));
+  c.set_etag(std::to_string(rs->getInt64("version")));
+  CSM_ASSIGN_OR_RETURN(std::optional<absl::CivilDay> signing,
+                       sql_rows::DateCol(rs, "expected_signing_date"));
+  if (signing.has_value()) {
+    ToProtoDate(*signing, c.mutable_expected_signing_date());
+  }
+  c.set_importance(static_cast<v1::Importance>(rs->getInt("importance")));
+  return c;
+}
+
+// The stored form of expected_signing_date: NULL when none is expected.
+absl::Status BindSigningDate(sql::PreparedStatement& stmt, unsigned index,
+                             const v1::Customer& c) {
+  const csm::common::v1::Date& d = c.expected_signing_date();
+  if (!c.has_expected_signing_date() ||
+      (d.year() == 0 && d.month() == 0 && d.day() == 0)) {
+    stmt.setNull(index, 0);
+    return absl::OkStatus();
+  }
+  CSM_ASSIGN_OR_RETURN(absl::CivilDay day, FromProtoDate(d));
+  stmt.setString(index, ToSqlDate(day));
+  return absl::OkStatus();
+}
+
+// Runs a write of the customers row. The unique key on (kind, credit_code)
+// is the last guard against two archives of one customer (重卡) when two
+// writers race past the check; MySQL's message quotes the code, so the
+// error says which rule, not which value.
+absl::Status ExecuteArchiveWrite(sql::PreparedStatement& stmt, int* affected) {
+  try {
+    *affected = stmt.executeUpdate();
+  } catch (const sql::SQLException& e) {
+    if (e.getErrorCode() != 1062) throw;
+    return absl::AlreadyExistsError(
+        "another archive already has this kind and credit code (重卡); find "
+        "it with ListCustomers and use it");
+  }
+  return absl::OkStatus();
+}
+
+// Loads the live contacts (with phones) of the given archives into them.
+absl::Status LoadContacts(MysqlConnection& conn,
+                          std::vector<v1::Customer*> customers) {
+  if (customers.empty()) return absl::OkStatus();
+  absl::flat_hash_map<int64_t, v1::Customer*> by_id;
+  std::vector<int64_t> ids;
+  for (v1::Customer* c : customers) {
+    CSM_ASSIGN_OR_RETURN(int64_t id,
+                         CustomerStore::ParseCustomerName(c->name(), "name"));
+    by_id[id] = c;
+    ids.push_back(id);
+  }
+  const size_t padded = PaddedSize(ids.size());
+  sql::PreparedStatement& stmt = conn.Prepare(absl::StrCat(
+      "SELECT c.id, c.customer_id, c.display_name, c.title, c.email, "
+      "c.is_primary, c.create_time, c.version, p.phone FROM contacts c "
+      "LEFT JOIN contact_phones p ON p.contact_id = c.id "
+      "WHERE c.customer_id IN (",
+      Placeholders(padded),
+      ") AND c.removed_time IS NULL ORDER BY c.customer_id, c.id, "
+      "p.position"));
+  for (size_t i = 0; i < padded; ++i) {
+    stmt.setInt64(static_cast<unsigned>(i + 1),
+                  i < ids.size() ? ids[i] : int64_t{-1});
+  }
+  ResultSetPtr rs(stmt.executeQuery());
+  int64_t current = -1;
+  v1::Contact* contact = nullptr;
+  while (rs->next()) {
+    const int64_t contact_id = rs->getInt64("id");
+    const int64_t customer_id = rs->getInt64("customer_id");
+    if (contact_id != current) {
+      current = contact_id;
+      contact = by_id[customer_id]->add_contacts();
+      contact->set_name(absl::StrCat(CustomerStore::CustomerName(customer_id),
+                                     "/contacts/", contact_id));
+      contact->set_display_name(Str(rs, "display_name"));
+      contact->set_title(Str(rs, "title"));
+      contact->set_email(Str(rs, "email"));
+      contact->set_primary(rs->getBoolean("is_primary"));
+      CSM_RETURN_IF_ERROR(
+          SetTime(rs, "create_time", contact->mutable_create_time()));
+      contact->set_etag(std::to_string(rs->getInt64("version")));
+    }
+    if (!rs->isNull("phone")) contact->add_phones(Str(rs, "phone"));
+  }
+  return absl::OkStatus();
+}
+
+// Each phone as typed beside its normalised form (NormalizedPhones, the
+// domain's one rule), which duplicate detection looks up.
+absl::Status InsertPhones(MysqlConnection& conn, int64_t contact_id,
+                          const v1::Contact& contact,
+                          const std::vector<std::string>& normalized) {
+  if (normalized.size() != static_cast<size_t>(contact.phones_size())) {
+    return absl::InternalError(
+        "InsertPhones: one normalised phone per phone expected");
+  }
+  sql::PreparedStatement& del =
+      conn.Prepare("DELETE FROM contact_phones WHERE contact_id = ?");
+  del.setInt64(1, contact_id);
+  del.executeUpdate();
+  sql::PreparedStatement& ins = conn.Prepare(
+      "INSERT INTO contact_phones (contact_id, position, phone, "
+      "normalized_phone) VALUES (?, ?, ?, ?)");
+  for (int i = 0; i < contact.phones_size(); ++i) {
+    ins.setInt64(1, contact_id);
+    ins.setInt(2, i);
+    ins.setString(3, contact.phones(i));
+    ins.setString(4, normalized[i]);
+    ins.executeUpdate();
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace csm::customer
