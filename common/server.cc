@@ -196,8 +196,10 @@ absl::Status ServiceHost::Start() {
   builder.AddListeningPort(options_.listen_address,
                            grpc::InsecureServerCredentials(), &port_);
   grpc::ResourceQuota quota(options_.service_name + "-quota");
-  // The sync server needs a couple of threads just to poll.
-  quota.SetMaxThreads(std::max(options_.max_threads, 4));
+  // One thread per running or queued call, and a few for the sync
+  // server's pollers.
+  quota.SetMaxThreads(std::max(options_.max_threads, 1) +
+                      std::max(options_.max_queued_calls, 0) + 4);
   builder.SetResourceQuota(quota);
   builder.SetMaxReceiveMessageSize(kMaxReceiveMessageBytes);
   builder.AddChannelArgument(GRPC_ARG_MAX_METADATA_SIZE,

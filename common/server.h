@@ -35,8 +35,12 @@ struct ServerOptions {
   std::string metrics_address;
   // In-flight calls get this long to finish on shutdown.
   absl::Duration shutdown_grace = absl::Seconds(20);
-  // Upper bound of threads the sync server uses for calls.
+  // Unary calls that run at once and that may wait for a slot
+  // (RpcRuntimeOptions::max_concurrent_calls and max_queued_calls): the
+  // sync server gets a thread for each, so gRPC itself refuses nothing the
+  // admission gate would queue. Callback streams (StreamEvents) hold none.
   int max_threads = 64;
+  int max_queued_calls = 256;
 };
 
 // Runs a gRPC server with grpc.health.v1 (SERVING while up, NOT_SERVING
