@@ -183,6 +183,7 @@ class EventStreamService::Hub {
   bool stopping_ = false;
   std::vector<std::thread> readers_;
   std::thread watcher_;
+  OutboxSequencer sequencer_;
 };
 
 namespace {
@@ -265,10 +266,10 @@ class Stream final : public grpc::ServerWriteReactor<StreamEventsResponse> {
     }
     return true;
   }
-  // Holds mu(): parks, unless a commit landed since `generation` was read
+  // Holds mu(): parks, unless a batch was sequenced since `generation` was read
   // before the batch (then reads again: the wake-up is not lost).
   void ParkLocked(uint64_t generation) {
-    if (hub_->outbox().generation() != generation) {
+    if (hub_->outbox().sequenced_generation() != generation) {
       hub_->ScheduleLocked(this);
       return;
     }
@@ -320,9 +321,9 @@ void Stream::Step() {
       return;
     }
   }
-  // Read the generation before the rows: a commit that lands after the
+  // Read the generation before the rows: a batch sequenced after the
   // read bumps it, so parking below cannot miss it.
-  const uint64_t generation = hub_->outbox().generation();
+  const uint64_t generation = hub_->outbox().sequenced_generation();
   std::vector<Row> rows;
   const absl::Status read = ReadRows(&rows);
 
@@ -375,15 +376,19 @@ void Stream::Step() {
 void Stream::OnWriteDone(bool ok) {
   std::unique_lock<std::mutex> lock(hub_->mu());
   absl::Status why;
-  if (!ok) why = absl::CancelledError("client went away");
+  if (ok) {
+    // Delivered: the resume point a shutdown message names includes it.
+    reported_ = response_.last_sequence();
+    last_write_ = absl::Now();
+  } else {
+    why = absl::CancelledError("client went away");
+  }
   if (!ok || MustEndLocked(&why)) {
     state_ = State::kDone;
     lock.unlock();
     End(why);
     return;
   }
-  reported_ = response_.last_sequence();
-  last_write_ = absl::Now();
   if (caught_up_after_write_) {
     ParkLocked(generation_of_write_);
   } else {
@@ -406,7 +411,12 @@ void Stream::OnCancel() {
 
 EventStreamService::Hub::Hub(MysqlPool* pool, Outbox* outbox,
                              RpcRuntime* runtime, EventStreamOptions options)
-    : pool_(pool), outbox_(outbox), runtime_(runtime), options_(options) {
+    : pool_(pool),
+      outbox_(outbox),
+      runtime_(runtime),
+      options_(options),
+      sequencer_(pool, outbox, options.sequencer) {
+  sequencer_.Start();
   for (int i = 0; i < std::max(1, options_.reader_threads); ++i) {
     readers_.emplace_back([this] { Read(); });
   }
@@ -414,13 +424,14 @@ EventStreamService::Hub::Hub(MysqlPool* pool, Outbox* outbox,
 }
 
 EventStreamService::Hub::~Hub() {
+  sequencer_.Stop();
   {
     std::lock_guard<std::mutex> lock(mu_);
     stopping_ = true;
   }
   ready_cv_.notify_all();
   parked_cv_.notify_all();
-  outbox_->NotifyCommitted();  // the watcher may wait for a commit
+  outbox_->NotifySequenced();  // the watcher may be waiting
   for (std::thread& t : readers_) t.join();
   watcher_.join();
 }
@@ -458,7 +469,7 @@ void EventStreamService::Hub::Shutdown() {
     for (Stream* stream : parked_) ScheduleLocked(stream);
     parked_.clear();
   }
-  outbox_->NotifyCommitted();
+  outbox_->NotifySequenced();
 }
 
 void EventStreamService::Hub::Read() {
@@ -482,7 +493,7 @@ void EventStreamService::Hub::Watch() {
       parked_cv_.wait(lock, [&] { return stopping_ || !parked_.empty(); });
       if (stopping_) return;
     }
-    const uint64_t seen = outbox_->generation();
+    const uint64_t seen = outbox_->sequenced_generation();
     int64_t head = 0;
     const absl::Status read = ReadHead(*pool_, &head);
     if (!read.ok()) {
@@ -504,7 +515,7 @@ void EventStreamService::Hub::Watch() {
         }
       }
     }
-    outbox_->WaitForCommit(seen, options_.poll_interval);
+    outbox_->WaitForSequenced(seen, options_.poll_interval);
   }
 }
 

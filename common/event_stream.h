@@ -10,6 +10,7 @@
 #include "absl/time/time.h"
 #include "common/mysql_pool.h"
 #include "common/outbox.h"
+#include "common/outbox_sequencer.h"
 #include "common/rpc.h"
 #include "csm/events/v1/events.grpc.pb.h"
 
@@ -23,6 +24,9 @@ struct EventStreamOptions {
   // Threads that read batches for all streams (each read borrows a pool
   // connection for one query).
   int reader_threads = 2;
+  // The outbox's sequencer runs with the stream service (it numbers what
+  // the streams serve): leads or stands by from construction on.
+  OutboxSequencerOptions sequencer = {};
 };
 
 // csm.events.v1.EventService for one service's outbox: replays events after
@@ -35,7 +39,10 @@ struct EventStreamOptions {
 // only its state, until one watcher (one thread, one query of the newest
 // sequence per commit notification or poll interval, however many streams
 // are open) sees events past its cursor, or progress over filtered-out
-// events is due.
+// events is due. Only sequenced events are served: the service runs the
+// outbox's OutboxSequencer (common/outbox_sequencer.h), which wakes the
+// watcher after each batch; the sequencer stops when the service is
+// destroyed (after the server's drain), not at Shutdown().
 class EventStreamService final
     : public csm::events::v1::EventService::CallbackService {
  public:

@@ -451,6 +451,12 @@ absl::Status RunTransactionOnce(
 
 }  // namespace
 
+absl::Status RunInTransactionOn(
+    MysqlConnection& conn, absl::Time deadline,
+    const std::function<absl::Status(MysqlConnection&)>& body) {
+  return RunTransactionOnce(conn, deadline, body);
+}
+
 absl::Status RunInTransaction(
     MysqlPool& pool, absl::Time deadline,
     const std::function<absl::Status(MysqlConnection&)>& body,

@@ -142,6 +142,12 @@ absl::Status RunInTransaction(
     const std::function<absl::Status(MysqlConnection&)>& body,
     int max_attempts = 3);
 
+// One attempt of the same on a connection the caller holds (the outbox
+// sequencer, whose named lock lives on its connection).
+absl::Status RunInTransactionOn(
+    MysqlConnection& conn, absl::Time deadline,
+    const std::function<absl::Status(MysqlConnection&)>& body);
+
 // Same, without a transaction (for plain reads).
 absl::Status RunWithConnection(
     MysqlPool& pool, absl::Time deadline,

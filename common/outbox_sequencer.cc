@@ -1,0 +1,229 @@
+#include "common/outbox_sequencer.h"
+
+#include <algorithm>
+#include <memory>
+#include <string>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "common/log.h"
+#include "common/status.h"
+#include "cppconn/prepared_statement.h"
+#include "cppconn/resultset.h"
+#include "cppconn/statement.h"
+
+namespace csm {
+namespace {
+
+// Named locks are server-wide: the schema's name keeps services (and test
+// databases) on one server apart. At most 64 characters.
+constexpr char kLockName[] =
+    "LEFT(CONCAT('csm_outbox_sequencer:', DATABASE()), 64)";
+
+// The barrier waits this long for in-flight appends to commit; writers
+// queue behind it meanwhile, so it gives up early and retries.
+constexpr absl::Duration kBarrierWait = absl::Seconds(1);
+constexpr absl::Duration kBatchTimeout = absl::Seconds(10);
+constexpr absl::Duration kMaxBackoff = absl::Seconds(2);
+
+}  // namespace
+
+OutboxSequencer::OutboxSequencer(MysqlPool* pool, Outbox* outbox,
+                                 OutboxSequencerOptions options)
+    : pool_(pool), outbox_(outbox), options_(std::move(options)) {}
+
+OutboxSequencer::~OutboxSequencer() { Stop(); }
+
+void OutboxSequencer::Start() {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (thread_.joinable() || stopping_) return;
+  thread_ = std::thread([this] { Loop(); });
+}
+
+void OutboxSequencer::Stop() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stopping_ = true;
+  }
+  stop_cv_.notify_all();
+  outbox_->NotifyCommitted();  // the leader may wait for a commit
+  if (thread_.joinable()) thread_.join();
+  std::lock_guard<std::mutex> lock(round_mu_);
+  Resign();
+}
+
+absl::StatusOr<int> OutboxSequencer::RunOnce() {
+  std::lock_guard<std::mutex> lock(round_mu_);
+  return Round();
+}
+
+void OutboxSequencer::Loop() {
+  // Writers queue behind a barrier that waits: after one gave up, wait
+  // longer before the next, so a long transaction that appended early
+  // stalls the others for at most a second now and then.
+  absl::Duration backoff = options_.poll_interval;
+  while (true) {
+    const uint64_t seen = outbox_->generation();
+    absl::StatusOr<int> numbered;
+    {
+      std::lock_guard<std::mutex> lock(round_mu_);
+      numbered = Round();
+    }
+    if (numbered.ok() && *numbered > 0) {
+      backoff = options_.poll_interval;
+      outbox_->NotifySequenced();
+      continue;  // more may have committed meanwhile
+    }
+    const absl::StatusCode code = numbered.status().code();
+    if (!numbered.ok() && code != absl::StatusCode::kFailedPrecondition) {
+      log::Warning(
+          "outbox sequencer: round failed",
+          {{"code", std::string(absl::StatusCodeToString(code))},
+           {"mysql_error", absl::StrCat(MysqlErrorCode(numbered.status()))}});
+    }
+    if (code == absl::StatusCode::kAborted) {
+      backoff = std::min(backoff * 2, kMaxBackoff);
+      WaitForStop(backoff);
+    } else if (leading()) {
+      backoff = options_.poll_interval;
+      outbox_->WaitForCommit(seen, options_.poll_interval);
+    } else {
+      WaitForStop(options_.standby_interval);
+    }
+    std::lock_guard<std::mutex> lock(mu_);
+    if (stopping_) return;
+  }
+}
+
+void OutboxSequencer::WaitForStop(absl::Duration timeout) {
+  std::unique_lock<std::mutex> lock(mu_);
+  stop_cv_.wait_for(lock, absl::ToChronoNanoseconds(timeout),
+                    [&] { return stopping_; });
+}
+
+absl::StatusOr<int> OutboxSequencer::Round() {
+  if (!conn_.has_value()) CSM_RETURN_IF_ERROR(Lead());
+  absl::StatusOr<bool> any = AnyCommittedUnsequenced();
+  if (!any.ok() || !*any) {
+    if (!any.ok()) Resign();
+    return any.ok() ? absl::StatusOr<int>(0) : any.status();
+  }
+  absl::StatusOr<int64_t> barrier = Barrier();
+  if (!barrier.ok()) {
+    // A lock wait that gave up keeps the lead; a lost connection does not.
+    if (barrier.status().code() != absl::StatusCode::kAborted) Resign();
+    return barrier.status();
+  }
+  int total = 0;
+  while (true) {
+    absl::StatusOr<int> n = Batch(*barrier);
+    if (!n.ok()) {
+      if (n.status().code() != absl::StatusCode::kAborted) Resign();
+      return n.status();
+    }
+    total += *n;
+    if (*n < options_.batch_size) return total;
+  }
+}
+
+absl::Status OutboxSequencer::Lead() {
+  CSM_ASSIGN_OR_RETURN(PooledConnection conn,
+                       pool_->Borrow(absl::Now() + kBatchTimeout));
+  bool got = false;
+  absl::Status status = [&]() -> absl::Status {
+    try {
+      std::unique_ptr<sql::Statement> st(conn->raw().createStatement());
+      std::unique_ptr<sql::ResultSet> rs(st->executeQuery(
+          absl::StrCat("SELECT GET_LOCK(", kLockName, ", 0)")));
+      got = rs->next() && !rs->isNull(1) && rs->getInt(1) == 1;
+      // Only rows committed before each statement, and no gap locks:
+      // the barrier, not the isolation level, orders the rows (outbox.h).
+      if (got) {
+        st->execute("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED");
+      }
+      return absl::OkStatus();
+    } catch (const sql::SQLException& e) {
+      return FromSqlException(e, &*conn);
+    }
+  }();
+  if (!status.ok() || !got) {
+    // A lock we may hold, or a session we changed, never goes back.
+    conn->MarkBroken();
+    CSM_RETURN_IF_ERROR(status);
+    return absl::FailedPreconditionError(
+        "another outbox sequencer leads this service");
+  }
+  conn_.emplace(std::move(conn));
+  leading_.store(true);
+  log::Info("outbox sequencer: leading");
+  return absl::OkStatus();
+}
+
+void OutboxSequencer::Resign() {
+  if (!conn_.has_value()) return;
+  // Closing the connection frees the named lock; its session was changed,
+  // so it never returns to the pool.
+  (*conn_)->MarkBroken();
+  conn_.reset();
+  if (leading_.exchange(false)) log::Info("outbox sequencer: resigned");
+}
+
+absl::StatusOr<bool> OutboxSequencer::AnyCommittedUnsequenced() {
+  MysqlConnection& conn = **conn_;
+  try {
+    sql::PreparedStatement& stmt = conn.Prepare(
+        "SELECT 1 FROM outbox_events WHERE sequence IS NULL LIMIT 1");
+    std::unique_ptr<sql::ResultSet> rs(stmt.executeQuery());
+    return rs->next();
+  } catch (const sql::SQLException& e) {
+    return FromSqlException(e, &conn);
+  }
+}
+
+absl::StatusOr<int64_t> OutboxSequencer::Barrier() {
+  int64_t barrier = 0;
+  CSM_RETURN_IF_ERROR(RunInTransactionOn(
+      **conn_, absl::Now() + kBarrierWait,
+      [&](MysqlConnection& conn) -> absl::Status {
+        // Waits until no writer is between its append and its commit.
+        sql::PreparedStatement& lock = conn.Prepare(
+            "SELECT id FROM outbox_counter WHERE id = 1 FOR UPDATE");
+        std::unique_ptr<sql::ResultSet> locked(lock.executeQuery());
+        if (!locked->next()) {
+          return absl::FailedPreconditionError(
+              "outbox_counter has no row 1: the common migrations were not "
+              "applied");
+        }
+        sql::PreparedStatement& max =
+            conn.Prepare("SELECT COALESCE(MAX(id), 0) FROM outbox_events");
+        std::unique_ptr<sql::ResultSet> rs(max.executeQuery());
+        barrier = rs->next() ? rs->getInt64(1) : 0;
+        return absl::OkStatus();
+      }));
+  return barrier;
+}
+
+absl::StatusOr<int> OutboxSequencer::Batch(int64_t barrier) {
+  int numbered = 0;
+  CSM_RETURN_IF_ERROR(RunInTransactionOn(
+      **conn_, absl::Now() + kBatchTimeout,
+      [&](MysqlConnection& conn) -> absl::Status {
+        sql::PreparedStatement& last = conn.Prepare(
+            "SET @csm_sequence = "
+            "(SELECT COALESCE(MAX(sequence), 0) FROM outbox_events)");
+        last.execute();
+        sql::PreparedStatement& number = conn.Prepare(
+            "UPDATE outbox_events "
+            "SET sequence = (@csm_sequence := @csm_sequence + 1) "
+            "WHERE sequence IS NULL AND id <= ? ORDER BY id LIMIT ?");
+        number.setInt64(1, barrier);
+        number.setInt(2, options_.batch_size);
+        numbered = number.executeUpdate();
+        if (options_.before_commit) options_.before_commit();
+        return absl::OkStatus();
+      }));
+  return numbered;
+}
+
+}  // namespace csm
