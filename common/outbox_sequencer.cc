@@ -26,6 +26,7 @@ constexpr char kLockName[] =
 constexpr absl::Duration kBarrierWait = absl::Seconds(1);
 constexpr absl::Duration kBatchTimeout = absl::Seconds(10);
 constexpr absl::Duration kMaxBackoff = absl::Seconds(2);
+constexpr absl::Duration kMaxIdlePoll = absl::Seconds(2);
 
 }  // namespace
 
@@ -63,6 +64,7 @@ void OutboxSequencer::Loop() {
   // longer before the next, so a long transaction that appended early
   // stalls the others for at most a second now and then.
   absl::Duration backoff = options_.poll_interval;
+  absl::Duration idle_poll = options_.poll_interval;
   while (true) {
     const uint64_t seen = outbox_->generation();
     absl::StatusOr<int> numbered;
@@ -71,7 +73,7 @@ void OutboxSequencer::Loop() {
       numbered = Round();
     }
     if (numbered.ok() && *numbered > 0) {
-      backoff = options_.poll_interval;
+      backoff = idle_poll = options_.poll_interval;
       outbox_->NotifySequenced();
       continue;  // more may have committed meanwhile
     }
@@ -86,8 +88,11 @@ void OutboxSequencer::Loop() {
       backoff = std::min(backoff * 2, kMaxBackoff);
       WaitForStop(backoff);
     } else if (leading()) {
-      backoff = options_.poll_interval;
-      outbox_->WaitForCommit(seen, options_.poll_interval);
+      // Idle: look for other replicas' rows ever less often (up to
+      // kMaxIdlePoll); a commit in this process wakes it at once.
+      const uint64_t now_seen = outbox_->WaitForCommit(seen, idle_poll);
+      idle_poll = now_seen != seen ? options_.poll_interval
+                                   : std::min(idle_poll * 2, kMaxIdlePoll);
     } else {
       WaitForStop(options_.standby_interval);
     }

@@ -91,6 +91,9 @@ class RpcRuntime {
 
   const Clock& clock() const { return *clock_; }
   const RpcRuntimeOptions& options() const { return options_; }
+  // Unary calls running and waiting for a slot now.
+  int running_calls() const { return gate_.running(); }
+  int queued_calls() const { return gate_.queued(); }
 
  private:
   RpcRuntimeOptions options_;

@@ -4,22 +4,10 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
-#include <vector>
+
+#include "tests/testing/reflection.h"
 
 namespace csm::testing {
-namespace {
-
-std::string Slurp(const grpc::ByteBuffer& buffer) {
-  std::vector<grpc::Slice> slices;
-  EXPECT_TRUE(buffer.Dump(&slices).ok());
-  std::string out;
-  for (const auto& s : slices) {
-    out.append(reinterpret_cast<const char*>(s.begin()), s.size());
-  }
-  return out;
-}
-
-}  // namespace
 
 // HealthCheckRequest is {1: service (string)}, HealthCheckResponse
 // {1: status (enum)}.
