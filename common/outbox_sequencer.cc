@@ -26,7 +26,7 @@ constexpr char kLockName[] =
 constexpr absl::Duration kBarrierWait = absl::Seconds(1);
 constexpr absl::Duration kBatchTimeout = absl::Seconds(10);
 constexpr absl::Duration kMaxBackoff = absl::Seconds(2);
-constexpr absl::Duration kMaxIdlePoll = absl::Seconds(2);
+constexpr absl::Duration kMaxIdlePoll = absl::Milliseconds(250);
 
 }  // namespace
 

@@ -20,8 +20,8 @@ namespace csm {
 struct OutboxSequencerOptions {
   // How often the leader looks for rows other replicas committed (this
   // process's commits wake it at once: Outbox::NotifyCommitted); while it
-  // finds none the interval doubles, up to 2 s, so an idle service does not
-  // query its database 20 times a second.
+  // finds none the interval doubles, up to 250 ms, so an idle service does
+  // not query its database 20 times a second.
   absl::Duration poll_interval = absl::Milliseconds(50);
   // How often a standby tries to take the lead.
   absl::Duration standby_interval = absl::Seconds(1);
