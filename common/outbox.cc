@@ -66,14 +66,12 @@ absl::Status Outbox::AppendRow(MysqlConnection& conn, absl::string_view actor,
         "outbox: cannot serialize ", payload.GetDescriptor()->full_name()));
   }
 
-  // Unsequenced (sequence NULL): the sequencer numbers it once committed.
-  // The shared lock on the counter row, held until the caller's
-  // transaction ends, is what the sequencer's barrier waits for (outbox.h).
+  // Unsequenced (sequence NULL): the sequencer numbers it once committed;
+  // until then the row's own lock hides it from the sequencer (outbox.h).
   sql::PreparedStatement& insert = conn.Prepare(
       "INSERT INTO outbox_events (event_id, aggregate, event_type, "
       "occur_time, actor, actor_department, request_id, payload) "
-      "SELECT ?, ?, ?, ?, ?, ?, ?, ? FROM outbox_counter WHERE id = 1 "
-      "LOCK IN SHARE MODE");
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
   insert.setString(1, NewUuidV4());
   insert.setString(2, std::string(aggregate));
   insert.setString(3, payload.GetDescriptor()->full_name());
@@ -86,10 +84,7 @@ absl::Status Outbox::AppendRow(MysqlConnection& conn, absl::string_view actor,
   // by character-set conversion.
   std::istringstream blob(bytes);
   insert.setBlob(8, &blob);
-  if (insert.executeUpdate() != 1) {
-    return absl::FailedPreconditionError(
-        "outbox_counter has no row 1: the common migrations were not applied");
-  }
+  insert.executeUpdate();
   return absl::OkStatus();
 }
 

@@ -31,41 +31,35 @@ namespace csm {
 // the next.
 //
 // Why the sequences are gap-free, in commit order, and exactly once:
-// - Append takes a SHARED lock on the outbox_counter row before it inserts
-//   (one statement: INSERT ... SELECT ... LOCK IN SHARE MODE), held until
-//   the writer's transaction ends. Shared locks do not conflict, so
-//   writers do not wait for each other.
-// - The sequencer's barrier takes that row's EXCLUSIVE lock (and nothing
-//   else), reads M = the largest committed id, and commits (no write, no
-//   log flush). Holding the exclusive lock means no writer is between its
-//   append and its commit, so every id <= M ever handed out belongs to a
-//   transaction that has ended: its row is committed or gone for good. A
-//   writer granted its shared lock after the barrier gets its id after M
-//   was handed out, so its id is > M (auto-increment ids grow with the
-//   time they are handed out, whatever order they commit in).
-// - Its batch then numbers the rows with sequence NULL and id <= M, in id
-//   order, from MAX(sequence) + 1, in one transaction (one UPDATE). Every
-//   such row is committed, so none is skipped and later numbered below a
-//   higher id: sequence order is id order, and a transaction that began
-//   after another committed has the higher id, so sequences follow commit
-//   order for every pair of transactions that could observe each other
-//   (two writes of one aggregate are ordered by its row lock). Readers see
-//   a batch all at once or not at all, so never n+1 before n.
+// - Append inserts the row (sequence NULL, the next auto-increment id) and
+//   nothing else: writers take no shared lock, so they never wait for each
+//   other or for the sequencer, and their commits share group commit.
+// - Until its transaction commits, a row is locked by its writer (the
+//   insert's own record lock). The sequencer's batch picks the unsequenced
+//   rows with SELECT ... FOR UPDATE SKIP LOCKED in id order: only committed
+//   rows, never waiting for a writer; a row committed later is numbered by
+//   a later batch. Rows rolled back are gone for good.
+// - The batch numbers the rows it picked from MAX(sequence) + 1, in id
+//   order, with one UPDATE, in one transaction: gap-free, and readers see a
+//   batch all at once or not at all, so never n+1 before n.
+// - Commit order: a row is numbered only once it is committed, and each
+//   batch comes after the one before, so a transaction that committed
+//   before another began (the only pairs whose order anyone can observe;
+//   two writes of one aggregate are ordered by its row lock) has the lower
+//   id and is numbered in the same batch or an earlier one. Transactions
+//   that overlapped are numbered in the order the sequencer saw them
+//   committed.
 // - Exactly once across crashes: a batch is one transaction; a sequencer
 //   killed mid-batch leaves its rows NULL (rolled back with its
 //   connection), and whoever sequences next numbers them from the
 //   committed MAX(sequence). One sequencer per service: it holds the
 //   database's named lock (GET_LOCK) on the connection it sequences on, so
 //   losing the connection loses both; a second one that ran anyway would
-//   fail on the unique key of sequence, not number a row twice.
-// - A writer that arrives while the barrier waits queues behind it: for the
-//   in-flight appends to commit, not for a batch (the barrier writes
-//   nothing and commits without a log flush). Callers append their events
-//   last, just before commit, so that wait is short. A transaction that
-//   appends early and then runs long delays sequencing (never
-//   correctness); the barrier gives up after a second and backs off, so it
-//   stalls other writers for at most that second now and then (the
-//   counter row lock of old stalled them for the whole transaction).
+//   find the rows it could pick locked, or fail on the unique key of
+//   sequence, never number a row twice.
+// - A transaction that appends early and then runs long delays only its
+//   own event, never the others' (the counter row of old made every writer
+//   of the service wait for it).
 class Outbox {
  public:
   Outbox(std::string source, const Clock* clock);

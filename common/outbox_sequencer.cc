@@ -4,6 +4,7 @@
 #include <memory>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
@@ -21,9 +22,6 @@ namespace {
 constexpr char kLockName[] =
     "LEFT(CONCAT('csm_outbox_sequencer:', DATABASE()), 64)";
 
-// The barrier waits this long for in-flight appends to commit; writers
-// queue behind it meanwhile, so it gives up early and retries.
-constexpr absl::Duration kBarrierWait = absl::Seconds(1);
 constexpr absl::Duration kBatchTimeout = absl::Seconds(10);
 constexpr absl::Duration kMaxBackoff = absl::Seconds(2);
 constexpr absl::Duration kMaxIdlePoll = absl::Milliseconds(250);
@@ -60,9 +58,8 @@ absl::StatusOr<int> OutboxSequencer::RunOnce() {
 }
 
 void OutboxSequencer::Loop() {
-  // Writers queue behind a barrier that waits: after one gave up, wait
-  // longer before the next, so a long transaction that appended early
-  // stalls the others for at most a second now and then.
+  // A round that failed (a lock wait that gave up, a lost connection)
+  // waits ever longer before the next, up to kMaxBackoff.
   absl::Duration backoff = options_.poll_interval;
   absl::Duration idle_poll = options_.poll_interval;
   while (true) {
@@ -114,21 +111,16 @@ absl::StatusOr<int> OutboxSequencer::Round() {
     if (!any.ok()) Resign();
     return any.ok() ? absl::StatusOr<int>(0) : any.status();
   }
-  absl::StatusOr<int64_t> barrier = Barrier();
-  if (!barrier.ok()) {
-    // A lock wait that gave up keeps the lead; a lost connection does not.
-    if (barrier.status().code() != absl::StatusCode::kAborted) Resign();
-    return barrier.status();
-  }
   int total = 0;
   while (true) {
-    absl::StatusOr<int> n = Batch(*barrier);
+    absl::StatusOr<int> n = Batch();
     if (!n.ok()) {
+      // A lock wait that gave up keeps the lead; a lost connection does not.
       if (n.status().code() != absl::StatusCode::kAborted) Resign();
       return n.status();
     }
     total += *n;
-    if (*n < options_.batch_size) return total;
+    if (*n < kBatchRows) return total;
   }
 }
 
@@ -142,8 +134,8 @@ absl::Status OutboxSequencer::Lead() {
       std::unique_ptr<sql::ResultSet> rs(st->executeQuery(
           absl::StrCat("SELECT GET_LOCK(", kLockName, ", 0)")));
       got = rs->next() && !rs->isNull(1) && rs->getInt(1) == 1;
-      // Only rows committed before each statement, and no gap locks:
-      // the barrier, not the isolation level, orders the rows (outbox.h).
+      // Each statement sees the rows committed before it, and no gap
+      // locks are taken (outbox.h).
       if (got) {
         st->execute("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED");
       }
@@ -186,49 +178,50 @@ absl::StatusOr<bool> OutboxSequencer::AnyCommittedUnsequenced() {
   }
 }
 
-absl::StatusOr<int64_t> OutboxSequencer::Barrier() {
-  int64_t barrier = 0;
-  CSM_RETURN_IF_ERROR(RunInTransactionOn(
-      **conn_, absl::Now() + kBarrierWait,
-      [&](MysqlConnection& conn) -> absl::Status {
-        // Waits until no writer is between its append and its commit.
-        sql::PreparedStatement& lock = conn.Prepare(
-            "SELECT id FROM outbox_counter WHERE id = 1 FOR UPDATE");
-        std::unique_ptr<sql::ResultSet> locked(lock.executeQuery());
-        if (!locked->next()) {
-          return absl::FailedPreconditionError(
-              "outbox_counter has no row 1: the common migrations were not "
-              "applied");
-        }
-        sql::PreparedStatement& max =
-            conn.Prepare("SELECT COALESCE(MAX(id), 0) FROM outbox_events");
-        std::unique_ptr<sql::ResultSet> rs(max.executeQuery());
-        barrier = rs->next() ? rs->getInt64(1) : 0;
-        return absl::OkStatus();
-      }));
-  return barrier;
-}
-
-absl::StatusOr<int> OutboxSequencer::Batch(int64_t barrier) {
+absl::StatusOr<int> OutboxSequencer::Batch() {
   int numbered = 0;
   CSM_RETURN_IF_ERROR(RunInTransactionOn(
       **conn_, absl::Now() + kBatchTimeout,
       [&](MysqlConnection& conn) -> absl::Status {
+        // Committed rows only: a writer's row is locked until its commit,
+        // and skipped, not waited for (outbox.h).
+        sql::PreparedStatement& pick = conn.Prepare(absl::StrCat(
+            "SELECT id FROM outbox_events WHERE sequence IS NULL ORDER BY id "
+            "LIMIT ",
+            kBatchRows, " FOR UPDATE SKIP LOCKED"));
+        std::unique_ptr<sql::ResultSet> picked(pick.executeQuery());
+        std::vector<int64_t> ids;
+        while (picked->next()) ids.push_back(picked->getInt64(1));
+        if (ids.empty()) return absl::OkStatus();
         sql::PreparedStatement& last = conn.Prepare(
             "SET @csm_sequence = "
             "(SELECT COALESCE(MAX(sequence), 0) FROM outbox_events)");
         last.execute();
-        sql::PreparedStatement& number = conn.Prepare(
-            "UPDATE outbox_events "
-            "SET sequence = (@csm_sequence := @csm_sequence + 1) "
-            "WHERE sequence IS NULL AND id <= ? ORDER BY id LIMIT ?");
-        number.setInt64(1, barrier);
-        number.setInt(2, options_.batch_size);
+        sql::PreparedStatement& number = conn.Prepare(NumberStatement());
+        // Unused places repeat the first id: IN ignores the repetition.
+        for (int i = 0; i < kBatchRows; ++i) {
+          number.setInt64(i + 1, ids[i < static_cast<int>(ids.size()) ? i : 0]);
+        }
         numbered = number.executeUpdate();
         if (options_.before_commit) options_.before_commit();
         return absl::OkStatus();
       }));
   return numbered;
+}
+
+// One prepared statement for every batch: kBatchRows places.
+const std::string& OutboxSequencer::NumberStatement() {
+  static const std::string* sql = [] {
+    std::string places;
+    for (int i = 0; i < kBatchRows; ++i)
+      absl::StrAppend(&places, i ? ",?" : "?");
+    return new std::string(
+        absl::StrCat("UPDATE outbox_events "
+                     "SET sequence = (@csm_sequence := @csm_sequence + 1) "
+                     "WHERE id IN (",
+                     places, ") ORDER BY id"));
+  }();
+  return *sql;
 }
 
 }  // namespace csm

@@ -7,6 +7,7 @@
 #include <functional>
 #include <mutex>
 #include <optional>
+#include <string>
 #include <thread>
 
 #include "absl/status/status.h"
@@ -25,21 +26,23 @@ struct OutboxSequencerOptions {
   absl::Duration poll_interval = absl::Milliseconds(50);
   // How often a standby tries to take the lead.
   absl::Duration standby_interval = absl::Seconds(1);
-  int batch_size = 1000;
   // Tests: runs after a batch's UPDATE, before its COMMIT.
   std::function<void()> before_commit = nullptr;
 };
 
 // Numbers committed outbox rows (written unsequenced by Outbox::Append) with
-// the next gap-free sequences, in id order, in batches; the argument that
-// this is gap-free, in commit order and exactly once is in outbox.h. One
-// leads per service: the one holding the database's named lock
+// the next gap-free sequences, in batches (in id order within a batch); the
+// argument that this is gap-free, in commit order and exactly once is in
+// outbox.h. One leads per service: the one holding the database's named lock
 // "csm_outbox_sequencer:<schema>" on the connection it sequences on; the
 // others stand by and take over when that connection goes (a crash, a
 // lost connection, Stop()). After each batch it wakes this process's event
 // streams (Outbox::NotifySequenced).
 class OutboxSequencer {
  public:
+  // Rows numbered per transaction (the places of one prepared UPDATE).
+  static constexpr int kBatchRows = 128;
+
   OutboxSequencer(MysqlPool* pool, Outbox* outbox,
                   OutboxSequencerOptions options = {});
   ~OutboxSequencer();  // Stop()
@@ -63,8 +66,8 @@ class OutboxSequencer {
   absl::StatusOr<int> Round();
   absl::Status Lead();
   absl::StatusOr<bool> AnyCommittedUnsequenced();
-  absl::StatusOr<int64_t> Barrier();
-  absl::StatusOr<int> Batch(int64_t barrier);
+  absl::StatusOr<int> Batch();
+  static const std::string& NumberStatement();
   void Resign();
   void Loop();
   void WaitForStop(absl::Duration timeout);

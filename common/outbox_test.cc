@@ -800,8 +800,9 @@ TEST_F(OutboxTest, OneSequencerLeadsAndAnotherTakesOverWhenItStops) {
 }
 
 TEST_F(OutboxTest, ARowCommittedLateGetsTheNextSequenceNotAGap) {
-  // A transaction holds its append open while later ones commit and are
-  // numbered: the barrier waits for it (bounded), never skips it.
+  // A transaction holds its append open while a later one commits: the
+  // sequencer numbers the committed one without waiting, and the slow one
+  // gets the next sequence when it commits (commit order, no gap).
   std::mutex mu;
   std::condition_variable cv;
   bool appended = false, release = false;
@@ -825,20 +826,58 @@ TEST_F(OutboxTest, ARowCommittedLateGetsTheNextSequenceNotAGap) {
   ASSERT_TRUE(RunInTransaction(*pool_, Deadline(), [&](MysqlConnection& c) {
                 return outbox_->Append(c, "staff-7", "r", "fast/2", Created(2));
               }).ok());
-  // The slow one is uncommitted: its id is lower, so nothing is numbered
-  // past it (the barrier gives up after a second and says so).
   OutboxSequencer sequencer(pool_.get(), outbox_.get());
-  EXPECT_EQ(sequencer.RunOnce().status().code(), absl::StatusCode::kAborted);
+  const absl::Time started = absl::Now();
+  absl::StatusOr<int> n = sequencer.RunOnce();
+  ASSERT_TRUE(n.ok()) << n.status();
+  EXPECT_EQ(*n, 1);
+  EXPECT_LT(absl::Now() - started, absl::Milliseconds(500))
+      << "the sequencer waited for the open transaction";
+  EXPECT_THAT(AggregatesInSequenceOrder(), ElementsAre("fast/2"));
   {
     std::lock_guard<std::mutex> lock(mu);
     release = true;
   }
   cv.notify_all();
   slow.join();
+  n = sequencer.RunOnce();
+  ASSERT_TRUE(n.ok()) << n.status();
+  EXPECT_EQ(*n, 1);
+  EXPECT_THAT(AggregatesInSequenceOrder(), ElementsAre("fast/2", "slow/1"));
+  EXPECT_THAT(Sequences(), ElementsAre(1, 2));
+}
+
+// A writer commits while the sequencer's batch is open (between its UPDATE
+// and its COMMIT): neither waits for the other, and the writer's row is
+// numbered by the next batch.
+TEST_F(OutboxTest, AWriterCommitsWhileABatchIsOpen) {
+  ASSERT_TRUE(RunInTransaction(*pool_, Deadline(), [&](MysqlConnection& c) {
+                return outbox_->Append(c, "staff-7", "r", "first/1",
+                                       Created(1));
+              }).ok());
+  absl::Duration writer_took;
+  OutboxSequencerOptions options;
+  options.before_commit = [&] {
+    const absl::Time started = absl::Now();
+    EXPECT_TRUE(RunInTransaction(*pool_, Deadline(), [&](MysqlConnection& c) {
+                  return outbox_->Append(c, "staff-7", "r", "second/2",
+                                         Created(2));
+                }).ok());
+    writer_took = absl::Now() - started;
+  };
+  OutboxSequencer sequencer(pool_.get(), outbox_.get(), options);
   absl::StatusOr<int> n = sequencer.RunOnce();
   ASSERT_TRUE(n.ok()) << n.status();
-  EXPECT_EQ(*n, 2);
-  EXPECT_THAT(AggregatesInSequenceOrder(), ElementsAre("slow/1", "fast/2"));
+  EXPECT_EQ(*n, 1);
+  EXPECT_LT(writer_took, absl::Milliseconds(500))
+      << "the writer waited for the sequencer's batch";
+  OutboxSequencer next(pool_.get(), outbox_.get());
+  sequencer.Stop();
+  n = next.RunOnce();
+  ASSERT_TRUE(n.ok()) << n.status();
+  EXPECT_EQ(*n, 1);
+  EXPECT_THAT(AggregatesInSequenceOrder(), ElementsAre("first/1", "second/2"));
+  EXPECT_THAT(Sequences(), ElementsAre(1, 2));
 }
 
 // A sequencer killed (SIGKILL) after its batch's UPDATE, before the COMMIT:

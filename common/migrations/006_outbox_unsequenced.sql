@@ -1,7 +1,7 @@
 -- Events are written unsequenced (sequence NULL, in the order of an
 -- auto-increment id) and numbered by the service's sequencer once committed
--- (common/outbox.h), so writers no longer queue on one counter row; the
--- counter row stays as the lock the sequencer's barrier takes. Existing
+-- (common/outbox.h), so writers no longer queue on one counter row (the
+-- outbox_counter table is left in place, no longer written). Existing
 -- rows get ids in sequence order. (sequence, id) also serves the
 -- sequencer's scan of the NULL rows in id order.
 ALTER TABLE outbox_events
