@@ -62,7 +62,10 @@ void OutboxSequencer::Loop() {
   // waits ever longer before the next, up to kMaxBackoff.
   absl::Duration backoff = options_.poll_interval;
   absl::Duration idle_poll = options_.poll_interval;
+  absl::Time last_round = absl::InfinitePast();
   while (true) {
+    WaitForStop(last_round + options_.min_round_interval - absl::Now());
+    last_round = absl::Now();
     const uint64_t seen = outbox_->generation();
     absl::StatusOr<int> numbered;
     {
@@ -99,6 +102,7 @@ void OutboxSequencer::Loop() {
 }
 
 void OutboxSequencer::WaitForStop(absl::Duration timeout) {
+  if (timeout <= absl::ZeroDuration()) return;
   std::unique_lock<std::mutex> lock(mu_);
   stop_cv_.wait_for(lock, absl::ToChronoNanoseconds(timeout),
                     [&] { return stopping_; });

@@ -24,6 +24,11 @@ struct OutboxSequencerOptions {
   // finds none the interval doubles, up to 250 ms, so an idle service does
   // not query its database 20 times a second.
   absl::Duration poll_interval = absl::Milliseconds(50);
+  // Rounds start at least this far apart, so that under a steady stream
+  // of writes one round numbers the commits of several (each round costs
+  // a transaction and a log flush); an event reaches the streams at most
+  // this much later.
+  absl::Duration min_round_interval = absl::Milliseconds(20);
   // How often a standby tries to take the lead.
   absl::Duration standby_interval = absl::Seconds(1);
   // Tests: runs after a batch's UPDATE, before its COMMIT.

@@ -856,8 +856,10 @@ TEST_F(OutboxTest, AWriterCommitsWhileABatchIsOpen) {
                                        Created(1));
               }).ok());
   absl::Duration writer_took;
+  bool wrote = false;
   OutboxSequencerOptions options;
   options.before_commit = [&] {
+    if (std::exchange(wrote, true)) return;
     const absl::Time started = absl::Now();
     EXPECT_TRUE(RunInTransaction(*pool_, Deadline(), [&](MysqlConnection& c) {
                   return outbox_->Append(c, "staff-7", "r", "second/2",
@@ -871,9 +873,7 @@ TEST_F(OutboxTest, AWriterCommitsWhileABatchIsOpen) {
   EXPECT_EQ(*n, 1);
   EXPECT_LT(writer_took, absl::Milliseconds(500))
       << "the writer waited for the sequencer's batch";
-  OutboxSequencer next(pool_.get(), outbox_.get());
-  sequencer.Stop();
-  n = next.RunOnce();
+  n = sequencer.RunOnce();
   ASSERT_TRUE(n.ok()) << n.status();
   EXPECT_EQ(*n, 1);
   EXPECT_THAT(AggregatesInSequenceOrder(), ElementsAre("first/1", "second/2"));
