@@ -234,15 +234,12 @@ absl::Status ServiceHost::Start() {
                      " (address in use or invalid?)"));
   }
 
-  grpc::HealthCheckServiceInterface* health = server_->GetHealthCheckService();
-  if (health != nullptr) {
-    health->SetServingStatus("", true);
-    for (const std::string& name : service_names) {
-      // gRPC's own services (health, reflection) are not ours to report.
-      if (!absl::StartsWith(name, "grpc."))
-        health->SetServingStatus(name, true);
-    }
+  health_names_ = {""};
+  for (const std::string& name : service_names) {
+    // gRPC's own services (health, reflection) are not ours to report.
+    if (!absl::StartsWith(name, "grpc.")) health_names_.push_back(name);
   }
+  SetServing(true);
   signals_caught_ = InstallSignalHandlers();
   log::Info("serving", {{"address", address()},
                         {"metrics_address", options_.metrics_address}});
@@ -255,6 +252,16 @@ std::string ServiceHost::address() const {
   const size_t colon = listen.rfind(':');
   if (colon == std::string::npos) return listen;
   return absl::StrCat(listen.substr(0, colon + 1), port_);
+}
+
+void ServiceHost::SetServing(bool serving) {
+  if (server_ == nullptr) return;
+  grpc::HealthCheckServiceInterface* health = server_->GetHealthCheckService();
+  if (health == nullptr) return;
+  // After the health service's Shutdown() these updates are ignored.
+  for (const std::string& name : health_names_) {
+    health->SetServingStatus(name, serving);
+  }
 }
 
 void ServiceHost::Shutdown() {

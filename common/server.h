@@ -41,6 +41,9 @@ struct ServerOptions {
   // admission gate would queue. Callback streams (StreamEvents) hold none.
   int max_threads = 64;
   int max_queued_calls = 256;
+  // How often the service checks it can reach its database, for health
+  // (ServiceAssembly); not positive: never.
+  absl::Duration database_probe_interval = absl::Seconds(2);
 };
 
 // Runs a gRPC server with grpc.health.v1 (SERVING while up, NOT_SERVING
@@ -62,6 +65,12 @@ class ServiceHost {
   int port() const { return port_; }
   std::string address() const;
 
+  // After Start(): what grpc.health.v1 answers for the server and each of
+  // its services (readiness: a replica that cannot reach its database
+  // says NOT_SERVING, and Kubernetes stops routing to it). Ignored once
+  // shutdown has begun.
+  void SetServing(bool serving);
+
   // Graceful: NOT_SERVING, stop accepting, let in-flight calls finish
   // within the grace period, then cancel the rest. Idempotent.
   void Shutdown();
@@ -78,6 +87,7 @@ class ServiceHost {
   std::vector<grpc::Service*> services_;
   std::vector<std::function<void()>> shutdown_hooks_;
   std::unique_ptr<grpc::Server> server_;
+  std::vector<std::string> health_names_;  // "" and our services
   int port_ = 0;
   std::mutex shutdown_mu_;  // held for the whole Shutdown()
   bool shut_down_ = false;

@@ -34,6 +34,9 @@ ABSL_FLAG(int, max_threads, 64,
 ABSL_FLAG(int, max_queued_calls, 256,
           "Unary calls that wait for a running slot within their deadline; "
           "past this, RESOURCE_EXHAUSTED");
+ABSL_FLAG(int, database_probe_ms, 2000,
+          "How often health checks the database (two failures in a row: "
+          "NOT_SERVING until one succeeds); 0 never");
 ABSL_FLAG(int, default_deadline_ms, 10000,
           "Deadline of calls whose client set none");
 ABSL_FLAG(int, max_deadline_ms, 60000, "Longer client deadlines are cut here");
@@ -206,6 +209,8 @@ ServerOptions ServerOptionsFromFlags(std::string service_name) {
       absl::Seconds(std::max(0, absl::GetFlag(FLAGS_shutdown_grace_seconds)));
   options.max_threads = absl::GetFlag(FLAGS_max_threads);
   options.max_queued_calls = std::max(0, absl::GetFlag(FLAGS_max_queued_calls));
+  options.database_probe_interval =
+      absl::Milliseconds(std::max(0, absl::GetFlag(FLAGS_database_probe_ms)));
   return options;
 }
 
