@@ -240,6 +240,13 @@ absl::Status ServiceHost::Start() {
     if (!absl::StartsWith(name, "grpc.")) health_names_.push_back(name);
   }
   SetServing(true);
+  // Liveness is its own name: the process is alive even while its database
+  // is not reachable (restarting it would not help, SetServing leaves it).
+  if (grpc::HealthCheckServiceInterface* health =
+          server_->GetHealthCheckService();
+      health != nullptr) {
+    health->SetServingStatus(kLivenessName, true);
+  }
   signals_caught_ = InstallSignalHandlers();
   log::Info("serving", {{"address", address()},
                         {"metrics_address", options_.metrics_address}});

@@ -65,11 +65,13 @@ class ServiceHost {
   int port() const { return port_; }
   std::string address() const;
 
-  // After Start(): what grpc.health.v1 answers for the server and each of
-  // its services (readiness: a replica that cannot reach its database
-  // says NOT_SERVING, and Kubernetes stops routing to it). Ignored once
-  // shutdown has begun.
+  // After Start(): what grpc.health.v1 answers for the server ("") and
+  // each of its services (readiness: a replica that cannot reach its
+  // database says NOT_SERVING, and Kubernetes stops routing to it).
+  // Ignored once shutdown has begun. The name kLivenessName stays SERVING
+  // until shutdown (the liveness probe asks for it).
   void SetServing(bool serving);
+  static constexpr char kLivenessName[] = "liveness";
 
   // Graceful: NOT_SERVING, stop accepting, let in-flight calls finish
   // within the grace period, then cancel the rest. Idempotent.

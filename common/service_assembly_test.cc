@@ -123,6 +123,12 @@ TEST_F(DatabaseHealthTest,
          absl::StrCat("ALTER USER '", user_, "'@'localhost' ACCOUNT LOCK"));
   KillSessions();
   EXPECT_EQ(AwaitHealth(kNotServing), kNotServing);
+  // Alive all the same: liveness must not restart a replica for its
+  // database.
+  EXPECT_EQ(testing::CheckHealth(absl::StrCat("127.0.0.1:", assembly_->port()),
+                                 ServiceHost::kLivenessName)
+                .serving_status,
+            kServing);
 
   AsRoot(*root_,
          absl::StrCat("ALTER USER '", user_, "'@'localhost' ACCOUNT UNLOCK"));
