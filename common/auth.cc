@@ -6,11 +6,15 @@
 #include <cmath>
 #include <cstdlib>
 #include <memory>
+#include <mutex>
 #include <nlohmann/json.hpp>
+#include <optional>
+#include <shared_mutex>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
@@ -97,22 +101,37 @@ absl::Status CheckHeader(absl::string_view encoded_header) {
   return absl::OkStatus();
 }
 
-// "exp", "iat" and "nbf" against `now` and the longest allowed lifetime.
-absl::Status CheckTimes(const Json& claims, absl::Time now,
-                        absl::Duration max_lifetime) {
+// The times a token claims; exp is required, the others are checked (in
+// this order) by CheckTimes.
+struct TokenTimes {
   absl::Time exp;
-  if (!NumericDate(claims, "exp", &exp)) {
+  std::optional<absl::Time> iat;
+  std::optional<absl::Time> nbf;
+};
+
+absl::StatusOr<TokenTimes> ReadTimes(const Json& claims) {
+  TokenTimes times;
+  if (!NumericDate(claims, "exp", &times.exp)) {
     return Unauthenticated("token_claims", "token has no exp (expiry) claim");
   }
+  if (absl::Time t; NumericDate(claims, "iat", &t)) times.iat = t;
+  if (absl::Time t; NumericDate(claims, "nbf", &t)) times.nbf = t;
+  return times;
+}
+
+// "exp", "iat" and "nbf" against `now` and the longest allowed lifetime.
+absl::Status CheckTimes(const TokenTimes& times, absl::Time now,
+                        absl::Duration max_lifetime) {
+  const absl::Time exp = times.exp;
   if (now > exp + kLeeway) {
     return Unauthenticated("token_expired",
                            absl::StrCat("token expired at ", Rfc3339(exp)));
   }
-  absl::Time iat;
-  if (!NumericDate(claims, "iat", &iat)) {
+  if (!times.iat.has_value()) {
     return Unauthenticated("token_claims",
                            "token has no iat (issued at) claim");
   }
+  const absl::Time iat = *times.iat;
   if (iat > now + kLeeway) {
     return Unauthenticated(
         "token_lifetime",
@@ -130,7 +149,7 @@ absl::Status CheckTimes(const Json& claims, absl::Time now,
                            absl::StrCat("token expires at ", Rfc3339(exp),
                                         ", more than ", limit, " from now"));
   }
-  if (absl::Time nbf; NumericDate(claims, "nbf", &nbf) && now + kLeeway < nbf) {
+  if (times.nbf.has_value() && now + kLeeway < *times.nbf) {
     return Unauthenticated("token_lifetime", "token is not valid yet (nbf)");
   }
   return absl::OkStatus();
@@ -172,14 +191,53 @@ absl::Status CheckIdentityClaim(const Json& claims, const char* name,
 
 }  // namespace
 
+// Tokens that verified, with what is needed to check them again: their
+// times. Readers share the lock; a miss verifies outside it.
+class TokenVerifier::VerifiedTokens {
+ public:
+  struct Entry {
+    Principal principal;
+    TokenTimes times;
+  };
+
+  std::optional<Entry> Find(absl::string_view token) const {
+    std::shared_lock<std::shared_mutex> lock(mu_);
+    auto it = entries_.find(token);
+    if (it == entries_.end()) return std::nullopt;
+    return it->second;
+  }
+
+  void Add(absl::string_view token, Entry entry) {
+    std::unique_lock<std::shared_mutex> lock(mu_);
+    if (entries_.size() >= kMaxCachedTokens) entries_.clear();
+    entries_.insert_or_assign(std::string(token), std::move(entry));
+  }
+
+ private:
+  mutable std::shared_mutex mu_;
+  absl::flat_hash_map<std::string, Entry> entries_;
+};
+
 TokenVerifier::TokenVerifier(std::string secret, std::string issuer,
                              absl::Duration max_lifetime)
     : secret_(std::move(secret)),
       issuer_(std::move(issuer)),
-      max_lifetime_(max_lifetime) {}
+      max_lifetime_(max_lifetime),
+      verified_(std::make_unique<VerifiedTokens>()) {}
+
+TokenVerifier::~TokenVerifier() = default;
 
 absl::StatusOr<Principal> TokenVerifier::Verify(absl::string_view token,
                                                 absl::Time now) const {
+  if (std::optional<VerifiedTokens::Entry> hit = verified_->Find(token)) {
+    CSM_RETURN_IF_ERROR(CheckTimes(hit->times, now, max_lifetime_));
+    return std::move(hit->principal);
+  }
+  return VerifyUncached(token, now);
+}
+
+absl::StatusOr<Principal> TokenVerifier::VerifyUncached(absl::string_view token,
+                                                        absl::Time now) const {
   // libjwt skips the signature check without a key: never let that happen.
   if (secret_.empty()) {
     return Unauthenticated("no_secret",
@@ -213,6 +271,7 @@ absl::StatusOr<Principal> TokenVerifier::Verify(absl::string_view token,
                  reinterpret_cast<const unsigned char*>(secret_.data()),
                  static_cast<int>(secret_.size()));
   JwtPtr jwt(raw);
+  signature_checks_.fetch_add(1, std::memory_order_relaxed);
   if (rc != 0 || jwt == nullptr) {
     return Unauthenticated("token_signature", "token signature is invalid");
   }
@@ -229,10 +288,8 @@ absl::StatusOr<Principal> TokenVerifier::Verify(absl::string_view token,
   if (!claims.is_object())
     return Unauthenticated("token_claims", "malformed token claims");
 
-  if (absl::Status times = CheckTimes(claims, now, max_lifetime_);
-      !times.ok()) {
-    return times;
-  }
+  CSM_ASSIGN_OR_RETURN(TokenTimes times, ReadTimes(claims));
+  CSM_RETURN_IF_ERROR(CheckTimes(times, now, max_lifetime_));
 
   if (!issuer_.empty()) {
     auto iss = claims.find("iss");
@@ -278,6 +335,7 @@ absl::StatusOr<Principal> TokenVerifier::Verify(absl::string_view token,
         "token_claims",
         absl::StrCat("token has no known role (roles: ", roles->dump(), ")"));
   }
+  verified_->Add(token, {principal, times});
   return principal;
 }
 

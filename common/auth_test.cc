@@ -9,6 +9,7 @@
 #include <string>
 
 #include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/time.h"
 #include "common/status.h"
@@ -305,6 +306,80 @@ TEST(MintTokenTest, RoundTrip) {
   EXPECT_FALSE(verifier.Verify(*token, kNow + absl::Hours(13)).ok());
   // Another issuer's verifier refuses it.
   EXPECT_FALSE(TokenVerifier(kSecret, "other").Verify(*token, kNow).ok());
+}
+
+// A client sends the same token with every call: its signature is checked
+// once, but its times are checked on every call, so it still expires.
+TEST(TokenCacheTest, ASecondCallSkipsTheSignatureButNotTheExpiry) {
+  Principal principal{"u1", "财务部", {Role::kAgent}};
+  absl::StatusOr<std::string> token =
+      MintToken(kSecret, kIssuer, principal, kNow, absl::Hours(1));
+  ASSERT_TRUE(token.ok());
+  TokenVerifier verifier(kSecret, kIssuer);
+  for (int i = 0; i < 100; ++i) {
+    absl::StatusOr<Principal> p = verifier.Verify(*token, kNow);
+    ASSERT_TRUE(p.ok()) << p.status();
+    EXPECT_EQ(p->staff_id, "u1");
+    EXPECT_EQ(p->department, "财务部");
+    EXPECT_EQ(p->roles.ToString(), "agent");
+  }
+  EXPECT_EQ(verifier.signature_checks(), 1u);
+  absl::StatusOr<Principal> late =
+      verifier.Verify(*token, kNow + absl::Hours(2));
+  EXPECT_EQ(late.status().code(), absl::StatusCode::kUnauthenticated);
+  EXPECT_EQ(ErrorClassOf(late.status()), "token_expired");
+  // Issued in the future is told from the cache as well.
+  EXPECT_EQ(
+      ErrorClassOf(verifier.Verify(*token, kNow - absl::Hours(1)).status()),
+      "token_lifetime");
+  EXPECT_EQ(verifier.signature_checks(), 1u);
+}
+
+// Only the exact string that verified hits: a token differing in its
+// signature is checked (and refused), and refusals are never remembered.
+TEST(TokenCacheTest, OnlyTheExactTokenHitsAndRefusalsAreCheckedEveryTime) {
+  Principal principal{"u1", "", {Role::kAgent}};
+  absl::StatusOr<std::string> token =
+      MintToken(kSecret, kIssuer, principal, kNow, absl::Hours(1));
+  ASSERT_TRUE(token.ok());
+  TokenVerifier verifier(kSecret, kIssuer);
+  ASSERT_TRUE(verifier.Verify(*token, kNow).ok());
+  std::string forged = *token;
+  // A character inside the signature (the last one may carry only padding).
+  char& c = forged[forged.size() - 10];
+  c = c == 'A' ? 'B' : 'A';
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(ErrorClassOf(verifier.Verify(forged, kNow).status()),
+              "token_signature");
+  }
+  EXPECT_EQ(verifier.signature_checks(), 4u);
+  // Another verifier (another secret) has its own memory.
+  TokenVerifier other("another secret", kIssuer);
+  EXPECT_FALSE(other.Verify(*token, kNow).ok());
+}
+
+// The cache is bounded: past kMaxCachedTokens it starts over, and every
+// token is still verified right.
+TEST(TokenCacheTest, ManyDistinctTokensStayCorrect) {
+  TokenVerifier verifier(kSecret, kIssuer);
+  const int n = static_cast<int>(TokenVerifier::kMaxCachedTokens) + 10;
+  std::string first;
+  for (int i = 0; i < n; ++i) {
+    Principal principal{absl::StrCat("u", i), "", {Role::kAgent}};
+    absl::StatusOr<std::string> token =
+        MintToken(kSecret, kIssuer, principal, kNow, absl::Hours(1));
+    ASSERT_TRUE(token.ok());
+    if (i == 0) first = *token;
+    absl::StatusOr<Principal> p = verifier.Verify(*token, kNow);
+    ASSERT_TRUE(p.ok()) << p.status();
+    EXPECT_EQ(p->staff_id, absl::StrCat("u", i));
+  }
+  EXPECT_EQ(verifier.signature_checks(), static_cast<uint64_t>(n));
+  // The first one fell out when the cache started over: checked again.
+  absl::StatusOr<Principal> again = verifier.Verify(first, kNow);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->staff_id, "u0");
+  EXPECT_EQ(verifier.signature_checks(), static_cast<uint64_t>(n) + 1);
 }
 
 TEST(MintTokenTest, WritesTheDocumentedClaims) {

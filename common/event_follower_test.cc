@@ -101,14 +101,14 @@ class Source {
     absl::Status s = RunInTransaction(
         *pool_, Deadline(), [&](MysqlConnection& c) -> absl::Status {
           std::unique_ptr<sql::Statement> st(c.raw().createStatement());
+          // Unsequenced, as Outbox::Append writes: the sequencer numbers it.
           st->executeUpdate(
-              "UPDATE outbox_counter SET last_sequence = last_sequence + 1");
-          st->executeUpdate(
-              "INSERT INTO outbox_events (sequence, event_id, aggregate, "
+              "INSERT INTO outbox_events (event_id, aggregate, "
               "event_type, occur_time, actor, request_id, payload) SELECT "
-              "last_sequence, UUID(), 'customers/bad', "
+              "UUID(), 'customers/bad', "
               "'csm.events.v1.CustomerCreated', NOW(6), 'staff-7', 'r', "
-              "X'0AFFFFFFFF' FROM outbox_counter WHERE id = 1");
+              "X'0AFFFFFFFF' FROM outbox_counter WHERE id = 1 "
+              "LOCK IN SHARE MODE");
           return absl::OkStatus();
         });
     ASSERT_TRUE(s.ok()) << s;
@@ -123,8 +123,6 @@ class Source {
           std::unique_ptr<sql::Statement> st(c.raw().createStatement());
           st->executeUpdate(absl::StrCat(
               "DELETE FROM outbox_events WHERE sequence > ", sequence));
-          st->executeUpdate(absl::StrCat(
-              "UPDATE outbox_counter SET last_sequence = ", sequence));
           return absl::OkStatus();
         });
     ASSERT_TRUE(s.ok()) << s;

@@ -133,6 +133,7 @@ MysqlConnection::~MysqlConnection() {
   // connection may throw on close; there is nothing left to clean up then.
   try {
     statements_.clear();
+    plain_.reset();
     if (conn_ != nullptr) conn_->close();
   } catch (const std::exception&) {
   }
@@ -149,6 +150,22 @@ sql::PreparedStatement& MysqlConnection::Prepare(absl::string_view sql) {
   // leak into this execution.
   it->second->clearParameters();
   return *it->second;
+}
+
+void MysqlConnection::Execute(const char* sql) {
+  if (plain_ == nullptr) plain_.reset(conn_->createStatement());
+  plain_->execute(sql);
+}
+
+void MysqlConnection::SetLockWaitTimeout(int64_t seconds) {
+  if (seconds == lock_wait_seconds_) return;
+  // Forgotten first: if the SET throws, the session's value is unknown.
+  lock_wait_seconds_ = -1;
+  sql::PreparedStatement& stmt =
+      Prepare("SET SESSION innodb_lock_wait_timeout = ?");
+  stmt.setInt64(1, seconds);
+  stmt.execute();
+  lock_wait_seconds_ = seconds;
 }
 
 // ---------------------------------------------------------------------------
@@ -406,17 +423,15 @@ absl::Status RunTransactionOnce(
     MysqlConnection& conn, absl::Time deadline,
     const std::function<absl::Status(MysqlConnection&)>& body) {
   absl::Status begin = Guarded(conn, [&]() -> absl::Status {
-    conn.raw().setAutoCommit(false);
     // A lock wait must never outlive the caller: InnoDB would otherwise
     // keep the request (and its pooled connection) waiting up to 50 s.
-    const int64_t lock_wait =
+    conn.SetLockWaitTimeout(
         deadline == absl::InfiniteFuture()
             ? 50
-            : CeilSeconds(deadline - absl::Now(), 1073741824);
-    sql::PreparedStatement& stmt =
-        conn.Prepare("SET SESSION innodb_lock_wait_timeout = ?");
-    stmt.setInt64(1, lock_wait);
-    stmt.execute();
+            : CeilSeconds(deadline - absl::Now(), 1073741824));
+    // The session stays in autocommit mode: START TRANSACTION and the
+    // COMMIT or ROLLBACK below are its only round trips of their own.
+    conn.Execute("START TRANSACTION");
     return absl::OkStatus();
   });
 
@@ -439,17 +454,16 @@ absl::Status RunTransactionOnce(
     // locks: never hand it to someone else.
     if (!rollback.ok()) conn.MarkBroken();
   }
-  if (!conn.broken()) {
-    absl::Status restore = Guarded(conn, [&]() -> absl::Status {
-      conn.raw().setAutoCommit(true);
-      return absl::OkStatus();
-    });
-    if (!restore.ok()) conn.MarkBroken();
-  }
   return status;
 }
 
 }  // namespace
+
+absl::Status RunInTransactionOn(
+    MysqlConnection& conn, absl::Time deadline,
+    const std::function<absl::Status(MysqlConnection&)>& body) {
+  return RunTransactionOnce(conn, deadline, body);
+}
 
 absl::Status RunInTransaction(
     MysqlPool& pool, absl::Time deadline,

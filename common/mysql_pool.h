@@ -48,6 +48,13 @@ class MysqlConnection {
   sql::PreparedStatement& Prepare(absl::string_view sql);
   sql::Connection& raw() { return *conn_; }
 
+  // Runs a statement that takes no parameters and returns no rows (START
+  // TRANSACTION, SET ...) on one Statement kept with the connection.
+  void Execute(const char* sql);
+  // Sets innodb_lock_wait_timeout for the session, unless it already has
+  // that value (a round trip saved on most transactions).
+  void SetLockWaitTimeout(int64_t seconds);
+
   // After a connection-level error: the pool drops it instead of reusing it.
   void MarkBroken() { broken_ = true; }
   bool broken() const { return broken_; }
@@ -57,6 +64,8 @@ class MysqlConnection {
   std::unique_ptr<sql::Connection> conn_;
   std::map<std::string, std::unique_ptr<sql::PreparedStatement>, std::less<>>
       statements_;
+  std::unique_ptr<sql::Statement> plain_;
+  int64_t lock_wait_seconds_ = -1;  // -1: not set by us yet
   bool broken_ = false;
   // When it went back to the pool: one idle for a while is pinged before
   // reuse, so a server restart or idle timeout does not fail a request.
@@ -141,6 +150,12 @@ absl::Status RunInTransaction(
     MysqlPool& pool, absl::Time deadline,
     const std::function<absl::Status(MysqlConnection&)>& body,
     int max_attempts = 3);
+
+// One attempt of the same on a connection the caller holds (the outbox
+// sequencer, whose named lock lives on its connection).
+absl::Status RunInTransactionOn(
+    MysqlConnection& conn, absl::Time deadline,
+    const std::function<absl::Status(MysqlConnection&)>& body);
 
 // Same, without a transaction (for plain reads).
 absl::Status RunWithConnection(

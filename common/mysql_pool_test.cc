@@ -372,20 +372,21 @@ TEST_F(MysqlPoolTest, TransactionCommitsOnOk) {
                   .ok());
   absl::Status status = RunInTransaction(
       *pool, Deadline(), [&](MysqlConnection& c) -> absl::Status {
-        EXPECT_FALSE(c.raw().getAutoCommit());
+        EXPECT_EQ(QueryInt(c, "SELECT @@in_transaction"), 1);
         Exec(c, "INSERT INTO t VALUES (1)");
         Exec(c, "INSERT INTO t VALUES (2)");
         return absl::OkStatus();
       });
   ASSERT_TRUE(status.ok()) << status;
-  ASSERT_TRUE(RunWithConnection(*pool, Deadline(),
-                                [&](MysqlConnection& c) -> absl::Status {
-                                  EXPECT_TRUE(c.raw().getAutoCommit());
-                                  EXPECT_EQ(
-                                      QueryInt(c, "SELECT COUNT(*) FROM t"), 2);
-                                  return absl::OkStatus();
-                                })
-                  .ok());
+  ASSERT_TRUE(
+      RunWithConnection(*pool, Deadline(),
+                        [&](MysqlConnection& c) -> absl::Status {
+                          EXPECT_TRUE(c.raw().getAutoCommit());
+                          EXPECT_EQ(QueryInt(c, "SELECT @@in_transaction"), 0);
+                          EXPECT_EQ(QueryInt(c, "SELECT COUNT(*) FROM t"), 2);
+                          return absl::OkStatus();
+                        })
+          .ok());
 }
 
 TEST_F(MysqlPoolTest, TransactionRollsBackOnErrorAndException) {

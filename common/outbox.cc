@@ -66,21 +66,12 @@ absl::Status Outbox::AppendRow(MysqlConnection& conn, absl::string_view actor,
         "outbox: cannot serialize ", payload.GetDescriptor()->full_name()));
   }
 
-  // Takes the counter row's lock until the caller's transaction ends: that
-  // is what makes sequences gap-free and visible in order. LAST_INSERT_ID(x)
-  // hands the new value to the INSERT below without another round trip.
-  sql::PreparedStatement& next = conn.Prepare(
-      "UPDATE outbox_counter SET last_sequence = "
-      "LAST_INSERT_ID(last_sequence + 1) WHERE id = 1");
-  if (next.executeUpdate() != 1) {
-    return absl::FailedPreconditionError(
-        "outbox_counter has no row 1: the common migrations were not applied");
-  }
-
+  // Unsequenced (sequence NULL): the sequencer numbers it once committed;
+  // until then the row's own lock hides it from the sequencer (outbox.h).
   sql::PreparedStatement& insert = conn.Prepare(
-      "INSERT INTO outbox_events (sequence, event_id, aggregate, event_type, "
+      "INSERT INTO outbox_events (event_id, aggregate, event_type, "
       "occur_time, actor, actor_department, request_id, payload) "
-      "VALUES (LAST_INSERT_ID(), ?, ?, ?, ?, ?, ?, ?, ?)");
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
   insert.setString(1, NewUuidV4());
   insert.setString(2, std::string(aggregate));
   insert.setString(3, payload.GetDescriptor()->full_name());
@@ -97,7 +88,7 @@ absl::Status Outbox::AppendRow(MysqlConnection& conn, absl::string_view actor,
   return absl::OkStatus();
 }
 
-void Outbox::NotifyCommitted() {
+void Outbox::Signal::Notify() {
   {
     std::lock_guard<std::mutex> lock(mu_);
     generation_.fetch_add(1);
@@ -105,8 +96,8 @@ void Outbox::NotifyCommitted() {
   cv_.notify_all();
 }
 
-uint64_t Outbox::WaitForCommit(uint64_t seen_generation,
-                               absl::Duration timeout) {
+uint64_t Outbox::Signal::Wait(uint64_t seen_generation,
+                              absl::Duration timeout) {
   std::unique_lock<std::mutex> lock(mu_);
   cv_.wait_for(lock, absl::ToChronoNanoseconds(timeout),
                [&] { return generation_.load() != seen_generation; });

@@ -2,12 +2,17 @@
 
 #include <google/protobuf/wrappers.pb.h>
 #include <grpcpp/grpcpp.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <condition_variable>
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <random>
 #include <set>
 #include <string>
 #include <thread>
@@ -19,7 +24,9 @@
 #include "common/auth.h"
 #include "common/event_stream.h"
 #include "common/migrations.h"
+#include "common/outbox_sequencer.h"
 #include "common/rpc.h"
+#include "common/status.h"
 #include "cppconn/connection.h"
 #include "cppconn/prepared_statement.h"
 #include "cppconn/resultset.h"
@@ -82,8 +89,64 @@ class OutboxTest : public ::testing::Test {
           return commit ? absl::OkStatus()
                         : absl::FailedPreconditionError("rolled back");
         });
-    if (s.ok()) outbox.NotifyCommitted();
+    if (s.ok()) {
+      outbox.NotifyCommitted();
+      SequenceAll();
+    }
     return s;
+  }
+
+  // Numbers what has committed, as a service's sequencer does: here, or by
+  // the sequencer that leads (a replica's) within 10 s.
+  void SequenceAll() {
+    const absl::Time give_up = absl::Now() + absl::Seconds(10);
+    while (absl::Now() < give_up) {
+      {
+        OutboxSequencer sequencer(pool_.get(), outbox_.get());
+        if (sequencer.RunOnce().ok()) return;
+      }
+      if (Count("sequence IS NULL") == 0) return;
+      absl::SleepFor(absl::Milliseconds(10));
+    }
+    ADD_FAILURE() << "committed events stayed unsequenced";
+  }
+
+  int64_t Count(const std::string& where) {
+    int64_t n = -1;
+    EXPECT_TRUE(
+        RunWithConnection(
+            *pool_, Deadline(),
+            [&](MysqlConnection& c) -> absl::Status {
+              std::unique_ptr<sql::Statement> stmt(c.raw().createStatement());
+              std::unique_ptr<sql::ResultSet> rs(
+                  stmt->executeQuery(absl::StrCat("SELECT COUNT(*) FROM "
+                                                  "outbox_events WHERE ",
+                                                  where)));
+              if (rs->next()) n = rs->getInt64(1);
+              return absl::OkStatus();
+            })
+            .ok());
+    return n;
+  }
+
+  std::vector<std::string> AggregatesInSequenceOrder() {
+    std::vector<std::string> out;
+    EXPECT_TRUE(RunWithConnection(
+                    *pool_, Deadline(),
+                    [&](MysqlConnection& c) -> absl::Status {
+                      std::unique_ptr<sql::Statement> stmt(
+                          c.raw().createStatement());
+                      std::unique_ptr<sql::ResultSet> rs(
+                          stmt->executeQuery("SELECT aggregate FROM "
+                                             "outbox_events WHERE sequence IS "
+                                             "NOT NULL ORDER BY sequence"));
+                      while (rs->next()) {
+                        out.push_back(rs->getString(1));
+                      }
+                      return absl::OkStatus();
+                    })
+                    .ok());
+    return out;
   }
 
   void AppendCreated(int n, int first_id = 1) {
@@ -195,6 +258,10 @@ TEST_F(OutboxTest, ConcurrentWritersAreGapFreeAndVisibleInOrder) {
   std::atomic<bool> writers_done{false};
   std::atomic<int> gaps{0};
   std::atomic<int64_t> reader_cursor{0};
+  // The service's sequencer numbers commits as they land.
+  OutboxSequencer sequencer(pool_.get(), outbox_.get(),
+                            {.poll_interval = absl::Milliseconds(5)});
+  sequencer.Start();
 
   // A reader polling like the event stream: it must never see sequence n+1
   // before n.
@@ -249,6 +316,8 @@ TEST_F(OutboxTest, ConcurrentWritersAreGapFreeAndVisibleInOrder) {
     });
   }
   for (auto& t : writers) t.join();
+  sequencer.Stop();
+  SequenceAll();  // what committed after its last round
   writers_done = true;
   reader.join();
 
@@ -631,6 +700,246 @@ TEST_F(EventStreamTest, ClientResumesOnANewServerAndSeesEveryEventOnce) {
   for (const Event& e : seen) ids.insert(e.event_id());
   EXPECT_EQ(SequencesOf(seen), expected);
   EXPECT_EQ(ids.size(), seen.size());
+}
+
+// ---------------------------------------------------------------------------
+// The sequencer: unsequenced appends numbered gap-free, once, by one leader.
+
+// Every committed event exactly once, gap-free and in order, none of the
+// rolled-back ones, with many writers committing concurrently and a live
+// stream following.
+TEST_F(EventStreamTest, ConcurrentWritersWithRollbacksStreamEachCommittedOnce) {
+  constexpr int kWriters = 8;
+  constexpr int kPerWriter = 40;
+  Follower f(stub_.get(), After(0, 7), ServiceToken());
+  std::mutex mu;
+  std::set<std::string> committed, rolled_back;
+  std::vector<std::thread> writers;
+  for (int w = 0; w < kWriters; ++w) {
+    writers.emplace_back([&, w] {
+      std::mt19937 random(1000 + w);
+      for (int i = 0; i < kPerWriter; ++i) {
+        const std::string aggregate = absl::StrCat("things/", w, "-", i);
+        const bool commit = random() % 4 != 0;
+        const int events = 1 + static_cast<int>(random() % 2);
+        absl::Status s = RunInTransaction(
+            *pool_, Deadline(), [&](MysqlConnection& c) -> absl::Status {
+              for (int e = 0; e < events; ++e) {
+                CSM_RETURN_IF_ERROR(replica_->outbox().Append(
+                    c, absl::StrCat("writer-", w), "req",
+                    absl::StrCat(aggregate, "/", e), Created(w * 1000 + i)));
+              }
+              return commit ? absl::OkStatus()
+                            : absl::CancelledError("changed my mind");
+            });
+        std::lock_guard<std::mutex> lock(mu);
+        for (int e = 0; e < events; ++e) {
+          const std::string name = absl::StrCat(aggregate, "/", e);
+          if (s.ok()) {
+            committed.insert(name);
+          } else {
+            EXPECT_EQ(s.code(), absl::StatusCode::kCancelled) << s;
+            rolled_back.insert(name);
+          }
+        }
+        if (s.ok()) replica_->outbox().NotifyCommitted();
+      }
+    });
+  }
+  for (std::thread& t : writers) t.join();
+  ASSERT_FALSE(committed.empty());
+  ASSERT_FALSE(rolled_back.empty());
+  ASSERT_TRUE(f.WaitForEvents(committed.size()));
+  absl::SleepFor(absl::Milliseconds(200));  // nothing more trickles in
+
+  const std::vector<Event> events = f.events();
+  std::vector<int64_t> expected;
+  for (size_t i = 1; i <= committed.size(); ++i) expected.push_back(i);
+  EXPECT_EQ(SequencesOf(events), expected);
+  std::set<std::string> streamed, ids;
+  for (const Event& e : events) {
+    streamed.insert(e.aggregate());
+    ids.insert(e.event_id());
+  }
+  EXPECT_EQ(streamed, committed);
+  EXPECT_EQ(ids.size(), events.size());
+  for (const std::string& name : rolled_back) {
+    EXPECT_EQ(streamed.count(name), 0u) << name;
+  }
+}
+
+TEST_F(OutboxTest, OneSequencerLeadsAndAnotherTakesOverWhenItStops) {
+  auto other_pool = MysqlPool::Create(db_->options());
+  ASSERT_TRUE(other_pool.ok()) << other_pool.status();
+  Outbox other_outbox("test-svc", &clock_);
+  OutboxSequencer first(pool_.get(), outbox_.get());
+  OutboxSequencer second(other_pool->get(), &other_outbox);
+
+  ASSERT_TRUE(RunInTransaction(*pool_, Deadline(), [&](MysqlConnection& c) {
+                return outbox_->Append(c, "staff-7", "r", "customers/1",
+                                       Created(1));
+              }).ok());
+  absl::StatusOr<int> n = first.RunOnce();
+  ASSERT_TRUE(n.ok()) << n.status();
+  EXPECT_EQ(*n, 1);
+  EXPECT_TRUE(first.leading());
+  // Two replicas never both sequence.
+  EXPECT_EQ(second.RunOnce().status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  EXPECT_FALSE(second.leading());
+
+  first.Stop();
+  ASSERT_TRUE(RunInTransaction(*pool_, Deadline(), [&](MysqlConnection& c) {
+                return outbox_->Append(c, "staff-7", "r", "customers/2",
+                                       Created(2));
+              }).ok());
+  n = second.RunOnce();
+  ASSERT_TRUE(n.ok()) << n.status();
+  EXPECT_EQ(*n, 1);
+  EXPECT_THAT(Sequences(), ElementsAre(1, 2));
+}
+
+TEST_F(OutboxTest, ARowCommittedLateGetsTheNextSequenceNotAGap) {
+  // A transaction holds its append open while a later one commits: the
+  // sequencer numbers the committed one without waiting, and the slow one
+  // gets the next sequence when it commits (commit order, no gap).
+  std::mutex mu;
+  std::condition_variable cv;
+  bool appended = false, release = false;
+  std::thread slow([&] {
+    absl::Status s = RunInTransaction(
+        *pool_, Deadline(), [&](MysqlConnection& c) -> absl::Status {
+          CSM_RETURN_IF_ERROR(
+              outbox_->Append(c, "staff-7", "r", "slow/1", Created(1)));
+          std::unique_lock<std::mutex> lock(mu);
+          appended = true;
+          cv.notify_all();
+          cv.wait(lock, [&] { return release; });
+          return absl::OkStatus();
+        });
+    EXPECT_TRUE(s.ok()) << s;
+  });
+  {
+    std::unique_lock<std::mutex> lock(mu);
+    cv.wait(lock, [&] { return appended; });
+  }
+  ASSERT_TRUE(RunInTransaction(*pool_, Deadline(), [&](MysqlConnection& c) {
+                return outbox_->Append(c, "staff-7", "r", "fast/2", Created(2));
+              }).ok());
+  OutboxSequencer sequencer(pool_.get(), outbox_.get());
+  const absl::Time started = absl::Now();
+  absl::StatusOr<int> n = sequencer.RunOnce();
+  ASSERT_TRUE(n.ok()) << n.status();
+  EXPECT_EQ(*n, 1);
+  EXPECT_LT(absl::Now() - started, absl::Milliseconds(500))
+      << "the sequencer waited for the open transaction";
+  EXPECT_THAT(AggregatesInSequenceOrder(), ElementsAre("fast/2"));
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    release = true;
+  }
+  cv.notify_all();
+  slow.join();
+  n = sequencer.RunOnce();
+  ASSERT_TRUE(n.ok()) << n.status();
+  EXPECT_EQ(*n, 1);
+  EXPECT_THAT(AggregatesInSequenceOrder(), ElementsAre("fast/2", "slow/1"));
+  EXPECT_THAT(Sequences(), ElementsAre(1, 2));
+}
+
+// A writer commits while the sequencer's batch is open (between its UPDATE
+// and its COMMIT): neither waits for the other, and the writer's row is
+// numbered by the next batch.
+TEST_F(OutboxTest, AWriterCommitsWhileABatchIsOpen) {
+  ASSERT_TRUE(RunInTransaction(*pool_, Deadline(), [&](MysqlConnection& c) {
+                return outbox_->Append(c, "staff-7", "r", "first/1",
+                                       Created(1));
+              }).ok());
+  absl::Duration writer_took;
+  bool wrote = false;
+  OutboxSequencerOptions options;
+  options.before_commit = [&] {
+    if (std::exchange(wrote, true)) return;
+    const absl::Time started = absl::Now();
+    EXPECT_TRUE(RunInTransaction(*pool_, Deadline(), [&](MysqlConnection& c) {
+                  return outbox_->Append(c, "staff-7", "r", "second/2",
+                                         Created(2));
+                }).ok());
+    writer_took = absl::Now() - started;
+  };
+  OutboxSequencer sequencer(pool_.get(), outbox_.get(), options);
+  absl::StatusOr<int> n = sequencer.RunOnce();
+  ASSERT_TRUE(n.ok()) << n.status();
+  EXPECT_EQ(*n, 1);
+  EXPECT_LT(writer_took, absl::Milliseconds(500))
+      << "the writer waited for the sequencer's batch";
+  n = sequencer.RunOnce();
+  ASSERT_TRUE(n.ok()) << n.status();
+  EXPECT_EQ(*n, 1);
+  EXPECT_THAT(AggregatesInSequenceOrder(), ElementsAre("first/1", "second/2"));
+  EXPECT_THAT(Sequences(), ElementsAre(1, 2));
+}
+
+// A sequencer killed (SIGKILL) after its batch's UPDATE, before the COMMIT:
+// the batch is rolled back with its connection, the named lock is freed,
+// and the next sequencer numbers every row exactly once.
+TEST_F(OutboxTest, SequencerKilledMidBatchLosesNothingAndIsReplaced) {
+  for (int i = 1; i <= 20; ++i) {
+    ASSERT_TRUE(RunInTransaction(*pool_, Deadline(), [&](MysqlConnection& c) {
+                  return outbox_->Append(c, "staff-7", "r",
+                                         absl::StrCat("customers/", i),
+                                         Created(i));
+                }).ok());
+  }
+  int out[2];
+  ASSERT_EQ(pipe(out), 0);
+  const MysqlOptions& o = db_->options();
+  const pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    dup2(out[1], STDOUT_FILENO);
+    close(out[0]);
+    close(out[1]);
+    execl(CSM_SEQUENCER_CHILD, CSM_SEQUENCER_CHILD, o.unix_socket.c_str(),
+          o.user.c_str(), o.password.c_str(), o.database.c_str(),
+          static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  close(out[1]);
+  pollfd ready{out[0], POLLIN, 0};
+  ASSERT_EQ(poll(&ready, 1, 20'000), 1) << "the child never numbered";
+  char line[64] = {};
+  ASSERT_GT(read(out[0], line, sizeof(line) - 1), 0);
+  EXPECT_STREQ(line, "numbered\n");
+  close(out[0]);
+
+  // Mid-batch: its numbers are not committed, and it still leads.
+  EXPECT_EQ(Count("sequence IS NOT NULL"), 0);
+  OutboxSequencer next(pool_.get(), outbox_.get());
+  EXPECT_EQ(next.RunOnce().status().code(),
+            absl::StatusCode::kFailedPrecondition);
+
+  ASSERT_EQ(kill(child, SIGKILL), 0);
+  int status = 0;
+  ASSERT_EQ(waitpid(child, &status, 0), child);
+  EXPECT_TRUE(WIFSIGNALED(status));
+
+  // The server notices the closed connection and frees the lock.
+  absl::StatusOr<int> n;
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    n = next.RunOnce();
+    if (n.ok()) break;
+    absl::SleepFor(absl::Milliseconds(50));
+  }
+  ASSERT_TRUE(n.ok()) << n.status();
+  EXPECT_EQ(*n, 20);
+  std::vector<int64_t> expected;
+  for (int64_t i = 1; i <= 20; ++i) expected.push_back(i);
+  EXPECT_EQ(Sequences(), expected);
+  std::vector<std::string> aggregates;
+  for (int i = 1; i <= 20; ++i)
+    aggregates.push_back(absl::StrCat("customers/", i));
+  EXPECT_EQ(AggregatesInSequenceOrder(), aggregates);
 }
 
 TEST_F(EventStreamTest, NewStreamsAfterShutdownAreUnavailable) {

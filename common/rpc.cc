@@ -85,7 +85,7 @@ bool ValidRequestId(absl::string_view id) {
   return true;
 }
 
-absl::string_view Metadata(const grpc::ServerContext& context,
+absl::string_view Metadata(const grpc::ServerContextBase& context,
                            absl::string_view key) {
   const auto& md = context.client_metadata();
   auto it = md.find(grpc::string_ref(key.data(), key.size()));
@@ -228,16 +228,16 @@ void RpcMetrics::Observe(absl::string_view method, grpc::StatusCode code,
 RpcRuntime::RpcRuntime(RpcRuntimeOptions options, const TokenVerifier* verifier,
                        RpcMetrics* metrics, const Clock* clock)
     : options_(std::move(options)),
+      gate_(options_.max_concurrent_calls, options_.max_queued_calls),
       verifier_(verifier),
       metrics_(metrics),
       clock_(clock != nullptr ? clock : &Clock::Real()) {}
 
-grpc::Status RpcRuntime::Handle(
-    grpc::ServerContext* context, absl::string_view method, RoleSet allowed,
-    absl::FunctionRef<absl::Status(const CallContext&)> body) {
-  const auto started = std::chrono::steady_clock::now();
-
-  CallContext call;
+absl::Status RpcRuntime::Begin(grpc::ServerContextBase* context,
+                               absl::string_view method, RoleSet allowed,
+                               Started* started) {
+  started->started = std::chrono::steady_clock::now();
+  CallContext& call = started->call;
   call.method = std::string(method);
   call.start = clock_->Now();
   const absl::string_view client_id = Metadata(*context, "x-request-id");
@@ -245,79 +245,95 @@ grpc::Status RpcRuntime::Handle(
       ValidRequestId(client_id) ? std::string(client_id) : NewUuidV4();
   // Before anything is written, while initial metadata can still change.
   context->AddInitialMetadata("x-request-id", call.request_id);
-  log::RequestIdScope request_id_scope(call.request_id);
 
-  const absl::Status status = [&]() -> absl::Status {
-    const absl::string_view authorization = Metadata(*context, "authorization");
-    if (authorization.size() > kMaxAuthorizationBytes) {
-      return WithErrorClass(
-          absl::UnauthenticatedError(absl::StrCat(
-              "the authorization header is ", authorization.size(),
-              " bytes; at most ", kMaxAuthorizationBytes, " are accepted")),
-          "token_too_large");
-    }
-    absl::string_view token;
-    if (!BearerToken(authorization, &token)) {
-      return WithErrorClass(absl::UnauthenticatedError("missing bearer token"),
-                            "no_token");
-    }
-    if (verifier_ == nullptr) {
-      return WithErrorClass(
-          absl::UnauthenticatedError("server has no token verifier"),
-          "no_verifier");
-    }
-    // Token expiry and deadlines are wall-clock facts; the injected clock is
-    // the business clock (call.start) that domain rules read.
-    const absl::Time wall_now = absl::Now();
-    absl::StatusOr<Principal> principal = verifier_->Verify(token, wall_now);
-    if (!principal.ok()) return principal.status();
-    call.principal = *std::move(principal);
-    if (absl::Status denied = RequireRole(call, allowed, method);
-        !denied.ok()) {
-      return WithErrorClass(std::move(denied), "role_denied");
-    }
+  const absl::string_view authorization = Metadata(*context, "authorization");
+  if (authorization.size() > kMaxAuthorizationBytes) {
+    return WithErrorClass(
+        absl::UnauthenticatedError(absl::StrCat(
+            "the authorization header is ", authorization.size(),
+            " bytes; at most ", kMaxAuthorizationBytes, " are accepted")),
+        "token_too_large");
+  }
+  absl::string_view token;
+  if (!BearerToken(authorization, &token)) {
+    return WithErrorClass(absl::UnauthenticatedError("missing bearer token"),
+                          "no_token");
+  }
+  if (verifier_ == nullptr) {
+    return WithErrorClass(
+        absl::UnauthenticatedError("server has no token verifier"),
+        "no_verifier");
+  }
+  // Token expiry and deadlines are wall-clock facts; the injected clock is
+  // the business clock (call.start) that domain rules read.
+  const absl::Time wall_now = absl::Now();
+  absl::StatusOr<Principal> principal = verifier_->Verify(token, wall_now);
+  if (!principal.ok()) return principal.status();
+  call.principal = *std::move(principal);
+  if (absl::Status denied = RequireRole(call, allowed, method); !denied.ok()) {
+    return WithErrorClass(std::move(denied), "role_denied");
+  }
 
-    // gRPC reports "no deadline" as the largest time_point.
-    const auto client_deadline = context->deadline();
-    call.deadline =
-        client_deadline == std::chrono::system_clock::time_point::max()
-            ? wall_now + options_.default_deadline
-            : FromSystemClock(client_deadline);
-    call.deadline = std::min(call.deadline, wall_now + options_.max_deadline);
-    if (call.deadline <= wall_now) {
-      return WithErrorClass(
-          absl::DeadlineExceededError(
-              "the call's deadline had passed before it started"),
-          "deadline_passed");
-    }
+  // gRPC reports "no deadline" as the largest time_point.
+  const auto client_deadline = context->deadline();
+  call.deadline =
+      client_deadline == std::chrono::system_clock::time_point::max()
+          ? wall_now + options_.default_deadline
+          : FromSystemClock(client_deadline);
+  call.deadline = std::min(call.deadline, wall_now + options_.max_deadline);
+  if (call.deadline <= wall_now) {
+    return WithErrorClass(
+        absl::DeadlineExceededError(
+            "the call's deadline had passed before it started"),
+        "deadline_passed");
+  }
+  return absl::OkStatus();
+}
 
+grpc::Status RpcRuntime::End(const Started& started,
+                             const absl::Status& status) {
+  const double seconds = std::chrono::duration<double>(
+                             std::chrono::steady_clock::now() - started.started)
+                             .count();
+  LogCall(started.call.method, started.call.principal.staff_id, status,
+          seconds);
+  if (metrics_ != nullptr) {
+    metrics_->Observe(started.call.method,
+                      static_cast<grpc::StatusCode>(status.code()), seconds);
+  }
+  return ToGrpcStatus(PublicStatus(status, started.call.request_id));
+}
+
+grpc::Status RpcRuntime::Handle(
+    grpc::ServerContextBase* context, absl::string_view method, RoleSet allowed,
+    absl::FunctionRef<absl::Status(const CallContext&)> body) {
+  Started started;
+  absl::Status status = Begin(context, method, allowed, &started);
+  log::RequestIdScope request_id_scope(started.call.request_id);
+  AdmissionGate::Slot slot;
+  if (status.ok()) {
+    status = gate_.Enter(started.call.deadline, &slot);
+    if (!status.ok()) status = WithErrorClass(std::move(status), "admission");
+  }
+  if (status.ok()) {
     try {
-      return body(call);
+      status = body(started.call);
     } catch (const sql::SQLException& e) {
-      return FromSqlException(e);
+      status = FromSqlException(e);
     } catch (const std::exception& e) {
       // The client learns nothing internal; the log only the exception's
       // type, since what() may quote request values.
       log::Error("unhandled exception",
                  {{"method", method}, {"type", TypeName(e)}});
-      return WithErrorClass(absl::InternalError("internal error"),
-                            "unhandled_exception");
+      status = WithErrorClass(absl::InternalError("internal error"),
+                              "unhandled_exception");
     } catch (...) {
       log::Error("unhandled non-standard exception", {{"method", method}});
-      return WithErrorClass(absl::InternalError("internal error"),
-                            "unhandled_exception");
+      status = WithErrorClass(absl::InternalError("internal error"),
+                              "unhandled_exception");
     }
-  }();
-
-  const double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - started)
-          .count();
-  LogCall(method, call.principal.staff_id, status, seconds);
-  if (metrics_ != nullptr) {
-    metrics_->Observe(method, static_cast<grpc::StatusCode>(status.code()),
-                      seconds);
   }
-  return ToGrpcStatus(PublicStatus(status, call.request_id));
+  return End(started, status);
 }
 
 absl::Status PublicStatus(const absl::Status& status,

@@ -4,6 +4,7 @@
 #include <grpcpp/server_context.h>
 #include <grpcpp/support/status.h>
 
+#include <chrono>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -12,6 +13,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "common/admission.h"
 #include "common/auth.h"
 #include "common/call_context.h"
 #include "common/clock.h"
@@ -44,6 +46,11 @@ struct RpcRuntimeOptions {
   std::string service;  // "customer-svc"
   absl::Duration default_deadline = absl::Seconds(10);
   absl::Duration max_deadline = absl::Seconds(60);
+  // Unary calls whose bodies run at once; more wait in a queue of at most
+  // max_queued_calls (common/admission.h). ServiceHost gives gRPC threads
+  // for both (ServerOptions::max_threads).
+  int max_concurrent_calls = 64;
+  int max_queued_calls = 256;
 };
 
 // The edge every handler goes through: authentication (bearer token),
@@ -60,15 +67,37 @@ class RpcRuntime {
   // UNAUTHENTICATED without a valid token (or with an authorization header
   // over kMaxAuthorizationBytes); PERMISSION_DENIED naming the roles the
   // method needs when the caller has none of `allowed`.
-  grpc::Status Handle(grpc::ServerContext* context, absl::string_view method,
-                      RoleSet allowed,
+  //
+  // Unary calls first pass the admission gate (AdmissionGate, options
+  // max_concurrent_calls and max_queued_calls): they wait for a free slot
+  // within their deadline (DEADLINE_EXCEEDED past it), and a call that
+  // finds the queue full is RESOURCE_EXHAUSTED at once.
+  grpc::Status Handle(grpc::ServerContextBase* context,
+                      absl::string_view method, RoleSet allowed,
                       absl::FunctionRef<absl::Status(const CallContext&)> body);
+
+  // The same edge split in two, for calls whose body does not run in one
+  // go on one thread (callback streams): Begin authenticates, checks the
+  // role and the deadline and fills `call` (its start and request id even
+  // on failure); End logs the call, counts it and maps the status. Not
+  // gated: a stream holds no slot.
+  struct Started {
+    CallContext call;
+    std::chrono::steady_clock::time_point started;
+  };
+  absl::Status Begin(grpc::ServerContextBase* context, absl::string_view method,
+                     RoleSet allowed, Started* started);
+  grpc::Status End(const Started& started, const absl::Status& status);
 
   const Clock& clock() const { return *clock_; }
   const RpcRuntimeOptions& options() const { return options_; }
+  // Unary calls running and waiting for a slot now.
+  int running_calls() const { return gate_.running(); }
+  int queued_calls() const { return gate_.queued(); }
 
  private:
   RpcRuntimeOptions options_;
+  AdmissionGate gate_;
   const TokenVerifier* verifier_;
   RpcMetrics* metrics_;
   const Clock* clock_;

@@ -14,6 +14,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -336,6 +337,59 @@ TEST_F(RpcRuntimeTest, BusinessClockDoesNotShortenDeadlinesOrTokens) {
             .timeout = absl::Seconds(30)});
   service_->set_runtime(runtime_.get());
   EXPECT_TRUE(r.status.ok()) << r.status.error_message();
+}
+
+TEST_F(RpcRuntimeTest, CallsBeyondTheRunningSlotsQueueUntilTheirDeadline) {
+  RpcRuntimeOptions options = runtime_->options();
+  options.max_concurrent_calls = 1;
+  options.max_queued_calls = 1;
+  RpcRuntime runtime(options, &verifier_, metrics_.get(), &Clock::Real());
+  service_->set_runtime(&runtime);
+
+  // One call holds the only running slot.
+  grpc::ClientContext held;
+  held.AddMetadata("authorization", "Bearer " + Token(kAllowed));
+  StreamEventsRequest hold;
+  hold.add_event_types("hold");
+  auto reader = stub_->StreamEvents(&held, hold);
+  StreamEventsResponse beat;
+  ASSERT_TRUE(reader->Read(&beat));
+  EXPECT_EQ(runtime.running_calls(), 1);
+
+  // A call queued past its deadline: DEADLINE_EXCEEDED, not a hang.
+  const double exceeded_before = Handled("DeadlineExceeded");
+  absl::Time start = absl::Now();
+  CallResult late = Call({.timeout = absl::Milliseconds(300)});
+  EXPECT_EQ(late.status.error_code(), grpc::StatusCode::DEADLINE_EXCEEDED);
+  EXPECT_LT(absl::Now() - start, absl::Seconds(5));
+  for (int i = 0; i < 100 && Handled("DeadlineExceeded") == exceeded_before;
+       ++i) {
+    absl::SleepFor(absl::Milliseconds(10));
+  }
+  EXPECT_EQ(Handled("DeadlineExceeded"), exceeded_before + 1);
+
+  // One waits in the queue; the next finds it full: RESOURCE_EXHAUSTED at
+  // once, saying why.
+  CallResult queued;
+  std::thread waiter([&] { queued = Call({.timeout = absl::Seconds(20)}); });
+  for (int i = 0; i < 500 && runtime.queued_calls() == 0; ++i) {
+    absl::SleepFor(absl::Milliseconds(10));
+  }
+  ASSERT_EQ(runtime.queued_calls(), 1);
+  start = absl::Now();
+  CallResult refused = Call({.timeout = absl::Seconds(20)});
+  EXPECT_EQ(refused.status.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_THAT(refused.status.error_message(), HasSubstr("busy"));
+  EXPECT_LT(absl::Now() - start, absl::Seconds(5));
+
+  // The slot frees: the queued call runs and succeeds.
+  held.TryCancel();
+  while (reader->Read(&beat)) {
+  }
+  reader->Finish();
+  waiter.join();
+  EXPECT_TRUE(queued.status.ok()) << queued.status.error_message();
+  service_->set_runtime(runtime_.get());
 }
 
 TEST_F(RpcRuntimeTest, TokensExpireByTheWallClock) {

@@ -196,8 +196,10 @@ absl::Status ServiceHost::Start() {
   builder.AddListeningPort(options_.listen_address,
                            grpc::InsecureServerCredentials(), &port_);
   grpc::ResourceQuota quota(options_.service_name + "-quota");
-  // The sync server needs a couple of threads just to poll.
-  quota.SetMaxThreads(std::max(options_.max_threads, 4));
+  // One thread per running or queued call, and a few for the sync
+  // server's pollers.
+  quota.SetMaxThreads(std::max(options_.max_threads, 1) +
+                      std::max(options_.max_queued_calls, 0) + 4);
   builder.SetResourceQuota(quota);
   builder.SetMaxReceiveMessageSize(kMaxReceiveMessageBytes);
   builder.AddChannelArgument(GRPC_ARG_MAX_METADATA_SIZE,
@@ -232,14 +234,18 @@ absl::Status ServiceHost::Start() {
                      " (address in use or invalid?)"));
   }
 
-  grpc::HealthCheckServiceInterface* health = server_->GetHealthCheckService();
-  if (health != nullptr) {
-    health->SetServingStatus("", true);
-    for (const std::string& name : service_names) {
-      // gRPC's own services (health, reflection) are not ours to report.
-      if (!absl::StartsWith(name, "grpc."))
-        health->SetServingStatus(name, true);
-    }
+  health_names_ = {""};
+  for (const std::string& name : service_names) {
+    // gRPC's own services (health, reflection) are not ours to report.
+    if (!absl::StartsWith(name, "grpc.")) health_names_.push_back(name);
+  }
+  SetServing(true);
+  // Liveness is its own name: the process is alive even while its database
+  // is not reachable (restarting it would not help, SetServing leaves it).
+  if (grpc::HealthCheckServiceInterface* health =
+          server_->GetHealthCheckService();
+      health != nullptr) {
+    health->SetServingStatus(kLivenessName, true);
   }
   signals_caught_ = InstallSignalHandlers();
   log::Info("serving", {{"address", address()},
@@ -253,6 +259,16 @@ std::string ServiceHost::address() const {
   const size_t colon = listen.rfind(':');
   if (colon == std::string::npos) return listen;
   return absl::StrCat(listen.substr(0, colon + 1), port_);
+}
+
+void ServiceHost::SetServing(bool serving) {
+  if (server_ == nullptr) return;
+  grpc::HealthCheckServiceInterface* health = server_->GetHealthCheckService();
+  if (health == nullptr) return;
+  // After the health service's Shutdown() these updates are ignored.
+  for (const std::string& name : health_names_) {
+    health->SetServingStatus(name, serving);
+  }
 }
 
 void ServiceHost::Shutdown() {

@@ -35,8 +35,15 @@ struct ServerOptions {
   std::string metrics_address;
   // In-flight calls get this long to finish on shutdown.
   absl::Duration shutdown_grace = absl::Seconds(20);
-  // Upper bound of threads the sync server uses for calls.
+  // Unary calls that run at once and that may wait for a slot
+  // (RpcRuntimeOptions::max_concurrent_calls and max_queued_calls): the
+  // sync server gets a thread for each, so gRPC itself refuses nothing the
+  // admission gate would queue. Callback streams (StreamEvents) hold none.
   int max_threads = 64;
+  int max_queued_calls = 256;
+  // How often the service checks it can reach its database, for health
+  // (ServiceAssembly); not positive: never.
+  absl::Duration database_probe_interval = absl::Seconds(2);
 };
 
 // Runs a gRPC server with grpc.health.v1 (SERVING while up, NOT_SERVING
@@ -58,6 +65,14 @@ class ServiceHost {
   int port() const { return port_; }
   std::string address() const;
 
+  // After Start(): what grpc.health.v1 answers for the server ("") and
+  // each of its services (readiness: a replica that cannot reach its
+  // database says NOT_SERVING, and Kubernetes stops routing to it).
+  // Ignored once shutdown has begun. The name kLivenessName stays SERVING
+  // until shutdown (the liveness probe asks for it).
+  void SetServing(bool serving);
+  static constexpr char kLivenessName[] = "liveness";
+
   // Graceful: NOT_SERVING, stop accepting, let in-flight calls finish
   // within the grace period, then cancel the rest. Idempotent.
   void Shutdown();
@@ -74,6 +89,7 @@ class ServiceHost {
   std::vector<grpc::Service*> services_;
   std::vector<std::function<void()>> shutdown_hooks_;
   std::unique_ptr<grpc::Server> server_;
+  std::vector<std::string> health_names_;  // "" and our services
   int port_ = 0;
   std::mutex shutdown_mu_;  // held for the whole Shutdown()
   bool shut_down_ = false;

@@ -30,6 +30,7 @@
 #include "common/service_flags.h"
 #include "common/status.h"
 #include "csm/events/v1/events.grpc.pb.h"
+#include "tests/testing/health.h"
 #include "tests/testing/reflection.h"
 
 ABSL_DECLARE_FLAG(std::string, jwt_secret);
@@ -79,58 +80,8 @@ class SlowEventService final : public EventService::Service {
   absl::Notification entered_;
 };
 
-std::string Slurp(const grpc::ByteBuffer& buffer) {
-  std::vector<grpc::Slice> slices;
-  EXPECT_TRUE(buffer.Dump(&slices).ok());
-  std::string out;
-  for (const auto& s : slices) {
-    out.append(reinterpret_cast<const char*>(s.begin()), s.size());
-  }
-  return out;
-}
-
-// grpc.health.v1.Health/Check over the generic stub: HealthCheckRequest is
-// {1: service (string)}, HealthCheckResponse {1: status (enum)}; no C++
-// code for health.proto is generated in this project.
-struct HealthResult {
-  grpc::Status status;
-  int serving_status = -1;  // 1 SERVING, 2 NOT_SERVING
-};
-
-HealthResult CheckHealth(const std::string& address,
-                         const std::string& service) {
-  auto channel =
-      grpc::CreateChannel(address, grpc::InsecureChannelCredentials());
-  grpc::GenericStub stub(channel);
-  std::string request;
-  if (!service.empty()) {
-    request.push_back(0x0a);
-    request.push_back(static_cast<char>(service.size()));
-    request += service;
-  }
-  grpc::Slice slice(request);
-  grpc::ByteBuffer request_buffer(&slice, 1);
-  grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() +
-                       std::chrono::seconds(5));
-  grpc::CompletionQueue cq;
-  auto call = stub.PrepareUnaryCall(&context, "/grpc.health.v1.Health/Check",
-                                    request_buffer, &cq);
-  call->StartCall();
-  grpc::ByteBuffer response;
-  HealthResult result;
-  call->Finish(&response, &result.status, reinterpret_cast<void*>(1));
-  void* tag;
-  bool ok;
-  EXPECT_TRUE(cq.Next(&tag, &ok));
-  if (result.status.ok()) {
-    const std::string bytes = Slurp(response);
-    // Status 0 (UNKNOWN) would be encoded as an empty message.
-    result.serving_status =
-        bytes.size() == 2 && bytes[0] == 0x08 ? bytes[1] : 0;
-  }
-  return result;
-}
+using csm::testing::CheckHealth;
+using csm::testing::HealthResult;
 
 // A port that was free a moment ago (for the metrics endpoint).
 int FreePort() {

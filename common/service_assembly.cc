@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "common/event_stream.h"
+#include "common/log.h"
 #include "common/status.h"
 
 namespace csm {
@@ -60,6 +61,13 @@ void ServiceAssembly::OnShutdown(std::function<void()> hook) {
 
 absl::Status ServiceAssembly::Start() {
   host_->AddService(events_.get());
+  if (config_.server.database_probe_interval > absl::ZeroDuration()) {
+    AddJob("database-probe", config_.server.database_probe_interval,
+           [this]() -> absl::StatusOr<int> {
+             CSM_RETURN_IF_ERROR(ProbeDatabase());
+             return 0;
+           });
+  }
   // Runs inside ServiceHost::Shutdown, after health turns NOT_SERVING and
   // before in-flight calls are drained.
   host_->OnShutdown([this] {
@@ -71,6 +79,36 @@ absl::Status ServiceAssembly::Start() {
   CSM_RETURN_IF_ERROR(host_->Start());
   for (const auto& job : jobs_) job->Start();
   return absl::OkStatus();
+}
+
+absl::Status ServiceAssembly::ProbeDatabase() {
+  constexpr absl::Duration kProbeTimeout = absl::Seconds(1);
+  absl::Status status =
+      RunWithConnection(*pool_, absl::Now() + kProbeTimeout,
+                        [](MysqlConnection& conn) -> absl::Status {
+                          conn.Execute("DO 1");
+                          return absl::OkStatus();
+                        });
+  // Every connection borrowed: the database is answering them.
+  if (status.code() == absl::StatusCode::kDeadlineExceeded ||
+      status.code() == absl::StatusCode::kResourceExhausted) {
+    status = absl::OkStatus();
+  }
+  if (status.ok()) {
+    if (probe_failures_ >= 2) {
+      host_->SetServing(true);
+      log::Info("database reachable again: SERVING");
+    }
+    probe_failures_ = 0;
+    return status;
+  }
+  if (++probe_failures_ == 2) {
+    host_->SetServing(false);
+    log::Warning(
+        "database unreachable: NOT_SERVING",
+        {{"code", std::string(absl::StatusCodeToString(status.code()))}});
+  }
+  return status;
 }
 
 void ServiceAssembly::StopJobs() {

@@ -15,6 +15,12 @@
 //            [&sweep, &a] { return sweep.RunOnce(a.clock().Now()); });
 //   CSM_RETURN_IF_ERROR(a.Start());
 //
+// Health (grpc.health.v1, the readiness of a replica): SERVING from
+// Start(); NOT_SERVING after two database probes in a row failed (every
+// ServerOptions::database_probe_interval: a connection that cannot be
+// made or a ping that fails; a pool whose connections are all busy is not
+// a failure), SERVING again at the first that succeeds.
+//
 // Shutdown (SIGTERM, Shutdown() or the destructor), in this order: health
 // turns NOT_SERVING; the jobs stop (a run in progress finishes); the
 // service's own hooks run (OnShutdown, in the order added); the event
@@ -121,6 +127,7 @@ class ServiceAssembly {
  private:
   ServiceAssembly(ServiceConfig config, const Clock* clock);
   void StopJobs();
+  absl::Status ProbeDatabase();
 
   const ServiceConfig config_;
   const Clock* clock_;
@@ -133,6 +140,7 @@ class ServiceAssembly {
   std::vector<std::shared_ptr<void>> owned_;  // destroyed newest first
   std::vector<std::unique_ptr<PeriodicTask>> jobs_;
   std::vector<std::function<void()>> hooks_;
+  int probe_failures_ = 0;  // in a row; the probe job's thread only
 };
 
 }  // namespace csm

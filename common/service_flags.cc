@@ -29,7 +29,14 @@ ABSL_FLAG(std::string, metrics_address, "0.0.0.0:9464",
           "Prometheus /metrics address; empty disables it");
 ABSL_FLAG(int, shutdown_grace_seconds, 20,
           "On SIGTERM, how long in-flight calls get to finish");
-ABSL_FLAG(int, max_threads, 64, "Upper bound of threads serving calls");
+ABSL_FLAG(int, max_threads, 64,
+          "Unary calls that run at once (more wait in the queue)");
+ABSL_FLAG(int, max_queued_calls, 256,
+          "Unary calls that wait for a running slot within their deadline; "
+          "past this, RESOURCE_EXHAUSTED");
+ABSL_FLAG(int, database_probe_ms, 2000,
+          "How often health checks the database (two failures in a row: "
+          "NOT_SERVING until one succeeds); 0 never");
 ABSL_FLAG(int, default_deadline_ms, 10000,
           "Deadline of calls whose client set none");
 ABSL_FLAG(int, max_deadline_ms, 60000, "Longer client deadlines are cut here");
@@ -201,6 +208,9 @@ ServerOptions ServerOptionsFromFlags(std::string service_name) {
   options.shutdown_grace =
       absl::Seconds(std::max(0, absl::GetFlag(FLAGS_shutdown_grace_seconds)));
   options.max_threads = absl::GetFlag(FLAGS_max_threads);
+  options.max_queued_calls = std::max(0, absl::GetFlag(FLAGS_max_queued_calls));
+  options.database_probe_interval =
+      absl::Milliseconds(std::max(0, absl::GetFlag(FLAGS_database_probe_ms)));
   return options;
 }
 
@@ -216,6 +226,8 @@ RpcRuntimeOptions RpcRuntimeOptionsFromFlags(std::string service_name) {
   }
   options.default_deadline =
       std::min(options.default_deadline, options.max_deadline);
+  options.max_concurrent_calls = std::max(1, absl::GetFlag(FLAGS_max_threads));
+  options.max_queued_calls = std::max(0, absl::GetFlag(FLAGS_max_queued_calls));
   return options;
 }
 

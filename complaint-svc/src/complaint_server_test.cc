@@ -6,7 +6,6 @@
 // decision, the event stream, the sweep hook and graceful shutdown.
 #include "complaint-svc/src/complaint_server.h"
 
-#include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/grpcpp.h>
 
 #include <chrono>
@@ -21,6 +20,7 @@
 #include "csm/events/v1/events.grpc.pb.h"
 #include "customer-svc/testing/customer_test_support.h"
 #include "gtest/gtest.h"
+#include "tests/testing/health.h"
 #include "tests/testing/test_database.h"
 
 namespace csm::complaint {
@@ -30,33 +30,10 @@ namespace cv1 = ::csm::customer::v1;
 namespace ev = ::csm::events::v1;
 using ::csm::customer::testing::Describe;
 
-// grpc.health.v1.Health/Check for service "" over the generic stub (no C++
-// code for health.proto is generated here): 1 SERVING, 2 NOT_SERVING.
+// grpc.health.v1.Health/Check for service "": 1 SERVING, 2 NOT_SERVING,
+// -1 when the call fails.
 int HealthOf(const std::string& address) {
-  grpc::GenericStub stub(
-      grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
-  grpc::Slice empty("");  // HealthCheckRequest{service: ""}
-  grpc::ByteBuffer request(&empty, 1);
-  grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() +
-                       std::chrono::seconds(5));
-  grpc::CompletionQueue cq;
-  auto call = stub.PrepareUnaryCall(&context, "/grpc.health.v1.Health/Check",
-                                    request, &cq);
-  call->StartCall();
-  grpc::ByteBuffer response;
-  grpc::Status status;
-  call->Finish(&response, &status, reinterpret_cast<void*>(1));
-  void* tag;
-  bool ok;
-  if (!cq.Next(&tag, &ok) || !status.ok()) return -1;
-  std::vector<grpc::Slice> slices;
-  (void)response.Dump(&slices);
-  std::string bytes;
-  for (const auto& s : slices) {
-    bytes.append(reinterpret_cast<const char*>(s.begin()), s.size());
-  }
-  return bytes.size() == 2 && bytes[0] == 0x08 ? bytes[1] : 0;
+  return csm::testing::CheckHealth(address, "").serving_status;
 }
 
 class ComplaintServerTest : public csm::customer::testing::CustomerApiFixture {

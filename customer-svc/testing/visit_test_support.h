@@ -242,7 +242,7 @@ class VisitApiFixture : public CustomerApiFixture {
         [&](MysqlConnection& conn) -> absl::Status {
           sql::PreparedStatement& stmt = conn.Prepare(
               "SELECT payload FROM outbox_events WHERE "
-              "event_type = ? ORDER BY sequence");
+              "event_type = ? ORDER BY id");  // one writer here: commit order
           stmt.setString(1, type);
           std::unique_ptr<sql::ResultSet> rs(stmt.executeQuery());
           while (rs->next()) {

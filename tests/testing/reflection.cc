@@ -18,6 +18,8 @@ namespace {
 
 namespace pb = ::google::protobuf;
 
+}  // namespace
+
 std::string Slurp(const grpc::ByteBuffer& buffer) {
   std::vector<grpc::Slice> slices;
   EXPECT_TRUE(buffer.Dump(&slices).ok());
@@ -27,8 +29,6 @@ std::string Slurp(const grpc::ByteBuffer& buffer) {
   }
   return out;
 }
-
-}  // namespace
 
 std::vector<std::string> ServicesByReflection(const std::string& address) {
   const pb::DescriptorPool* pool = pb::DescriptorPool::generated_pool();

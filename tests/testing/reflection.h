@@ -4,7 +4,14 @@
 #include <string>
 #include <vector>
 
+namespace grpc {
+class ByteBuffer;
+}
+
 namespace csm::testing {
+
+// The bytes of a gRPC message buffer (generic-stub calls).
+std::string Slurp(const grpc::ByteBuffer& buffer);
 
 // The services a server at `address` lists through grpc.reflection.v1alpha
 // (its messages are in the generated pool through libgrpc++_reflection; no

@@ -490,6 +490,14 @@ class ComplaintApiFixture : public ::testing::Test {
         *pool_, absl::Now() + absl::Seconds(10),
         [&](MysqlConnection& conn) -> absl::Status {
           std::unique_ptr<sql::Statement> st(conn.raw().createStatement());
+          // The outbox sequencer numbers committed events in the
+          // background: fingerprint the database once it has.
+          for (int i = 0; i < 500; ++i) {
+            std::unique_ptr<sql::ResultSet> rs(st->executeQuery(
+                "SELECT COUNT(*) FROM outbox_events WHERE sequence IS NULL"));
+            if (!rs->next() || rs->getInt64(1) == 0) break;
+            absl::SleepFor(absl::Milliseconds(10));
+          }
           std::vector<std::string> tables;
           {
             std::unique_ptr<sql::ResultSet> rs(st->executeQuery(
