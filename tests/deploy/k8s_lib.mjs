@@ -260,7 +260,12 @@ export function deploymentProblems(objs) {
       for (const probe of ["livenessProbe", "readinessProbe", "startupProbe"]) {
         const p = c[probe];
         if (!p?.grpc) problems.push(`${where}: ${probe} is not a native gRPC probe`);
-        else if (p.grpc.port !== svc.grpc || (p.grpc.service ?? "") !== "") problems.push(`${where}: ${probe} must ask grpc.health.v1 for "" on ${svc.grpc}`);
+        // Liveness asks for "liveness" (SERVING while the process runs):
+        // a replica whose database is down is unready, not restarted.
+        else {
+          const want = probe === "livenessProbe" ? "liveness" : "";
+          if (p.grpc.port !== svc.grpc || (p.grpc.service ?? "") !== want) problems.push(`${where}: ${probe} must ask grpc.health.v1 for "${want}" on ${svc.grpc}`);
+        }
       }
       if (!env.CSM_MYSQL_HOST || !env.CSM_MYSQL_PORT) problems.push(`${where}: no CSM_MYSQL_HOST/PORT (database component missing)`);
       if (env.CSM_MYSQL_DATABASE !== `csm_${svc.db}` || env.CSM_MYSQL_USER !== `${svc.db}_svc`) problems.push(`${where}: not its own schema csm_${svc.db} and user ${svc.db}_svc`);
