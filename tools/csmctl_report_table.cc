@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <set>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -15,7 +16,8 @@ namespace {
 namespace pb = ::google::protobuf;
 using FD = pb::FieldDescriptor;
 
-// A list wider than this many columns is turned: figures down, rows across.
+// A list of groups wider than this many columns is turned: figures down,
+// the groups across.
 constexpr size_t kMaxColumns = 8;
 // ... unless it has more rows than this (they would not fit across).
 constexpr int kMaxTurnedRows = 12;
@@ -157,10 +159,17 @@ std::string PeriodCell(const pb::Message& m) {
       " .. ", DateCell(r.GetMessage(m, d.FindFieldByName("end_date"))), ")");
 }
 
-// Set fields as "label=value", "; " apart (the filter: "全部" when none).
+// A small record's values in field order ("满意 3"), or the set fields of
+// another message as "label=value" (the filter: "部门=客服部").
 std::string FieldsCell(const pb::Message& m, bool labelled) {
   std::vector<const FD*> fields;
-  m.GetReflection()->ListFields(m, &fields);
+  if (labelled) {
+    m.GetReflection()->ListFields(m, &fields);
+  } else {
+    for (int i = 0; i < m.GetDescriptor()->field_count(); ++i) {
+      fields.push_back(m.GetDescriptor()->field(i));
+    }
+  }
   std::vector<std::string> parts;
   for (const FD* f : fields) {
     const std::string value = Cell(m, *f);
@@ -186,11 +195,14 @@ std::string MessageCell(const pb::Message& m) {
 
 // Fields that are not printed: the CSV (--format=csv prints it), a message
 // or oneof member that is not set.
+bool IsCsv(const FD& f) {
+  return f.cpp_type() == FD::CPPTYPE_MESSAGE &&
+         f.message_type()->full_name() == "csm.reporting.v1.CsvExport";
+}
+
 bool Skipped(const pb::Message& m, const FD& f) {
   if (f.cpp_type() != FD::CPPTYPE_MESSAGE || f.is_repeated()) return false;
-  if (f.message_type()->full_name() == "csm.reporting.v1.CsvExport") {
-    return true;
-  }
+  if (IsCsv(f)) return true;
   if (f.containing_oneof() != nullptr || !IsCell(f)) {
     return !m.GetReflection()->HasField(m, &f);
   }
@@ -214,7 +226,9 @@ std::vector<Column> Columns(const pb::Descriptor& row) {
       columns.push_back({nullptr, &f});
       continue;
     }
-    if (f.is_repeated() || f.containing_oneof() != nullptr) continue;
+    if (f.is_repeated() || f.containing_oneof() != nullptr || IsCsv(f)) {
+      continue;
+    }
     const pb::Descriptor& inner = *f.message_type();
     bool flat = true;
     for (int j = 0; j < inner.field_count(); ++j) {
@@ -233,6 +247,23 @@ std::string ColumnCell(const pb::Message& row, const Column& c) {
   return Cell(row.GetReflection()->GetMessage(row, c.outer), *c.field);
 }
 
+// Rows that are groups of figures (a department, a category ...) rather
+// than records of their own: these are turned when wide.
+bool IsGroupKey(const FD& f) {
+  static const auto* const kKeys = new std::set<std::string, std::less<>>{
+      "department", "key", "team", "staff_id", "source", "period"};
+  return !f.is_repeated() && kKeys->count(f.name()) > 0;
+}
+
+// Rows that hold lists of their own (a breakdown and its groups) print as
+// sections, one after the other, instead of as a table.
+bool RowsAreSections(const pb::Descriptor& row) {
+  for (int i = 0; i < row.field_count(); ++i) {
+    if (row.field(i)->is_repeated() && !IsCell(*row.field(i))) return true;
+  }
+  return false;
+}
+
 std::string ListTable(const pb::Message& m, const FD& f, int depth) {
   const pb::Reflection& r = *m.GetReflection();
   const int n = r.FieldSize(m, &f);
@@ -244,7 +275,8 @@ std::string ListTable(const pb::Message& m, const FD& f, int depth) {
     rows.emplace_back();
     for (const Column& c : columns) rows.back().push_back(ColumnCell(row, c));
   }
-  if (columns.size() > kMaxColumns && n <= kMaxTurnedRows) {
+  if (columns.size() > kMaxColumns && n <= kMaxTurnedRows &&
+      IsGroupKey(*columns[0].field)) {
     std::vector<std::vector<std::string>> turned(columns.size());
     for (size_t c = 0; c < columns.size(); ++c) {
       for (const auto& row : rows) turned[c].push_back(row[c]);
@@ -263,9 +295,16 @@ void Subsection(const pb::Message& m, const FD& f, int depth,
     Section(m.GetReflection()->GetMessage(m, &f), depth + 1, out);
     return;
   }
-  const int n = m.GetReflection()->FieldSize(m, &f);
+  const pb::Reflection& r = *m.GetReflection();
+  const int n = r.FieldSize(m, &f);
   absl::StrAppend(&out, "\n", Indent(depth), FieldLabel(f), " (", n, ")\n");
-  if (n > 0) absl::StrAppend(&out, ListTable(m, f, depth + 1));
+  if (n == 0) return;
+  if (!RowsAreSections(*f.message_type())) {
+    absl::StrAppend(&out, ListTable(m, f, depth + 1));
+    return;
+  }
+  for (int i = 0; i < n; ++i)
+    Section(r.GetRepeatedMessage(m, &f, i), depth + 1, out);
 }
 
 // Two columns, label and value; the labels padded to one width.
@@ -290,7 +329,8 @@ void Section(const pb::Message& m, int depth, std::string& out) {
     if (Skipped(m, f)) continue;
     if (depth == 0 && f.name() == "period" && IsCell(f)) continue;  // title
     if (IsCell(f)) {
-      pairs.push_back({FieldLabel(f), Cell(m, f)});
+      std::string value = Cell(m, f);
+      if (!value.empty()) pairs.push_back({FieldLabel(f), std::move(value)});
       continue;
     }
     absl::StrAppend(&out, Pairs(pairs, depth));

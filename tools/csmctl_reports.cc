@@ -5,6 +5,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
@@ -179,10 +180,11 @@ std::string ReportLine(const Report& r) {
     absl::StrAppend(&line, " <", absl::StripSuffix(r.collection, "/"),
                     "/ID | ID>");
   }
+  absl::StrAppend(&line, "   ", r.title);
   for (const ReportFlag& f : r.flags) {
     absl::StrAppend(&line, " [--", f.flag, "=", f.field, "]");
   }
-  return absl::StrCat(line, "   ", r.title, "\n");
+  return absl::StrCat(line, "\n");
 }
 
 int PrintReport(const ReportCall& call, const pb::Message& response,
@@ -221,11 +223,15 @@ absl::StatusOr<ReportCall> BuildReportCall(CommandLine& cl,
   size_t used = 0;
   const Report* report = FindReport(cl.args, used);
   if (report == nullptr) {
-    return Usage(absl::StrCat("reports takes one of:\n", ReportsUsage()));
+    return Usage(
+        absl::StrCat("reports takes one of:\n",
+                     absl::StripTrailingAsciiWhitespace(ReportsUsage())));
   }
   const size_t want = 1 + used + (report->positional.empty() ? 0 : 1);
   if (cl.args.size() != want) {
-    return Usage(absl::StrCat("usage:", ReportLine(*report).substr(1)));
+    return Usage(absl::StrCat(
+        "usage:",
+        absl::StripTrailingAsciiWhitespace(ReportLine(*report)).substr(1)));
   }
   absl::StatusOr<const pb::MethodDescriptor*> method =
       FindMethod(absl::StrCat("csm.reporting.v1.", report->method));

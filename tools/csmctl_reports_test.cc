@@ -349,8 +349,8 @@ TEST_F(CsmctlReportsTest, EveryServedReportPrints) {
   EXPECT_THAT(run.out, StartsWith("服务监督报告  2026-11 (2026-11-01 .. "
                                   "2026-11-30)\n"));
   // Departments run across, figures down.
-  EXPECT_TRUE(HasLine(run.out, "    部门 +仓储物流 +客服部")) << run.out;
-  EXPECT_TRUE(HasLine(run.out, "    主动维护 +0 +2")) << run.out;
+  EXPECT_TRUE(HasLine(run.out, "  部门 +仓储物流 +客服部")) << run.out;
+  EXPECT_TRUE(HasLine(run.out, "  主动维护 +0 +2")) << run.out;
 
   run = Reports({"complaints", "--month=2026-11", "--dimensions=severity",
                  "--format=json"});
@@ -405,7 +405,9 @@ TEST_F(CsmctlReportsTest, SnapshotsListedAndFetchedInEveryFormat) {
 
   run = Reports({"snapshots", "get", absl::StrCat(*id)});
   ASSERT_EQ(run.code, 0) << run.err;
-  EXPECT_TRUE(HasLine(run.out, "  收到投诉 +2")) << run.out;
+  EXPECT_THAT(run.out, StartsWith("报表快照  2026-W47 (2026-11-16 .. "));
+  EXPECT_TRUE(HasLine(run.out, "周报")) << run.out;  // the content's section
+  EXPECT_TRUE(HasLine(run.out, " +收到投诉 +2")) << run.out;
 
   rv1::GetReportSnapshotRequest get;
   get.set_name(name);

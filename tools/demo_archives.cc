@@ -262,6 +262,24 @@ void PlanBuilder::Credit(const Template& t, const std::string& key,
   plan.credit_change = std::move(req);
 }
 
+// What happens to the archive at the end of its story: a transfer to the
+// key accounts team, or its closure.
+void PlanBuilder::Ending(const Template& t, CustomerPlan& plan) {
+  if (t.story == Story::kTransferToKeyAccounts) {
+    v1::TransferOwnershipRequest req;
+    req.set_team(kKey);
+    req.set_reason("年采购额快速增长，升级为大客户，移交大客户技术服务组跟进");
+    req.set_request_id(Id(absl::StrCat(plan.key, "-transfer")));
+    plan.transfer = std::move(req);
+  }
+  if (t.story == Story::kClose) {
+    v1::CloseCustomerRequest req;
+    req.set_reason("客户已办理工商注销，停止合作，档案关闭");
+    req.set_request_id(Id(absl::StrCat(plan.key, "-close")));
+    plan.close = std::move(req);
+  }
+}
+
 CustomerPlan PlanBuilder::Customer(const Template& t, int index) {
   CustomerPlan plan;
   plan.key = absl::StrFormat("cust-%02d", index);
@@ -293,19 +311,7 @@ CustomerPlan PlanBuilder::Customer(const Template& t, int index) {
     req.set_request_id(Id(absl::StrCat(plan.key, "-deal-", ++n)));
     plan.dealings.push_back(std::move(req));
   }
-  if (t.story == Story::kTransferToKeyAccounts) {
-    v1::TransferOwnershipRequest req;
-    req.set_team(kKey);
-    req.set_reason("年采购额快速增长，升级为大客户，移交大客户技术服务组跟进");
-    req.set_request_id(Id(absl::StrCat(plan.key, "-transfer")));
-    plan.transfer = std::move(req);
-  }
-  if (t.story == Story::kClose) {
-    v1::CloseCustomerRequest req;
-    req.set_reason("客户已办理工商注销，停止合作，档案关闭");
-    req.set_request_id(Id(absl::StrCat(plan.key, "-close")));
-    plan.close = std::move(req);
-  }
+  Ending(t, plan);
   if (t.story != Story::kClose) {
     Communications(t, plan);
     VisitPlans(t, plan);

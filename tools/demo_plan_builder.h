@@ -41,13 +41,18 @@ class PlanBuilder {
   std::vector<v1::Dealing> Dealings(const Template& t);
   void Grades(const Template& t, const std::string& key, CustomerPlan& plan);
   void Credit(const Template& t, const std::string& key, CustomerPlan& plan);
+  void Ending(const Template& t, CustomerPlan& plan);
   CustomerPlan Customer(const Template& t, int index);
 
   // Follow-ups (demo_followups.cc), from their own random stream.
   int64_t FBetween(int64_t lo, int64_t hi);
+  CommunicationStep Contact();
   void Communications(const Template& t, CustomerPlan& plan);
   v1::RecordVisitRequest Visit(absl::CivilDay planned, absl::CivilDay actual,
                                v1::VisitMethod method);
+  std::vector<v1::RecordVisitRequest> Visits(absl::CivilDay delivery,
+                                             const std::vector<int>& grid,
+                                             bool sms_streak);
   void VisitPlans(const Template& t, CustomerPlan& plan);
 
   uint64_t seed_;
