@@ -2,9 +2,13 @@
 # linked into it) and csm-demo-data (loads demo archives into customer-svc).
 # Included from tools/CMakeLists.txt.
 
-# Pure pieces of csmctl: method lookup, JSON conversion, argument parsing,
-# aliases, health wire format, error formatting.
-add_library(csmctl_lib STATIC csmctl_lib.cc)
+# csmctl's pieces: argument parsing, method lookup, JSON conversion,
+# aliases, health wire format, error formatting, the calls, and the
+# `reports` commands with their table printer.
+add_library(csmctl_lib STATIC csmctl_aliases.cc csmctl_command_line.cc
+            csmctl_descriptors.cc csmctl_messages.cc csmctl_report_flags.cc
+            csmctl_report_labels.cc csmctl_report_table.cc csmctl_reports.cc
+            csmctl_rpc.cc csmctl_wire.cc)
 target_link_libraries(csmctl_lib PUBLIC csm_grpc absl::status
                       absl::statusor absl::strings absl::time absl::random_random)
 csm_warnings(csmctl_lib)
@@ -27,7 +31,8 @@ csm_link_all_protos(csmctl)
 csm_warnings(csmctl)
 
 # Generators of valid Chinese identifiers and the demo data set.
-add_library(demo_data_lib STATIC demo_data_lib.cc)
+add_library(demo_data_lib STATIC demo_archives.cc demo_catalogue.cc
+            demo_followups.cc demo_identifiers.cc)
 target_include_directories(demo_data_lib PUBLIC "${PROJECT_SOURCE_DIR}")
 target_link_libraries(demo_data_lib PUBLIC csm_base csm_proto_messages absl::strings absl::time)
 csm_warnings(demo_data_lib)
@@ -45,6 +50,18 @@ if(CSM_BUILD_TESTS)
   csm_link_all_protos(csmctl_test)
   csm_warnings(csmctl_test)
   gtest_discover_tests(csmctl_test DISCOVERY_TIMEOUT 30)
+
+  # `csmctl reports` against a real reporting-svc on the fixture's MariaDB:
+  # the binary itself, so exit codes and the printed bytes are what is tested.
+  add_executable(csmctl_reports_test csmctl_reports_test.cc)
+  target_link_libraries(csmctl_reports_test PRIVATE csmctl_lib reporting_testing
+                        GTest::gtest_main GTest::gmock)
+  csm_link_all_protos(csmctl_reports_test)
+  target_compile_definitions(csmctl_reports_test PRIVATE
+    CSM_CSMCTL_BIN="$<TARGET_FILE:csmctl>")
+  add_dependencies(csmctl_reports_test csmctl)
+  csm_warnings(csmctl_reports_test)
+  csm_database_test(csmctl_reports_test)
 
   add_executable(demo_data_test demo_data_test.cc)
   target_link_libraries(demo_data_test PRIVATE demo_data_lib

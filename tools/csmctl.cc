@@ -2,13 +2,9 @@
 // come from the descriptors of the contracts linked into the binary, so it
 // serves every csm service without code changes. See UsageText().
 
-#include <grpcpp/create_channel.h>
 #include <grpcpp/generic/generic_stub.h>
-#include <grpcpp/security/credentials.h>
 #include <grpcpp/support/byte_buffer.h>
 
-#include <chrono>
-#include <csignal>
 #include <cstdlib>
 #include <iostream>
 #include <iterator>
@@ -18,121 +14,14 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
-#include "absl/time/clock.h"
 #include "tools/csmctl_lib.h"
+#include "tools/csmctl_reports.h"
+#include "tools/csmctl_rpc.h"
 
 namespace csm::csmctl {
 namespace {
 
 namespace pb = ::google::protobuf;
-
-constexpr int kExitOk = 0;
-constexpr int kExitError = 1;
-constexpr int kExitUsage = 2;
-
-volatile std::sig_atomic_t g_interrupted = 0;
-void OnInterrupt(int) { g_interrupted = 1; }
-
-int UsageError(const absl::Status& status) {
-  std::cerr << "csmctl: " << status.message()
-            << "\nRun `csmctl --help` for usage.\n";
-  return kExitUsage;
-}
-
-int LocalError(const absl::Status& status) {
-  std::cerr << "ERROR " << absl::StatusCodeToString(status.code()) << ": "
-            << status.message() << "\n";
-  return kExitError;
-}
-
-grpc::ByteBuffer ToByteBuffer(const std::string& bytes) {
-  grpc::Slice slice(bytes);
-  return grpc::ByteBuffer(&slice, 1);
-}
-
-std::string FromByteBuffer(const grpc::ByteBuffer& buffer) {
-  std::vector<grpc::Slice> slices;
-  std::string out;
-  if (!buffer.Dump(&slices).ok()) return out;
-  for (const grpc::Slice& s : slices) {
-    out.append(reinterpret_cast<const char*>(s.begin()), s.size());
-  }
-  return out;
-}
-
-// One call on its own completion queue, one operation in flight at a time.
-// Waiting polls for Ctrl-C, which cancels the call.
-class Call {
- public:
-  Call(const Options& options, const std::string& request_id,
-       bool with_deadline) {
-    if (!options.token.empty()) {
-      context_.AddMetadata("authorization", "Bearer " + options.token);
-    }
-    context_.AddMetadata("x-request-id", request_id);
-    if (with_deadline) {
-      context_.set_deadline(absl::ToChronoTime(absl::Now() + options.timeout));
-    }
-  }
-  ~Call() {
-    cq_.Shutdown();
-    void* tag = nullptr;
-    bool ok = false;
-    while (cq_.Next(&tag, &ok)) {
-    }
-  }
-  Call(const Call&) = delete;
-  Call& operator=(const Call&) = delete;
-
-  grpc::ClientContext* context() { return &context_; }
-  grpc::CompletionQueue* cq() { return &cq_; }
-  void* tag() { return this; }
-  void Cancel() { context_.TryCancel(); }
-
-  // Waits for the operation in flight; its ok flag. Ctrl-C cancels the call,
-  // which completes the operation with ok false.
-  bool Await() {
-    for (;;) {
-      if (g_interrupted && !cancelled_) {
-        Cancel();
-        cancelled_ = true;
-      }
-      void* tag = nullptr;
-      bool ok = false;
-      const auto poll =
-          std::chrono::system_clock::now() + std::chrono::milliseconds(100);
-      switch (cq_.AsyncNext(&tag, &ok, poll)) {
-        case grpc::CompletionQueue::GOT_EVENT:
-          return ok;
-        case grpc::CompletionQueue::SHUTDOWN:
-          return false;
-        case grpc::CompletionQueue::TIMEOUT:
-          break;
-      }
-    }
-  }
-
- private:
-  grpc::CompletionQueue cq_;
-  grpc::ClientContext context_;
-  bool cancelled_ = false;
-};
-
-// A unary call on serialized messages.
-grpc::Status UnaryCall(grpc::GenericStub& stub, const Options& options,
-                       const std::string& path, const std::string& request,
-                       const std::string& request_id, std::string* response) {
-  Call call(options, request_id, /*with_deadline=*/true);
-  grpc::ByteBuffer out = ToByteBuffer(request);
-  grpc::ByteBuffer in;
-  grpc::Status status;
-  auto reader = stub.PrepareUnaryCall(call.context(), path, out, call.cq());
-  reader->StartCall();
-  reader->Finish(&in, &status, call.tag());
-  call.Await();
-  if (status.ok()) *response = FromByteBuffer(in);
-  return status;
-}
 
 int PrintResponse(const pb::Descriptor& type, const std::string& bytes,
                   const Options& options, bool pretty) {
@@ -195,7 +84,7 @@ int RunServerStream(grpc::GenericStub& stub, const Options& options,
   stream->Finish(&status, call.tag());
   call.Await();
   if (print_rc != kExitOk) return print_rc;
-  stopped_by_us = stopped_by_us || g_interrupted;
+  stopped_by_us = stopped_by_us || Interrupted();
   if (status.ok() ||
       (stopped_by_us && status.error_code() == grpc::StatusCode::CANCELLED)) {
     return kExitOk;
@@ -211,19 +100,10 @@ int RunInvocation(const Options& options, const Invocation& inv) {
                      " streams requests; csmctl calls only unary and "
                      "server-streaming methods")));
   }
-  const std::string request_id =
-      options.request_id.empty() ? NewRequestId() : options.request_id;
-  if (options.verbose) {
-    std::cerr << GrpcPath(*inv.method) << " at " << options.addr
-              << " request_id=" << request_id << "\n";
-  }
-  grpc::GenericStub stub(
-      grpc::CreateChannel(options.addr, grpc::InsecureChannelCredentials()));
-  std::signal(SIGINT, OnInterrupt);
-  std::signal(SIGTERM, OnInterrupt);
+  PreparedCall call = PrepareCall(options, *inv.method);
   return inv.method->server_streaming()
-             ? RunServerStream(stub, options, inv, request_id)
-             : RunUnary(stub, options, inv, request_id);
+             ? RunServerStream(call.stub, options, inv, call.request_id)
+             : RunUnary(call.stub, options, inv, call.request_id);
 }
 
 int RunHealth(CommandLine& cl) {
@@ -236,9 +116,8 @@ int RunHealth(CommandLine& cl) {
   const Options& options = cl.options;
   const std::string request_id =
       options.request_id.empty() ? NewRequestId() : options.request_id;
-  grpc::GenericStub stub(
-      grpc::CreateChannel(options.addr, grpc::InsecureChannelCredentials()));
-  std::signal(SIGINT, OnInterrupt);
+  grpc::GenericStub stub = NewGenericStub(options);
+  CancelCallsOnInterrupt();
   std::string response;
   grpc::Status status =
       UnaryCall(stub, options, "/grpc.health.v1.Health/Check",
@@ -305,6 +184,7 @@ int Main(int argc, char** argv) {
   if (command == "list") return RunList(*cl);
   if (command == "describe") return RunDescribe(*cl);
   if (command == "health") return RunHealth(*cl);
+  if (command == "reports") return RunReports(*cl);
   if (command == "call" || IsAlias(*cl)) return RunCall(*cl);
   return UsageError(absl::InvalidArgumentError(
       absl::StrCat("unknown command \"", command, "\"")));

@@ -26,6 +26,8 @@ namespace csm::csmctl {
 // Options that apply to every command.
 struct Options {
   std::string addr = "127.0.0.1:50051";
+  // True when --addr was given (`reports` defaults to reporting-svc).
+  bool addr_set = false;
   // Bearer token; --token, else the CSM_TOKEN environment variable.
   std::string token;
   absl::Duration timeout = absl::Seconds(10);
@@ -54,6 +56,9 @@ struct CommandLine {
   std::map<std::string, std::string> flags;
   bool help = false;
 };
+
+// INVALID_ARGUMENT carrying `message` for the user: a usage error (exit 2).
+absl::Status Usage(absl::string_view message);
 
 // INVALID_ARGUMENT with a message for the user on a malformed flag or a
 // value that does not parse. `env_token` is CSM_TOKEN's value, if set.

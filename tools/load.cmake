@@ -1,7 +1,7 @@
 # csm-load: the bounded gRPC load generator scripts/bench.sh drives
 # (docs/benchmarks.md). Included from tools/CMakeLists.txt.
-add_executable(csm-load load.cc load_requests.cc load_streams.cc
-                        load_targets.cc load_watch.cc)
+add_executable(csm-load load.cc load_config.cc load_requests.cc load_streams.cc
+                        load_targets.cc load_watch.cc load_workers.cc)
 target_link_libraries(csm-load PRIVATE csmctl_lib demo_data_lib absl::flags
                       absl::flags_parse absl::flags_usage absl::synchronization)
 csm_warnings(csm-load)
