@@ -16,17 +16,18 @@
 #include "reporting-svc/src/store/snapshot_store.h"
 
 namespace csm::reporting {
-namespace {
-
-// A run computes a report of the whole company: generous.
-constexpr absl::Duration kRunTimeout = absl::Minutes(5);
 
 // A schedule's due run: the run instant and the period it covers.
-struct DueRun {
+struct SnapshotJob::DueRun {
   rv1::ReportSchedule schedule;
   absl::Time at;
   ReportPeriod period;
 };
+
+namespace {
+
+// A run computes a report of the whole company: generous.
+constexpr absl::Duration kRunTimeout = absl::Minutes(5);
 
 CallContext JobCall(absl::Time deadline) {
   CallContext call;
@@ -37,12 +38,12 @@ CallContext JobCall(absl::Time deadline) {
   return call;
 }
 
-absl::StatusOr<std::vector<DueRun>> DueRuns(MysqlConnection& conn,
-                                            absl::Time now) {
+absl::StatusOr<std::vector<SnapshotJob::DueRun>> DueRuns(MysqlConnection& conn,
+                                                         absl::Time now) {
   CSM_ASSIGN_OR_RETURN(BusinessCalendar calendar, ReadBusinessCalendar(conn));
   CSM_ASSIGN_OR_RETURN(std::vector<rv1::ReportSchedule> schedules,
                        ListSchedules(conn));
-  std::vector<DueRun> out;
+  std::vector<SnapshotJob::DueRun> out;
   for (rv1::ReportSchedule& s : schedules) {
     if (!s.active()) continue;
     FieldViolations ignored;
@@ -55,12 +56,13 @@ absl::StatusOr<std::vector<DueRun>> DueRuns(MysqlConnection& conn,
     ToProto(period, &resolved);
     CSM_ASSIGN_OR_RETURN(bool taken,
                          SnapshotExists(conn, s.name(), resolved.label()));
-    if (!taken) out.push_back(DueRun{std::move(s), *at, period});
+    if (!taken) out.push_back({std::move(s), *at, period});
   }
   return out;
 }
 
-rv1::ReportSnapshot NewSnapshot(const DueRun& run, absl::Time now) {
+rv1::ReportSnapshot NewSnapshot(const SnapshotJob::DueRun& run,
+                                absl::Time now) {
   rv1::ReportSnapshot snap;
   snap.set_schedule(run.schedule.name());
   ToProtoTimestamp(run.at, snap.mutable_scheduled_time());
@@ -83,6 +85,26 @@ csm::events::v1::ReportSnapshotTaken Announcement(
 
 }  // namespace
 
+absl::StatusOr<bool> SnapshotJob::Take(const DueRun& run, absl::Time now,
+                                       const CallContext& call) {
+  rv1::ReportSnapshot snap = NewSnapshot(run, now);
+  CSM_RETURN_IF_ERROR(ComputeSnapshotContent(context_, call,
+                                             run.schedule.report(), run.period,
+                                             run.schedule.filter(), &snap));
+  absl::Status stored = RunInTransaction(
+      *context_.pool, call.deadline,
+      [&](MysqlConnection& conn) -> absl::Status {
+        CSM_ASSIGN_OR_RETURN(int64_t id, InsertSnapshot(conn, snap));
+        snap.set_name(absl::StrCat("reportSnapshots/", id));
+        return outbox_->Append(conn, "system", call.request_id, snap.name(),
+                               Announcement(snap));
+      });
+  if (absl::IsAlreadyExists(stored)) return false;  // another replica's
+  CSM_RETURN_IF_ERROR(stored);
+  outbox_->NotifyCommitted();
+  return true;
+}
+
 absl::StatusOr<int> SnapshotJob::RunOnce() {
   const absl::Time now = clock_->Now();
   const CallContext call = JobCall(absl::Now() + kRunTimeout);
@@ -93,24 +115,15 @@ absl::StatusOr<int> SnapshotJob::RunOnce() {
         return absl::OkStatus();
       }));
   int taken = 0;
+  // A schedule whose report fails (a filter its report does not take) is
+  // retried at the next run and does not hold the others back.
+  absl::Status first_error;
   for (const DueRun& run : due) {
-    rv1::ReportSnapshot snap = NewSnapshot(run, now);
-    CSM_RETURN_IF_ERROR(
-        ComputeSnapshotContent(context_, call, run.schedule.report(),
-                               run.period, run.schedule.filter(), &snap));
-    absl::Status stored = RunInTransaction(
-        *context_.pool, call.deadline,
-        [&](MysqlConnection& conn) -> absl::Status {
-          CSM_ASSIGN_OR_RETURN(int64_t id, InsertSnapshot(conn, snap));
-          snap.set_name(absl::StrCat("reportSnapshots/", id));
-          return outbox_->Append(conn, "system", call.request_id, snap.name(),
-                                 Announcement(snap));
-        });
-    if (absl::IsAlreadyExists(stored)) continue;  // another replica's
-    CSM_RETURN_IF_ERROR(stored);
-    outbox_->NotifyCommitted();
-    ++taken;
+    absl::StatusOr<bool> stored = Take(run, now, call);
+    if (!stored.ok() && first_error.ok()) first_error = stored.status();
+    if (stored.ok() && *stored) ++taken;
   }
+  CSM_RETURN_IF_ERROR(first_error);
   return taken;
 }
 

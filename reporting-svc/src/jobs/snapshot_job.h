@@ -9,6 +9,8 @@
 #define CSM_REPORTING_SVC_JOBS_SNAPSHOT_JOB_H_
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "common/call_context.h"
 #include "common/clock.h"
 #include "common/outbox.h"
 #include "reporting-svc/src/app/reports.h"
@@ -20,10 +22,17 @@ class SnapshotJob {
   SnapshotJob(ReportContext context, Outbox* outbox, const Clock* clock)
       : context_(std::move(context)), outbox_(outbox), clock_(clock) {}
 
-  // One pass over the schedules: the snapshots this replica stored.
+  // One pass over the schedules: the snapshots this replica stored; the
+  // first error after trying every due schedule.
   absl::StatusOr<int> RunOnce();
 
+  struct DueRun;
+
  private:
+  // Stores the snapshot of `run`: false when another replica's won.
+  absl::StatusOr<bool> Take(const DueRun& run, absl::Time now,
+                            const CallContext& call);
+
   ReportContext context_;
   Outbox* outbox_;
   const Clock* clock_;

@@ -181,6 +181,28 @@ TEST_F(SnapshotJobTest, WorkingDaysFollowTheAnnouncedCalendar) {
   EXPECT_EQ(Stored().back(), "reportSchedules/supervision 2026-11");
 }
 
+// A supervision report filtered by staff id is refused when it is computed
+// (the report is per department): that schedule fails at every run, the
+// others are taken all the same.
+TEST_F(SchedulesTest, AFailingScheduleDoesNotHoldTheOthersBack) {
+  auto stub = rv1::ReportSnapshotService::NewStub(channel_);
+  rv1::CreateReportScheduleRequest create;
+  create.set_report_schedule_id("aaa-by-staff");
+  rv1::ReportSchedule* s = create.mutable_report_schedule();
+  s->set_report(rv1::REPORT_KIND_SUPERVISION);
+  s->set_frequency(rv1::SCHEDULE_FREQUENCY_WEEKLY);
+  s->set_weekday(5);
+  s->set_time_of_day("09:00");
+  s->set_period(rv1::SCHEDULE_PERIOD_CURRENT);
+  s->mutable_filter()->add_staff_ids("li.na");
+  s->set_active(true);
+  rv1::ReportSchedule out;
+  ASSERT_TRUE(stub->CreateReportSchedule(Archivist().get(), create, &out).ok());
+  absl::StatusOr<int> run = a_->snapshot_job().RunOnce();
+  EXPECT_EQ(run.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(Stored().size(), 3u);
+}
+
 TEST_F(SchedulesTest, SchedulesAreDataArchivistsChange) {
   auto stub = rv1::ReportSnapshotService::NewStub(channel_);
   rv1::ListReportSchedulesResponse list;
