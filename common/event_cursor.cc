@@ -112,6 +112,9 @@ absl::Status EventHandlers::Apply(MysqlConnection& conn,
     return absl::DataLossError(
         absl::StrCat("payload does not parse as ", event.event_type()));
   }
+  for (const EnvelopeHandler& handler : every_) {
+    CSM_RETURN_IF_ERROR(handler(conn, event));
+  }
   return it->second.apply(conn, event, *payload);
 }
 

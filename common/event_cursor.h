@@ -53,6 +53,15 @@ class EventHandlers {
     return *this;
   }
 
+  // Runs before the handler of every known event (e.g. what the event's
+  // envelope says about its actor), in the same transaction.
+  using EnvelopeHandler =
+      std::function<absl::Status(MysqlConnection&, const Event&)>;
+  EventHandlers& OnEvery(EnvelopeHandler handler) {
+    every_.push_back(std::move(handler));
+    return *this;
+  }
+
   bool Knows(absl::string_view type) const {
     return entries_.find(type) != entries_.end();
   }
@@ -70,6 +79,7 @@ class EventHandlers {
         apply;
   };
   std::map<std::string, Entry, std::less<>> entries_;
+  std::vector<EnvelopeHandler> every_;
 };
 
 // A consumer's position in one source.

@@ -152,8 +152,10 @@ int main(int argc, char** argv) {
   config.jwt_issuer = jwt->issuer;
   const bool command = OperatorCommand();
   if (command) {
-    // Nothing to serve: a free local port, no metrics, no following.
+    // Nothing to serve: a free local port, no metrics, no following, no
+    // scheduled snapshots.
     config.follow = false;
+    config.snapshot_interval = absl::ZeroDuration();
     config.service.server.listen_address = "127.0.0.1:0";
     config.service.server.metrics_address = "";
   }

@@ -23,22 +23,9 @@ var notServed = map[string]bool{"csm.events.v1.EventService": true}
 // their routes reach it and it answers UNIMPLEMENTED (HTTP 501). Delete an
 // entry when its method is served (it then answers 401 like the others).
 var notYetServed = map[string]bool{
-	"csm.reporting.v1.ReportService/GetStaffRanking":                true,
-	"csm.reporting.v1.ComplaintReportService/GetSatisfactionReport": true,
-	"csm.reporting.v1.ComplaintReportService/ListComplaintLedger":   true,
-	"csm.reporting.v1.CustomerReportService/GetCustomerAnalysis":    true,
-	"csm.reporting.v1.CustomerReportService/GetReturnVisitReport":   true,
-	"csm.reporting.v1.CustomerReportService/GetAttritionWarning":    true,
-	"csm.reporting.v1.ReportSnapshotService/ListReportSchedules":    true,
-	"csm.reporting.v1.ReportSnapshotService/GetReportSchedule":      true,
-	"csm.reporting.v1.ReportSnapshotService/CreateReportSchedule":   true,
-	"csm.reporting.v1.ReportSnapshotService/UpdateReportSchedule":   true,
-	"csm.reporting.v1.ReportConfigService/GetScoringFormula":        true,
-	"csm.reporting.v1.ReportConfigService/UpdateScoringFormula":     true,
-	"csm.reporting.v1.ReportConfigService/GetCompletenessRule":      true,
-	"csm.reporting.v1.ReportConfigService/UpdateCompletenessRule":   true,
-	"csm.reporting.v1.ReportConfigService/GetAttritionRule":         true,
-	"csm.reporting.v1.ReportConfigService/UpdateAttritionRule":      true,
+	"csm.reporting.v1.ComplaintReportService/ListComplaintLedger": true,
+	"csm.reporting.v1.CustomerReportService/GetCustomerAnalysis":  true,
+	"csm.reporting.v1.CustomerReportService/GetAttritionWarning":  true,
 }
 
 type binding struct {

@@ -6,6 +6,7 @@
 #include "common/status.h"
 #include "reporting-svc/src/api/report_api.h"
 #include "reporting-svc/src/app/event_appliers.h"
+#include "reporting-svc/src/jobs/snapshot_job.h"
 #include "reporting-svc/src/store/report_tables.h"
 
 namespace csm {
@@ -82,8 +83,12 @@ absl::StatusOr<std::unique_ptr<ReportingServer>> ReportingServer::Start(
   ReportContext context{&a.pool(), [self] { return self->Followers(); }};
   a.AddService<ReportApi>(context, &a.runtime());
   a.AddService<ComplaintReportApi>(context, &a.runtime());
+  a.AddService<CustomerReportApi>(context, &a.runtime());
   a.AddService<ReportConfigApi>(context, s->rebuild_, &a.runtime());
   a.AddService<ReportSnapshotApi>(context, &a.runtime());
+  auto& snapshots = a.Make<SnapshotJob>(context, &a.outbox(), &a.clock());
+  s->snapshot_job_ = &a.AddJob("report-snapshots", config.snapshot_interval,
+                               [&snapshots] { return snapshots.RunOnce(); });
   a.OnShutdown([self] {
     for (EventFollower* f : self->followers_) f->Stop();
   });

@@ -14,6 +14,7 @@
 #include "common/clock.h"
 #include "common/event_follower.h"
 #include "common/migrations.h"
+#include "common/periodic_task.h"
 #include "common/service_assembly.h"
 #include "common/service_client.h"
 #include "reporting-svc/src/app/rebuild.h"
@@ -33,6 +34,9 @@ struct ReportingServerConfig {
   absl::Duration min_backoff = absl::Milliseconds(200);
   absl::Duration max_backoff = absl::Seconds(10);
   absl::Duration recheck_interval = absl::Seconds(5);
+  // How often the snapshot job looks for due schedules; not positive: never
+  // by itself (tests call snapshot_job().RunOnce()).
+  absl::Duration snapshot_interval = absl::Minutes(1);
   // false: the followers are not started (`--rebuild` and operator
   // commands; tests that drive the tables themselves).
   bool follow = true;
@@ -53,6 +57,7 @@ class ReportingServer {
 
   MysqlPool& pool() { return assembly_->pool(); }
   ReportRebuild& rebuild() { return *rebuild_; }
+  PeriodicTask& snapshot_job() { return *snapshot_job_; }
   std::vector<FollowerStatus> Followers() const;
   const std::vector<EventFollower*>& followers() const { return followers_; }
 
@@ -62,6 +67,7 @@ class ReportingServer {
   std::unique_ptr<ServiceAssembly> assembly_;
   std::vector<EventFollower*> followers_;
   ReportRebuild* rebuild_ = nullptr;
+  PeriodicTask* snapshot_job_ = nullptr;
 };
 
 // reporting-svc's own migrations (after the common ones).

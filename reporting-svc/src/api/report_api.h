@@ -7,6 +7,7 @@
 
 #include "common/rpc.h"
 #include "csm/reporting/v1/complaint_reports.grpc.pb.h"
+#include "csm/reporting/v1/customer_reports.grpc.pb.h"
 #include "csm/reporting/v1/report_config.grpc.pb.h"
 #include "csm/reporting/v1/reports.grpc.pb.h"
 #include "csm/reporting/v1/snapshots.grpc.pb.h"
@@ -26,6 +27,9 @@ class ReportApi final : public rv1::ReportService::Service {
   grpc::Status GetSupervisionReport(grpc::ServerContext* ctx,
                                     const rv1::GetSupervisionReportRequest* req,
                                     rv1::SupervisionReport* resp) override;
+  grpc::Status GetStaffRanking(grpc::ServerContext* ctx,
+                               const rv1::GetStaffRankingRequest* req,
+                               rv1::StaffRanking* resp) override;
 
  private:
   ReportContext context_;
@@ -43,13 +47,31 @@ class ComplaintReportApi final : public rv1::ComplaintReportService::Service {
   grpc::Status GetSlaAccountability(grpc::ServerContext* ctx,
                                     const rv1::GetSlaAccountabilityRequest* req,
                                     rv1::SlaAccountability* resp) override;
+  grpc::Status GetSatisfactionReport(
+      grpc::ServerContext* ctx, const rv1::GetSatisfactionReportRequest* req,
+      rv1::SatisfactionReport* resp) override;
 
  private:
   ReportContext context_;
   RpcRuntime* runtime_;
 };
 
-// Freshness (every reader) and the rebuild (archivists).
+class CustomerReportApi final : public rv1::CustomerReportService::Service {
+ public:
+  CustomerReportApi(ReportContext context, RpcRuntime* runtime)
+      : context_(std::move(context)), runtime_(runtime) {}
+
+  grpc::Status GetReturnVisitReport(grpc::ServerContext* ctx,
+                                    const rv1::GetReturnVisitReportRequest* req,
+                                    rv1::ReturnVisitReport* resp) override;
+
+ private:
+  ReportContext context_;
+  RpcRuntime* runtime_;
+};
+
+// Freshness and the configuration (every reader), its updates and the
+// rebuild (archivists).
 class ReportConfigApi final : public rv1::ReportConfigService::Service {
  public:
   ReportConfigApi(ReportContext context, ReportRebuild* rebuild,
@@ -65,6 +87,24 @@ class ReportConfigApi final : public rv1::ReportConfigService::Service {
   grpc::Status GetRebuild(grpc::ServerContext* ctx,
                           const rv1::GetRebuildRequest* req,
                           rv1::Rebuild* resp) override;
+  grpc::Status GetScoringFormula(grpc::ServerContext* ctx,
+                                 const rv1::GetScoringFormulaRequest* req,
+                                 rv1::ScoringFormula* resp) override;
+  grpc::Status UpdateScoringFormula(grpc::ServerContext* ctx,
+                                    const rv1::UpdateScoringFormulaRequest* req,
+                                    rv1::ScoringFormula* resp) override;
+  grpc::Status GetCompletenessRule(grpc::ServerContext* ctx,
+                                   const rv1::GetCompletenessRuleRequest* req,
+                                   rv1::CompletenessRule* resp) override;
+  grpc::Status UpdateCompletenessRule(
+      grpc::ServerContext* ctx, const rv1::UpdateCompletenessRuleRequest* req,
+      rv1::CompletenessRule* resp) override;
+  grpc::Status GetAttritionRule(grpc::ServerContext* ctx,
+                                const rv1::GetAttritionRuleRequest* req,
+                                rv1::AttritionRule* resp) override;
+  grpc::Status UpdateAttritionRule(grpc::ServerContext* ctx,
+                                   const rv1::UpdateAttritionRuleRequest* req,
+                                   rv1::AttritionRule* resp) override;
 
  private:
   ReportContext context_;
@@ -72,12 +112,24 @@ class ReportConfigApi final : public rv1::ReportConfigService::Service {
   RpcRuntime* runtime_;
 };
 
-// Stored snapshots (reads). Schedules are not served by this version.
+// Schedules (reads; archivists write) and the stored snapshots (reads).
 class ReportSnapshotApi final : public rv1::ReportSnapshotService::Service {
  public:
   ReportSnapshotApi(ReportContext context, RpcRuntime* runtime)
       : context_(std::move(context)), runtime_(runtime) {}
 
+  grpc::Status ListReportSchedules(
+      grpc::ServerContext* ctx, const rv1::ListReportSchedulesRequest* req,
+      rv1::ListReportSchedulesResponse* resp) override;
+  grpc::Status GetReportSchedule(grpc::ServerContext* ctx,
+                                 const rv1::GetReportScheduleRequest* req,
+                                 rv1::ReportSchedule* resp) override;
+  grpc::Status CreateReportSchedule(grpc::ServerContext* ctx,
+                                    const rv1::CreateReportScheduleRequest* req,
+                                    rv1::ReportSchedule* resp) override;
+  grpc::Status UpdateReportSchedule(grpc::ServerContext* ctx,
+                                    const rv1::UpdateReportScheduleRequest* req,
+                                    rv1::ReportSchedule* resp) override;
   grpc::Status ListReportSnapshots(
       grpc::ServerContext* ctx, const rv1::ListReportSnapshotsRequest* req,
       rv1::ListReportSnapshotsResponse* resp) override;

@@ -78,13 +78,8 @@ absl::StatusOr<rv1::ComplaintAnalysis> GetComplaintAnalysis(
         FieldViolations v;
         const std::vector<rv1::ComplaintDimension> dimensions =
             DecodeDimensions(request, &v);
-        Violations trend_violations;
         std::optional<std::vector<ReportPeriod>> trend =
-            DecodeTrend(r.period, request.trend_periods(), "trend_periods",
-                        &trend_violations);
-        for (auto& [field, description] : trend_violations) {
-          v.Add(std::move(field), std::move(description));
-        }
+            DecodeTrend(r.period, request.trend_periods(), "trend_periods", &v);
         CSM_RETURN_IF_ERROR(v.ToStatus());
         CSM_ASSIGN_OR_RETURN(*out->mutable_total(),
                              ComplaintTotals(conn, r.scope));

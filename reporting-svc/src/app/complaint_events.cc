@@ -10,6 +10,7 @@
 #include "csm/common/v1/common.pb.h"
 #include "reporting-svc/src/app/event_appliers.h"
 #include "reporting-svc/src/store/report_tables.h"
+#include "reporting-svc/src/store/schedule_store.h"
 #include "reporting-svc/src/store/sql_bind.h"
 
 namespace csm::reporting {
@@ -143,6 +144,12 @@ void AddTransitionHandlers(EventHandlers& h) {
     f.detail =
         csm::common::v1::Satisfaction_Name(m.return_visit_satisfaction());
     CSM_RETURN_IF_ERROR(AddComplaintFact(c, f));
+    if (m.return_visit_satisfaction() !=
+        csm::common::v1::SATISFACTION_UNSPECIFIED) {
+      ComplaintFact visit = ResolutionFact(e, s, "return_visit");
+      visit.detail = f.detail;
+      CSM_RETURN_IF_ERROR(AddComplaintFact(c, visit));
+    }
     if (!Dissatisfied(m.return_visit_satisfaction())) {
       return absl::OkStatus();
     }
@@ -211,12 +218,11 @@ void AddFaultHandlers(EventHandlers& h) {
                                       const ev::FaultAnalysisSubmitted& m) {
     return MarkFaultAnalysed(c, m.fault_report());
   });
-  // The working minutes arrive computed in the events; the calendar matters
-  // to scheduled snapshots only, which do not read it yet.
+  // The working minutes arrive computed in the events; the calendar gives
+  // the scheduled snapshots their working days.
   h.On<ev::BusinessCalendarChanged>(
-      [](MysqlConnection&, const Event&, const ev::BusinessCalendarChanged&) {
-        return absl::OkStatus();
-      });
+      [](MysqlConnection& c, const Event&,
+         const ev::BusinessCalendarChanged& m) { return SaveCalendar(c, m); });
 }
 
 }  // namespace
@@ -235,6 +241,14 @@ void AddComplaintEventHandlers(EventHandlers& h) {
 
 EventHandlers HandlersOf(absl::string_view source) {
   EventHandlers h;
+  // Sweeps and service accounts act for no department ("").
+  h.OnEvery([](MysqlConnection& c, const Event& e) -> absl::Status {
+    if (e.actor_department().empty() || e.actor().empty()) {
+      return absl::OkStatus();
+    }
+    return RememberStaffDepartment(c, e.actor(), e.actor_department(),
+                                   OccurTime(e));
+  });
   if (source == kComplaintSource) {
     AddComplaintEventHandlers(h);
   } else {

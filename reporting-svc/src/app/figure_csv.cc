@@ -38,6 +38,28 @@ bool IsMessage(const FieldDescriptor* f,
 
 }  // namespace
 
+std::string CsvPercent(const rv1::Ratio& r) { return Percent(r); }
+
+rv1::CsvExport TableCsv(absl::string_view name, absl::string_view label,
+                        const std::vector<std::string>& header,
+                        const std::vector<std::vector<std::string>>& rows) {
+  auto line = [](const std::vector<std::string>& cells) {
+    std::string out;
+    for (size_t i = 0; i < cells.size(); ++i) {
+      absl::StrAppend(&out, i > 0 ? "," : "", CsvField(cells[i]));
+    }
+    return absl::StrCat(out, "\r\n");
+  };
+  rv1::CsvExport out;
+  out.set_filename(absl::StrCat(name, "-", label, ".csv"));
+  out.set_content_type("text/csv; charset=utf-8");
+  std::string text = absl::StrCat(kBom, line(header));
+  for (const auto& row : rows) absl::StrAppend(&text, line(row));
+  out.set_text(std::move(text));
+  out.set_row_count(static_cast<int32_t>(rows.size()));
+  return out;
+}
+
 std::string CsvTime(const google::protobuf::Timestamp& t) {
   if (t.seconds() == 0 && t.nanos() == 0) return "";
   return absl::FormatTime("%Y-%m-%dT%H:%M:%E*S%Ez", FromProtoTimestamp(t),

@@ -13,6 +13,7 @@
 #include <google/protobuf/message.h>
 
 #include <string>
+#include <vector>
 
 #include "absl/strings/string_view.h"
 #include "csm/reporting/v1/report_common.pb.h"
@@ -56,6 +57,16 @@ class FigureCsv {
   std::string text_;
   int rows_ = 0;
 };
+
+// A list report's CSV (the staff ranking, the attrition warning, the
+// ledger): one header row, then one row per item, each cell escaped.
+// `name` and `label` make the file name "<name>-<label>.csv".
+rv1::CsvExport TableCsv(absl::string_view name, absl::string_view label,
+                        const std::vector<std::string>& header,
+                        const std::vector<std::vector<std::string>>& rows);
+
+// A ratio's percent cell: "" when no data.
+std::string CsvPercent(const rv1::Ratio& r);
 
 // RFC 3339 in +08:00 ("2026-11-16T10:00:00+08:00"); "" when unset.
 std::string CsvTime(const google::protobuf::Timestamp& t);

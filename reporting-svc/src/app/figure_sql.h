@@ -49,6 +49,9 @@ inline constexpr FigureSql kClosed = CSM_FACT("closed");
 inline constexpr FigureSql kReopened = CSM_FACT("reopened");
 inline constexpr FigureSql kRejected = CSM_FACT("rejected");
 inline constexpr FigureSql kEscalated = CSM_FACT("escalated");
+// The complaint return visit at closing, credited to the resolution it
+// follows (its resolver and resolving department).
+inline constexpr FigureSql kReturnVisit = CSM_FACT("return_visit");
 inline constexpr FigureSql kTransfersIn = CSM_FACT("transfer_in");
 inline constexpr FigureSql kTransfersOut = CSM_FACT("transfer_out");
 // Holdings that ended, by their end, charged to the department that held.
@@ -66,6 +69,22 @@ inline constexpr FigureSql kConfirmedKept{
     .staff_col = "f.staff_id",
     .where = "f.fact = 'confirmed' AND f.reopened = 0",
     CSM_COMPLAINT_FILTERS};
+
+// Confirmations and return visits of the complaints each first responder
+// registered (首问负责制), whoever resolved them; the department at
+// registration.
+#define CSM_FIRST_RESPONDER(name)                                          \
+  FigureSql {                                                              \
+    .from = "complaint_facts f JOIN complaints c ON c.name = f.complaint", \
+    .time_col = "f.fact_time", .department_col = "c.register_department",  \
+    .staff_col = "c.first_responder_id", .where = "f.fact = '" name "'",   \
+    CSM_COMPLAINT_FILTERS                                                  \
+  }
+inline constexpr FigureSql kFirstResponderConfirmed =
+    CSM_FIRST_RESPONDER("confirmed");
+inline constexpr FigureSql kFirstResponderReturnVisit =
+    CSM_FIRST_RESPONDER("return_visit");
+#undef CSM_FIRST_RESPONDER
 
 #define CSM_DEADLINES(condition)                                            \
   FigureSql {                                                               \
@@ -126,7 +145,8 @@ inline constexpr FigureSql kVisitsDue{
     .department_col = "o.department",
     .staff_col = "o.owner_id",
     .where = "o.dropped = 0",
-    .grade_col = "cu.grade"};
+    .grade_col = "cu.grade",
+    .team_col = "o.team"};
 // Visits made, by actual date, credited to the visitor.
 inline constexpr FigureSql kVisitsDone{
     .from = "visits v JOIN customers cu ON cu.name = v.customer",
@@ -134,7 +154,8 @@ inline constexpr FigureSql kVisitsDone{
     .by_date = true,
     .department_col = "v.department",
     .staff_col = "v.staff_id",
-    .grade_col = "cu.grade"};
+    .grade_col = "cu.grade",
+    .team_col = "v.team"};
 inline constexpr FigureSql kVisitsValid{
     .from = "visits v JOIN customers cu ON cu.name = v.customer",
     .time_col = "v.actual_date",
@@ -142,7 +163,8 @@ inline constexpr FigureSql kVisitsValid{
     .department_col = "v.department",
     .staff_col = "v.staff_id",
     .where = "v.counted = 1",
-    .grade_col = "cu.grade"};
+    .grade_col = "cu.grade",
+    .team_col = "v.team"};
 
 inline constexpr char kAnswered[] = "o.answered_date IS NOT NULL";
 inline constexpr char kAnsweredOnTime[] =

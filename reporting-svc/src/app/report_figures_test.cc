@@ -28,13 +28,6 @@ using ::testing::UnorderedElementsAre;
 constexpr char kCs[] = "客服部";
 constexpr char kWarehouse[] = "仓储物流";
 
-// numerator/denominator and the percent, or "no data".
-std::string R(const rv1::Ratio& r) {
-  if (r.no_data()) return "no data";
-  return absl::StrCat(r.numerator(), "/", r.denominator(), "=",
-                      absl::StrFormat("%.2f", r.percent()));
-}
-
 std::string S(const rv1::WorkingMinutesStats& s) {
   if (s.no_data()) return "no data";
   return absl::StrCat(
@@ -44,30 +37,8 @@ std::string S(const rv1::WorkingMinutesStats& s) {
       " p90=", s.p90_working_minutes(), " max=", s.max_working_minutes());
 }
 
-// field -> description of a failed call's BadRequest.
-std::vector<std::pair<std::string, std::string>> Violations(
-    const grpc::Status& status) {
-  google::rpc::Status details;
-  std::vector<std::pair<std::string, std::string>> out;
-  if (!details.ParseFromString(status.error_details())) return out;
-  for (const auto& any : details.details()) {
-    google::rpc::BadRequest bad;
-    if (!any.UnpackTo(&bad)) continue;
-    for (const auto& v : bad.field_violations()) {
-      out.emplace_back(v.field(), v.description());
-    }
-  }
-  return out;
-}
-
-class ReportFiguresTest : public ReportFixture {
+class ReportFiguresTest : public Week47Fixture {
  protected:
-  void SetUp() override {
-    ASSERT_NO_FATAL_FAILURE(ReportFixture::SetUp());
-    WriteWeek47(log_);
-    ASSERT_NO_FATAL_FAILURE(ApplyAll(log_));
-  }
-
   rv1::WeeklyReport Weekly(const rv1::ReportFilter& filter = {}) {
     rv1::GetWeeklyReportRequest req;
     *req.mutable_period() = Week(2026, 47);
@@ -89,8 +60,6 @@ class ReportFiguresTest : public ReportFixture {
     EXPECT_TRUE(s.ok()) << s.error_message();
     return out;
   }
-
-  EventLog log_;
 };
 
 TEST_F(ReportFiguresTest, WeeklyComplaintFiguresAsComputedByHand) {

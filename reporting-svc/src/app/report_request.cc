@@ -80,17 +80,13 @@ absl::StatusOr<ReportRequest> PrepareReport(MysqlPool& pool,
         CSM_ASSIGN_OR_RETURN(known.categories, KnownValuesOf(conn, "category"));
         return absl::OkStatus();
       }));
-  Violations violations;
+  FieldViolations violations;
   std::optional<ReportPeriod> decoded =
       DecodePeriod(period, "period", &violations);
   // The caller's filter is validated (their own department added by
   // Authorize is known or simply matches nothing).
   ValidateFilter(filter, policy, known, "filter", &violations);
-  FieldViolations v;
-  for (auto& [field, description] : violations) {
-    v.Add(std::move(field), std::move(description));
-  }
-  CSM_RETURN_IF_ERROR(v.ToStatus());
+  CSM_RETURN_IF_ERROR(violations.ToStatus());
   ReportRequest r{*decoded, applied, ScopeOf(*decoded, applied)};
   return r;
 }

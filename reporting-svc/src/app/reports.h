@@ -1,5 +1,7 @@
 // The report use cases, one a file: weekly_report.cc, supervision_report.cc,
-// complaint_analysis.cc, freshness.cc. Each reads the report tables and the
+// complaint_analysis.cc, sla_accountability.cc, satisfaction_report.cc,
+// return_visit_report.cc, staff_ranking.cc,
+// freshness.cc. Each reads the report tables and the
 // cursors in one consistent snapshot (one read transaction), so the
 // freshness block says exactly which events the figures contain.
 #ifndef CSM_REPORTING_SVC_APP_REPORTS_H_
@@ -15,6 +17,7 @@
 #include "common/mysql_pool.h"
 #include "common/status.h"
 #include "csm/reporting/v1/complaint_reports.pb.h"
+#include "csm/reporting/v1/customer_reports.pb.h"
 #include "csm/reporting/v1/report_common.pb.h"
 #include "csm/reporting/v1/reports.pb.h"
 #include "reporting-svc/src/app/report_request.h"
@@ -60,12 +63,24 @@ absl::StatusOr<rv1::ComplaintAnalysis> GetComplaintAnalysis(
 absl::StatusOr<rv1::SlaAccountability> GetSlaAccountability(
     const ReportContext& ctx, const CallContext& call,
     const rv1::GetSlaAccountabilityRequest& request);
+absl::StatusOr<rv1::SatisfactionReport> GetSatisfactionReport(
+    const ReportContext& ctx, const CallContext& call,
+    const rv1::GetSatisfactionReportRequest& request);
+absl::StatusOr<rv1::ReturnVisitReport> GetReturnVisitReport(
+    const ReportContext& ctx, const CallContext& call,
+    const rv1::GetReturnVisitReportRequest& request);
+absl::StatusOr<rv1::StaffRanking> GetStaffRanking(
+    const ReportContext& ctx, const CallContext& call,
+    const rv1::GetStaffRankingRequest& request);
 
 // The CSV forms (docs/reports.md, section 12), also of stored snapshots.
 rv1::CsvExport WeeklyCsv(const rv1::WeeklyReport& report);
 rv1::CsvExport SupervisionCsv(const rv1::SupervisionReport& report);
 rv1::CsvExport AnalysisCsv(const rv1::ComplaintAnalysis& report);
 rv1::CsvExport AccountabilityCsv(const rv1::SlaAccountability& report);
+rv1::CsvExport RankingCsv(const rv1::StaffRanking& report);
+rv1::CsvExport SatisfactionCsv(const rv1::SatisfactionReport& report);
+rv1::CsvExport ReturnVisitCsv(const rv1::ReturnVisitReport& report);
 
 // Runs `read` in one read-only transaction (a consistent snapshot) within
 // the call's deadline.

@@ -26,6 +26,12 @@ const rv1::ReportFilter* FilterOf(const rv1::ReportSnapshot& s) {
       return &s.complaint_analysis().applied_filter();
     case rv1::ReportSnapshot::kSlaAccountability:
       return &s.sla_accountability().applied_filter();
+    case rv1::ReportSnapshot::kStaffRanking:
+      return &s.staff_ranking().applied_filter();
+    case rv1::ReportSnapshot::kSatisfactionReport:
+      return &s.satisfaction_report().applied_filter();
+    case rv1::ReportSnapshot::kReturnVisitReport:
+      return &s.return_visit_report().applied_filter();
     default:
       return nullptr;
   }
@@ -56,6 +62,15 @@ void SetCsv(rv1::ReportSnapshot& s) {
       break;
     case rv1::ReportSnapshot::kSlaAccountability:
       *s.mutable_csv() = AccountabilityCsv(s.sla_accountability());
+      break;
+    case rv1::ReportSnapshot::kStaffRanking:
+      *s.mutable_csv() = RankingCsv(s.staff_ranking());
+      break;
+    case rv1::ReportSnapshot::kSatisfactionReport:
+      *s.mutable_csv() = SatisfactionCsv(s.satisfaction_report());
+      break;
+    case rv1::ReportSnapshot::kReturnVisitReport:
+      *s.mutable_csv() = ReturnVisitCsv(s.return_visit_report());
       break;
     default:
       break;

@@ -25,7 +25,9 @@ absl::Status SetRatio(int64_t numerator, int64_t denominator, rv1::Ratio* out) {
   return absl::OkStatus();
 }
 
-int64_t Satisfied(const std::map<std::string, int64_t>& counts) {
+}  // namespace
+
+int64_t SatisfiedCount(const std::map<std::string, int64_t>& counts) {
   int64_t n = 0;
   for (const char* level :
        {"SATISFACTION_SATISFIED", "SATISFACTION_FAIRLY_SATISFIED"}) {
@@ -35,7 +37,13 @@ int64_t Satisfied(const std::map<std::string, int64_t>& counts) {
   return n;
 }
 
-}  // namespace
+int64_t RatedCount(const std::map<std::string, int64_t>& counts) {
+  int64_t n = 0;
+  for (const auto& [level, count] : counts) {
+    if (level != "SATISFACTION_UNSPECIFIED") n += count;
+  }
+  return n;
+}
 
 void SetDistribution(
     const std::map<std::string, int64_t>& counts,
@@ -82,7 +90,7 @@ absl::StatusOr<std::map<std::string, rv1::VisitFigures>> VisitFiguresBy(
     v.set_valid(static_cast<int32_t>(done.numerator));
     v.set_invalid(static_cast<int32_t>(done.denominator - done.numerator));
     SetDistribution(levels[k], v.mutable_distribution());
-    CSM_RETURN_IF_ERROR(SetRatio(Satisfied(levels[k]), done.numerator,
+    CSM_RETURN_IF_ERROR(SetRatio(SatisfiedCount(levels[k]), done.numerator,
                                  v.mutable_satisfaction_rate()));
   }
   return out;

@@ -23,6 +23,11 @@ absl::StatusOr<std::map<std::string, rv1::VisitFigures>> VisitFiguresBy(
 absl::StatusOr<rv1::PromiseFigures> PromiseTotals(MysqlConnection& conn,
                                                   const FigureScope& scope);
 
+// 满意 + 比较满意 of a level name -> count map; and every level but
+// UNSPECIFIED.
+int64_t SatisfiedCount(const std::map<std::string, int64_t>& counts);
+int64_t RatedCount(const std::map<std::string, int64_t>& counts);
+
 // Every satisfaction level but UNSPECIFIED, in order, from a name -> count
 // map (missing levels 0).
 void SetDistribution(

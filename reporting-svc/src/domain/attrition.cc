@@ -66,30 +66,30 @@ std::optional<RiskReason> Window(rv1::AttritionReason reason, int window,
 }
 
 void CheckDays(int value, absl::string_view field, absl::string_view name,
-               Violations* v) {
+               FieldViolations* v) {
   if (value < 0 || value > kMaxDays) {
-    v->emplace_back(absl::StrCat(field, ".", name),
-                    absl::StrCat("must be 0 (off) .. ", kMaxDays, " days"));
+    v->Add(absl::StrCat(field, ".", name),
+           absl::StrCat("must be 0 (off) .. ", kMaxDays, " days"));
   }
 }
 
 }  // namespace
 
 void ValidateAttritionRule(const AttritionRule& rule, absl::string_view field,
-                           Violations* v) {
+                           FieldViolations* v) {
   CheckDays(rule.no_dealing_days, field, "no_dealing_days", v);
   CheckDays(rule.no_communication_days, field, "no_communication_days", v);
   CheckDays(rule.complaint_lookback_days, field, "complaint_lookback_days", v);
   CheckDays(rule.promise_lookback_days, field, "promise_lookback_days", v);
   if (rule.min_broken_promises < 1 || rule.min_broken_promises > kMaxPromises) {
-    v->emplace_back(absl::StrCat(field, ".min_broken_promises"),
-                    absl::StrCat("must be 1..", kMaxPromises,
-                                 " (turn the reason off with "
-                                 "promise_lookback_days = 0)"));
+    v->Add(absl::StrCat(field, ".min_broken_promises"),
+           absl::StrCat("must be 1..", kMaxPromises,
+                        " (turn the reason off with "
+                        "promise_lookback_days = 0)"));
   }
   if (rule.monitored_statuses.empty()) {
-    v->emplace_back(absl::StrCat(field, ".monitored_statuses"),
-                    "required: at least one LIFECYCLE_STATUS_* value");
+    v->Add(absl::StrCat(field, ".monitored_statuses"),
+           "required: at least one LIFECYCLE_STATUS_* value");
   }
   std::set<int> seen;
   for (size_t i = 0; i < rule.monitored_statuses.size(); ++i) {
@@ -98,10 +98,10 @@ void ValidateAttritionRule(const AttritionRule& rule, absl::string_view field,
         absl::StrCat(field, ".monitored_statuses[", i, "]");
     if (s == cv1::LIFECYCLE_STATUS_UNSPECIFIED ||
         !cv1::LifecycleStatus_IsValid(s)) {
-      v->emplace_back(path, "must be a LIFECYCLE_STATUS_* value");
+      v->Add(path, "must be a LIFECYCLE_STATUS_* value");
     } else if (!seen.insert(s).second) {
-      v->emplace_back(
-          path, absl::StrCat(cv1::LifecycleStatus_Name(s), " is listed twice"));
+      v->Add(path,
+             absl::StrCat(cv1::LifecycleStatus_Name(s), " is listed twice"));
     }
   }
 }

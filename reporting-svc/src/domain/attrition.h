@@ -17,11 +17,11 @@
 
 #include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
+#include "common/status.h"
 #include "csm/common/v1/common.pb.h"
 #include "csm/customer/v1/customer.pb.h"
 #include "csm/reporting/v1/customer_reports.pb.h"
 #include "csm/reporting/v1/report_config.pb.h"
-#include "reporting-svc/src/domain/violations.h"
 
 namespace csm::reporting {
 
@@ -43,7 +43,7 @@ struct AttritionRule {
 // 0..3660, min_broken_promises 1..1000, monitored_statuses non-empty, valid,
 // not UNSPECIFIED, each once.
 void ValidateAttritionRule(const AttritionRule& rule, absl::string_view field,
-                           Violations* violations);
+                           FieldViolations* violations);
 AttritionRule FromProto(const rv1::AttritionRule& proto);
 // Fills the thresholds only.
 void ToProto(const AttritionRule& rule, rv1::AttritionRule* out);

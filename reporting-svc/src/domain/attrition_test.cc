@@ -38,9 +38,9 @@ TEST(AttritionRuleTest, DefaultsAndValidation) {
   const AttritionRule d;
   EXPECT_EQ(d.no_dealing_days, 90);
   EXPECT_EQ(d.no_communication_days, 60);
-  Violations ok;
+  FieldViolations ok;
   ValidateAttritionRule(d, "attrition_rule", &ok);
-  EXPECT_THAT(ok, IsEmpty());
+  EXPECT_THAT(ok.items(), IsEmpty());
 
   AttritionRule bad;
   bad.no_dealing_days = -1;
@@ -49,21 +49,23 @@ TEST(AttritionRuleTest, DefaultsAndValidation) {
   bad.monitored_statuses = {cv1::LIFECYCLE_STATUS_ACTIVE,
                             cv1::LIFECYCLE_STATUS_ACTIVE,
                             cv1::LIFECYCLE_STATUS_UNSPECIFIED};
-  Violations v;
+  FieldViolations v;
   ValidateAttritionRule(bad, "attrition_rule", &v);
   EXPECT_THAT(
-      v, ElementsAre(
-             Pair("attrition_rule.no_dealing_days", HasSubstr("0 (off)")),
-             Pair("attrition_rule.promise_lookback_days", HasSubstr("3660")),
-             Pair("attrition_rule.min_broken_promises", HasSubstr("1..1000")),
-             Pair("attrition_rule.monitored_statuses[1]", HasSubstr("twice")),
-             Pair("attrition_rule.monitored_statuses[2]",
-                  HasSubstr("LIFECYCLE_STATUS_"))));
+      v.items(),
+      ElementsAre(
+          Pair("attrition_rule.no_dealing_days", HasSubstr("0 (off)")),
+          Pair("attrition_rule.promise_lookback_days", HasSubstr("3660")),
+          Pair("attrition_rule.min_broken_promises", HasSubstr("1..1000")),
+          Pair("attrition_rule.monitored_statuses[1]", HasSubstr("twice")),
+          Pair("attrition_rule.monitored_statuses[2]",
+               HasSubstr("LIFECYCLE_STATUS_"))));
   AttritionRule empty;
   empty.monitored_statuses.clear();
-  Violations e;
+  FieldViolations e;
   ValidateAttritionRule(empty, "r", &e);
-  EXPECT_THAT(e, ElementsAre(Pair("r.monitored_statuses", HasSubstr("one"))));
+  EXPECT_THAT(e.items(),
+              ElementsAre(Pair("r.monitored_statuses", HasSubstr("one"))));
 }
 
 TEST(AttritionRuleTest, ProtoRoundTrip) {

@@ -66,33 +66,32 @@ std::vector<RequiredField> DefaultRequiredFields() {
 }
 
 void ValidateRequiredFields(const std::vector<RequiredField>& fields,
-                            absl::string_view field, Violations* v) {
+                            absl::string_view field, FieldViolations* v) {
   if (fields.empty() || fields.size() > kMaxRequiredFields) {
-    v->emplace_back(std::string(field),
-                    absl::StrCat("give 1..", kMaxRequiredFields, " fields"));
+    v->Add(std::string(field),
+           absl::StrCat("give 1..", kMaxRequiredFields, " fields"));
   }
   std::set<std::string> seen;
   for (size_t i = 0; i < fields.size(); ++i) {
     const std::string path = absl::StrCat(field, "[", i, "]");
     const RequiredField& f = fields[i];
     if (!IsCompletenessField(f.field)) {
-      v->emplace_back(
-          absl::StrCat(path, ".field"),
-          absl::StrCat("not a completeness field; one of: display_name, "
-                       "kind, credit_code, province, city, industry, "
-                       "address, legal_representative, business_scope, "
-                       "company_size, acquisition_channel, contact_phone, "
-                       "contact_email, contact_title"));
+      v->Add(absl::StrCat(path, ".field"),
+             absl::StrCat("not a completeness field; one of: display_name, "
+                          "kind, credit_code, province, city, industry, "
+                          "address, legal_representative, business_scope, "
+                          "company_size, acquisition_channel, contact_phone, "
+                          "contact_email, contact_title"));
     } else if (!seen.insert(f.field).second) {
-      v->emplace_back(absl::StrCat(path, ".field"),
-                      absl::StrCat(f.field, " is listed twice"));
+      v->Add(absl::StrCat(path, ".field"),
+             absl::StrCat(f.field, " is listed twice"));
     }
     for (size_t k = 0; k < f.exempt_kinds.size(); ++k) {
       const cv1::CustomerKind kind = f.exempt_kinds[k];
       if (kind == cv1::CUSTOMER_KIND_UNSPECIFIED ||
           !cv1::CustomerKind_IsValid(kind)) {
-        v->emplace_back(absl::StrCat(path, ".exempt_kinds[", k, "]"),
-                        "must be a CUSTOMER_KIND_* value");
+        v->Add(absl::StrCat(path, ".exempt_kinds[", k, "]"),
+               "must be a CUSTOMER_KIND_* value");
       }
     }
   }

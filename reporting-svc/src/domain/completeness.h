@@ -18,10 +18,10 @@
 #include <vector>
 
 #include "absl/strings/string_view.h"
+#include "common/status.h"
 #include "csm/customer/v1/customer.pb.h"
 #include "csm/reporting/v1/report_config.pb.h"
 #include "reporting-svc/src/domain/rates.h"
-#include "reporting-svc/src/domain/violations.h"
 
 namespace csm::reporting {
 
@@ -47,7 +47,8 @@ std::vector<RequiredField> DefaultRequiredFields();
 // 1..30 fields, each a known name and at most once; exempt kinds valid, not
 // UNSPECIFIED.
 void ValidateRequiredFields(const std::vector<RequiredField>& fields,
-                            absl::string_view field, Violations* violations);
+                            absl::string_view field,
+                            FieldViolations* violations);
 
 std::vector<RequiredField> FromProto(const rv1::CompletenessRule& proto);
 void ToProto(const std::vector<RequiredField>& fields,

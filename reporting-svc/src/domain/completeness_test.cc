@@ -39,24 +39,25 @@ TEST(CompletenessRuleTest, DefaultListIsCustomerSvcsOwn) {
   EXPECT_EQ(d[7].exempt_kinds,
             std::vector<cv1::CustomerKind>{cv1::CUSTOMER_KIND_INDIVIDUAL});
   EXPECT_TRUE(d[0].exempt_kinds.empty());
-  Violations v;
+  FieldViolations v;
   ValidateRequiredFields(d, "completeness_rule.required_fields", &v);
-  EXPECT_THAT(v, IsEmpty());
+  EXPECT_THAT(v.items(), IsEmpty());
 }
 
 TEST(CompletenessRuleTest, Validation) {
-  Violations v;
+  FieldViolations v;
   ValidateRequiredFields({{"address", {}},
                           {"phone", {}},
                           {"address", {cv1::CUSTOMER_KIND_UNSPECIFIED}}},
                          "f", &v);
-  EXPECT_THAT(v, ElementsAre(Pair("f[1].field", HasSubstr("contact_phone")),
-                             Pair("f[2].field", HasSubstr("twice")),
-                             Pair("f[2].exempt_kinds[0]",
-                                  HasSubstr("CUSTOMER_KIND_"))));
-  Violations empty;
+  EXPECT_THAT(
+      v.items(),
+      ElementsAre(Pair("f[1].field", HasSubstr("contact_phone")),
+                  Pair("f[2].field", HasSubstr("twice")),
+                  Pair("f[2].exempt_kinds[0]", HasSubstr("CUSTOMER_KIND_"))));
+  FieldViolations empty;
   ValidateRequiredFields({}, "f", &empty);
-  EXPECT_THAT(empty, ElementsAre(Pair("f", HasSubstr("1..30"))));
+  EXPECT_THAT(empty.items(), ElementsAre(Pair("f", HasSubstr("1..30"))));
 }
 
 TEST(CompletenessRuleTest, ProtoRoundTrip) {

@@ -27,17 +27,17 @@ void ToProtoDate(absl::CivilDay day, csm::common::v1::Date* out) {
 // A proto date that names a real day inside the supported years.
 std::optional<absl::CivilDay> DecodeDate(const csm::common::v1::Date& d,
                                          const std::string& path,
-                                         Violations* v) {
+                                         FieldViolations* v) {
   const absl::CivilDay day(d.year(), d.month(), d.day());
   if (day.year() != d.year() || day.month() != d.month() ||
       day.day() != d.day()) {
-    v->emplace_back(path, absl::StrFormat("%04d-%02d-%02d is not a date",
-                                          d.year(), d.month(), d.day()));
+    v->Add(path, absl::StrFormat("%04d-%02d-%02d is not a date", d.year(),
+                                 d.month(), d.day()));
     return std::nullopt;
   }
   if (d.year() < kMinPeriodYear || d.year() > kMaxPeriodYear) {
-    v->emplace_back(path, absl::StrCat("year ", d.year(), " is outside ",
-                                       kMinPeriodYear, "..", kMaxPeriodYear));
+    v->Add(path, absl::StrCat("year ", d.year(), " is outside ", kMinPeriodYear,
+                              "..", kMaxPeriodYear));
     return std::nullopt;
   }
   return day;
@@ -45,34 +45,32 @@ std::optional<absl::CivilDay> DecodeDate(const csm::common::v1::Date& d,
 
 std::optional<ReportPeriod> DecodeCustom(const rv1::Period& p,
                                          absl::string_view field,
-                                         Violations* v) {
-  const size_t before = v->size();
+                                         FieldViolations* v) {
+  const size_t before = v->items().size();
   if (p.year() != 0) {
-    v->emplace_back(Path(field, "year"),
-                    "not used by PERIOD_KIND_CUSTOM: give start_date and "
-                    "end_date");
+    v->Add(Path(field, "year"),
+           "not used by PERIOD_KIND_CUSTOM: give start_date and "
+           "end_date");
   }
   if (p.number() != 0) {
-    v->emplace_back(Path(field, "number"),
-                    "not used by PERIOD_KIND_CUSTOM: give start_date and "
-                    "end_date");
+    v->Add(Path(field, "number"),
+           "not used by PERIOD_KIND_CUSTOM: give start_date and "
+           "end_date");
   }
   std::optional<absl::CivilDay> first, last;
   for (auto [has, date, part, out] :
        {std::tuple{p.has_start_date(), &p.start_date(), "start_date", &first},
         std::tuple{p.has_end_date(), &p.end_date(), "end_date", &last}}) {
     if (!has) {
-      v->emplace_back(Path(field, part),
-                      "required for PERIOD_KIND_CUSTOM (inclusive)");
+      v->Add(Path(field, part), "required for PERIOD_KIND_CUSTOM (inclusive)");
     } else {
       *out = DecodeDate(*date, Path(field, part), v);
     }
   }
-  if (v->size() != before) return std::nullopt;
+  if (v->items().size() != before) return std::nullopt;
   absl::StatusOr<ReportPeriod> period = ReportPeriod::Custom(*first, *last);
   if (!period.ok()) {
-    v->emplace_back(Path(field, "end_date"),
-                    std::string(period.status().message()));
+    v->Add(Path(field, "end_date"), std::string(period.status().message()));
     return std::nullopt;
   }
   return *period;
@@ -80,23 +78,22 @@ std::optional<ReportPeriod> DecodeCustom(const rv1::Period& p,
 
 std::optional<ReportPeriod> DecodeNumbered(const rv1::Period& p,
                                            absl::string_view field,
-                                           Violations* v) {
-  const size_t before = v->size();
+                                           FieldViolations* v) {
+  const size_t before = v->items().size();
   for (auto [has, part] : {std::pair{p.has_start_date(), "start_date"},
                            std::pair{p.has_end_date(), "end_date"}}) {
     if (has) {
-      v->emplace_back(Path(field, part),
-                      "only for PERIOD_KIND_CUSTOM; give year and number");
+      v->Add(Path(field, part),
+             "only for PERIOD_KIND_CUSTOM; give year and number");
     }
   }
   if (p.year() < kMinPeriodYear || p.year() > kMaxPeriodYear) {
-    v->emplace_back(Path(field, "year"),
-                    p.year() == 0
-                        ? std::string("required")
-                        : absl::StrCat("year ", p.year(), " is outside ",
-                                       kMinPeriodYear, "..", kMaxPeriodYear));
+    v->Add(Path(field, "year"),
+           p.year() == 0 ? std::string("required")
+                         : absl::StrCat("year ", p.year(), " is outside ",
+                                        kMinPeriodYear, "..", kMaxPeriodYear));
   }
-  if (v->size() != before) return std::nullopt;
+  if (v->items().size() != before) return std::nullopt;
   absl::StatusOr<ReportPeriod> period =
       p.kind() == rv1::PERIOD_KIND_WEEK
           ? ReportPeriod::Week(p.year(), p.number())
@@ -104,8 +101,7 @@ std::optional<ReportPeriod> DecodeNumbered(const rv1::Period& p,
           ? ReportPeriod::Month(p.year(), p.number())
           : ReportPeriod::Quarter(p.year(), p.number());
   if (!period.ok()) {
-    v->emplace_back(Path(field, "number"),
-                    std::string(period.status().message()));
+    v->Add(Path(field, "number"), std::string(period.status().message()));
     return std::nullopt;
   }
   return *period;
@@ -115,7 +111,7 @@ std::optional<ReportPeriod> DecodeNumbered(const rv1::Period& p,
 
 std::optional<ReportPeriod> DecodePeriod(const rv1::Period& period,
                                          absl::string_view field,
-                                         Violations* violations) {
+                                         FieldViolations* violations) {
   switch (period.kind()) {
     case rv1::PERIOD_KIND_WEEK:
     case rv1::PERIOD_KIND_MONTH:
@@ -124,7 +120,7 @@ std::optional<ReportPeriod> DecodePeriod(const rv1::Period& period,
     case rv1::PERIOD_KIND_CUSTOM:
       return DecodeCustom(period, field, violations);
     default:
-      violations->emplace_back(
+      violations->Add(
           Path(field, "kind"),
           "required: PERIOD_KIND_WEEK, PERIOD_KIND_MONTH, PERIOD_KIND_QUARTER "
           "or PERIOD_KIND_CUSTOM");
@@ -132,15 +128,14 @@ std::optional<ReportPeriod> DecodePeriod(const rv1::Period& period,
   }
 }
 
-std::optional<std::vector<ReportPeriod>> DecodeTrend(const ReportPeriod& last,
-                                                     int trend_periods,
-                                                     absl::string_view field,
-                                                     Violations* violations) {
+std::optional<std::vector<ReportPeriod>> DecodeTrend(
+    const ReportPeriod& last, int trend_periods, absl::string_view field,
+    FieldViolations* violations) {
   absl::StatusOr<std::vector<ReportPeriod>> periods =
       ConsecutivePeriods(last, trend_periods);
   if (!periods.ok()) {
-    violations->emplace_back(std::string(field),
-                             std::string(periods.status().message()));
+    violations->Add(std::string(field),
+                    std::string(periods.status().message()));
     return std::nullopt;
   }
   return *std::move(periods);

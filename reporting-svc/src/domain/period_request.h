@@ -9,9 +9,9 @@
 #include <vector>
 
 #include "absl/strings/string_view.h"
+#include "common/status.h"
 #include "csm/reporting/v1/report_common.pb.h"
 #include "reporting-svc/src/domain/period.h"
-#include "reporting-svc/src/domain/violations.h"
 
 namespace csm::reporting {
 
@@ -22,14 +22,13 @@ namespace rv1 = ::csm::reporting::v1;
 // "period.end_date". Returns nullopt when any was added.
 std::optional<ReportPeriod> DecodePeriod(const rv1::Period& period,
                                          absl::string_view field,
-                                         Violations* violations);
+                                         FieldViolations* violations);
 
 // The consecutive periods of a trend ending with `last`; a violation on
 // `field` (e.g. "trend_periods") when ConsecutivePeriods refuses.
-std::optional<std::vector<ReportPeriod>> DecodeTrend(const ReportPeriod& last,
-                                                     int trend_periods,
-                                                     absl::string_view field,
-                                                     Violations* violations);
+std::optional<std::vector<ReportPeriod>> DecodeTrend(
+    const ReportPeriod& last, int trend_periods, absl::string_view field,
+    FieldViolations* violations);
 
 // The canonical request form of a period (CUSTOM with its dates; the others
 // with year and number).

@@ -33,14 +33,15 @@ rv1::Period Custom(int y1, int m1, int d1, int y2, int m2, int d2) {
 }
 
 // The violations of decoding `p` as field "period".
-Violations Problems(const rv1::Period& p) {
-  Violations v;
+std::vector<std::pair<std::string, std::string>> Problems(
+    const rv1::Period& p) {
+  FieldViolations v;
   EXPECT_FALSE(DecodePeriod(p, "period", &v).has_value());
-  return v;
+  return v.items();
 }
 
 TEST(DecodePeriodTest, WeekResolvesToItsDaysAndInstants) {
-  Violations v;
+  FieldViolations v;
   std::optional<ReportPeriod> p =
       DecodePeriod(Numbered(rv1::PERIOD_KIND_WEEK, 2026, 53), "period", &v);
   ASSERT_TRUE(p.has_value());
@@ -61,7 +62,7 @@ TEST(DecodePeriodTest, WeekResolvesToItsDaysAndInstants) {
 }
 
 TEST(DecodePeriodTest, CustomRoundTrips) {
-  Violations v;
+  FieldViolations v;
   std::optional<ReportPeriod> p =
       DecodePeriod(Custom(2026, 11, 3, 2026, 11, 20), "period", &v);
   ASSERT_TRUE(p.has_value());
@@ -128,10 +129,11 @@ TEST(DecodePeriodTest, RangeOverThreeYears) {
 
 TEST(DecodeTrendTest, RefusalNamesTheTrendField) {
   const ReportPeriod last = ReportPeriod::Month(2026, 12).value();
-  Violations v;
+  FieldViolations v;
   EXPECT_TRUE(DecodeTrend(last, 36, "trend_periods", &v).has_value());
   EXPECT_FALSE(DecodeTrend(last, 37, "trend_periods", &v).has_value());
-  EXPECT_THAT(v, ElementsAre(Pair("trend_periods", HasSubstr("3 years"))));
+  EXPECT_THAT(v.items(),
+              ElementsAre(Pair("trend_periods", HasSubstr("3 years"))));
 }
 
 }  // namespace

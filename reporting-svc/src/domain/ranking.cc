@@ -120,11 +120,11 @@ ScoringFormula DefaultScoringFormula() {
 }
 
 void ValidateScoringFormula(const ScoringFormula& formula,
-                            absl::string_view field, Violations* v) {
+                            absl::string_view field, FieldViolations* v) {
   if (formula.terms.empty() ||
       formula.terms.size() > static_cast<size_t>(kMaxTerms)) {
-    v->emplace_back(absl::StrCat(field, ".terms"),
-                    absl::StrCat("give 1..", kMaxTerms, " terms"));
+    v->Add(absl::StrCat(field, ".terms"),
+           absl::StrCat("give 1..", kMaxTerms, " terms"));
   }
   std::set<int> seen;
   for (size_t i = 0; i < formula.terms.size(); ++i) {
@@ -132,32 +132,32 @@ void ValidateScoringFormula(const ScoringFormula& formula,
     const std::string path = absl::StrCat(field, ".terms[", i, "]");
     if (t.metric == rv1::RANKING_METRIC_UNSPECIFIED ||
         !rv1::RankingMetric_IsValid(t.metric)) {
-      v->emplace_back(absl::StrCat(path, ".metric"),
-                      "required: a RANKING_METRIC_* value");
+      v->Add(absl::StrCat(path, ".metric"),
+             "required: a RANKING_METRIC_* value");
     } else if (!seen.insert(t.metric).second) {
-      v->emplace_back(absl::StrCat(path, ".metric"),
-                      absl::StrCat(rv1::RankingMetric_Name(t.metric),
-                                   " is already a term"));
+      v->Add(absl::StrCat(path, ".metric"),
+             absl::StrCat(rv1::RankingMetric_Name(t.metric),
+                          " is already a term"));
     }
     if (t.weight < 1 || t.weight > kMaxWeight) {
-      v->emplace_back(absl::StrCat(path, ".weight"),
-                      absl::StrCat("must be 1..", kMaxWeight));
+      v->Add(absl::StrCat(path, ".weight"),
+             absl::StrCat("must be 1..", kMaxWeight));
     }
   }
   if (formula.first_tier_places < 1 || formula.first_tier_places > kMaxPlaces) {
-    v->emplace_back(absl::StrCat(field, ".first_tier_places"),
-                    absl::StrCat("must be 1..", kMaxPlaces));
+    v->Add(absl::StrCat(field, ".first_tier_places"),
+           absl::StrCat("must be 1..", kMaxPlaces));
   }
   if (formula.second_tier_places != 0 &&
       (formula.second_tier_places < formula.first_tier_places ||
        formula.second_tier_places > kMaxPlaces)) {
-    v->emplace_back(absl::StrCat(field, ".second_tier_places"),
-                    absl::StrCat("must be 0 (no second tier) or ",
-                                 formula.first_tier_places, "..", kMaxPlaces));
+    v->Add(absl::StrCat(field, ".second_tier_places"),
+           absl::StrCat("must be 0 (no second tier) or ",
+                        formula.first_tier_places, "..", kMaxPlaces));
   }
   if (formula.min_evidence < 0 || formula.min_evidence > kMaxMinEvidence) {
-    v->emplace_back(absl::StrCat(field, ".min_evidence"),
-                    absl::StrCat("must be 0..", kMaxMinEvidence));
+    v->Add(absl::StrCat(field, ".min_evidence"),
+           absl::StrCat("must be 0..", kMaxMinEvidence));
   }
 }
 

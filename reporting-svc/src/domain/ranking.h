@@ -31,10 +31,10 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
+#include "common/status.h"
 #include "csm/reporting/v1/report_config.pb.h"
 #include "csm/reporting/v1/reports.pb.h"
 #include "reporting-svc/src/domain/rates.h"
-#include "reporting-svc/src/domain/violations.h"
 
 namespace csm::reporting {
 
@@ -61,7 +61,8 @@ ScoringFormula DefaultScoringFormula();
 // weights 1..1000, first_tier_places >= 1, second_tier_places 0 or >=
 // first_tier_places, both <= 1000, min_evidence 0..1000000.
 void ValidateScoringFormula(const ScoringFormula& formula,
-                            absl::string_view field, Violations* violations);
+                            absl::string_view field,
+                            FieldViolations* violations);
 
 ScoringFormula FromProto(const rv1::ScoringFormula& proto);
 // Fills the formula fields (terms, tiers, min_evidence) only.

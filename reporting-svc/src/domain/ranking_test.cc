@@ -45,9 +45,9 @@ std::vector<std::string> Order(const Ranking& r) {
 }
 
 TEST(ScoringFormulaTest, DefaultIsValid) {
-  Violations v;
+  FieldViolations v;
   ValidateScoringFormula(DefaultScoringFormula(), "scoring_formula", &v);
-  EXPECT_THAT(v, IsEmpty());
+  EXPECT_THAT(v.items(), IsEmpty());
   const ScoringFormula f = DefaultScoringFormula();
   ASSERT_EQ(f.terms.size(), 4u);
   EXPECT_EQ(f.terms[0].metric, rv1::RANKING_METRIC_ON_TIME_RATE);
@@ -63,19 +63,21 @@ TEST(ScoringFormulaTest, Validation) {
   f.first_tier_places = 5;
   f.second_tier_places = 4;
   f.min_evidence = -1;
-  Violations v;
+  FieldViolations v;
   ValidateScoringFormula(f, "scoring_formula", &v);
   EXPECT_THAT(
-      v, UnorderedElementsAre(
-             Pair("scoring_formula.terms[0].weight", HasSubstr("1..1000")),
-             Pair("scoring_formula.terms[1].metric", HasSubstr("already")),
-             Pair("scoring_formula.terms[2].metric", HasSubstr("required")),
-             Pair("scoring_formula.terms[2].weight", HasSubstr("1..1000")),
-             Pair("scoring_formula.second_tier_places", HasSubstr("5..1000")),
-             Pair("scoring_formula.min_evidence", HasSubstr("0.."))));
-  Violations none;
+      v.items(),
+      UnorderedElementsAre(
+          Pair("scoring_formula.terms[0].weight", HasSubstr("1..1000")),
+          Pair("scoring_formula.terms[1].metric", HasSubstr("already")),
+          Pair("scoring_formula.terms[2].metric", HasSubstr("required")),
+          Pair("scoring_formula.terms[2].weight", HasSubstr("1..1000")),
+          Pair("scoring_formula.second_tier_places", HasSubstr("5..1000")),
+          Pair("scoring_formula.min_evidence", HasSubstr("0.."))));
+  FieldViolations none;
   ValidateScoringFormula(Formula({}), "f", &none);
-  EXPECT_THAT(none, UnorderedElementsAre(Pair("f.terms", HasSubstr("1..6"))));
+  EXPECT_THAT(none.items(),
+              UnorderedElementsAre(Pair("f.terms", HasSubstr("1..6"))));
 }
 
 TEST(ScoringFormulaTest, ProtoRoundTrip) {

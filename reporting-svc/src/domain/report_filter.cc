@@ -24,15 +24,14 @@ std::string Shown(absl::string_view value) {
 
 template <typename List>
 bool CheckList(const List& list, bool accepted, const FilterPolicy& policy,
-               const std::string& path, Violations* v) {
+               const std::string& path, FieldViolations* v) {
   if (list.empty()) return false;
   if (!accepted) {
-    v->emplace_back(path, absl::StrCat("does not apply to ", policy.report));
+    v->Add(path, absl::StrCat("does not apply to ", policy.report));
     return false;
   }
   if (list.size() > kMaxFilterValues) {
-    v->emplace_back(path,
-                    absl::StrCat("at most ", kMaxFilterValues, " values"));
+    v->Add(path, absl::StrCat("at most ", kMaxFilterValues, " values"));
     return false;
   }
   return true;
@@ -40,15 +39,14 @@ bool CheckList(const List& list, bool accepted, const FilterPolicy& policy,
 
 void CheckNames(const google::protobuf::RepeatedPtrField<std::string>& names,
                 const std::set<std::string>* known, absl::string_view what,
-                const std::string& path, Violations* v) {
+                const std::string& path, FieldViolations* v) {
   for (int i = 0; i < names.size(); ++i) {
     const std::string item = absl::StrCat(path, "[", i, "]");
     if (names[i].empty()) {
-      v->emplace_back(item, "must not be empty");
+      v->Add(item, "must not be empty");
     } else if (known != nullptr && !known->contains(names[i])) {
-      v->emplace_back(item,
-                      absl::StrCat("unknown ", what, " \"", Shown(names[i]),
-                                   "\": no event has named it"));
+      v->Add(item, absl::StrCat("unknown ", what, " \"", Shown(names[i]),
+                                "\": no event has named it"));
     }
   }
 }
@@ -57,7 +55,7 @@ void CheckNames(const google::protobuf::RepeatedPtrField<std::string>& names,
 
 void ValidateFilter(const rv1::ReportFilter& filter, const FilterPolicy& policy,
                     const KnownValues& known, absl::string_view field,
-                    Violations* v) {
+                    FieldViolations* v) {
   const std::string base(field);
   if (CheckList(filter.departments(), policy.departments, policy,
                 base + ".departments", v)) {
@@ -79,9 +77,9 @@ void ValidateFilter(const rv1::ReportFilter& filter, const FilterPolicy& policy,
       const int s = filter.severities(i);
       if (s == csm::complaint::v1::SEVERITY_UNSPECIFIED ||
           !csm::complaint::v1::Severity_IsValid(s)) {
-        v->emplace_back(absl::StrCat(base, ".severities[", i, "]"),
-                        "must be SEVERITY_NORMAL, SEVERITY_MAJOR or "
-                        "SEVERITY_CRITICAL");
+        v->Add(absl::StrCat(base, ".severities[", i, "]"),
+               "must be SEVERITY_NORMAL, SEVERITY_MAJOR or "
+               "SEVERITY_CRITICAL");
       }
     }
   }
@@ -91,8 +89,8 @@ void ValidateFilter(const rv1::ReportFilter& filter, const FilterPolicy& policy,
       const int g = filter.customer_grades(i);
       if (g == csm::customer::v1::GRADE_UNSPECIFIED ||
           !csm::customer::v1::Grade_IsValid(g)) {
-        v->emplace_back(absl::StrCat(base, ".customer_grades[", i, "]"),
-                        "must be GRADE_A, GRADE_B or GRADE_C");
+        v->Add(absl::StrCat(base, ".customer_grades[", i, "]"),
+               "must be GRADE_A, GRADE_B or GRADE_C");
       }
     }
   }

@@ -10,8 +10,8 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "common/status.h"
 #include "csm/reporting/v1/report_common.pb.h"
-#include "reporting-svc/src/domain/violations.h"
 
 namespace csm::reporting {
 
@@ -42,7 +42,7 @@ struct KnownValues {
 // enum value.
 void ValidateFilter(const rv1::ReportFilter& filter, const FilterPolicy& policy,
                     const KnownValues& known, absl::string_view field,
-                    Violations* violations);
+                    FieldViolations* violations);
 
 // Supervisors and managers read their own department only: an empty
 // department list becomes theirs; naming another is PERMISSION_DENIED. A

@@ -35,11 +35,11 @@ TEST(ReportFilterTest, AcceptsKnownValues) {
   f.add_categories("quality");
   f.add_severities(csm::complaint::v1::SEVERITY_MAJOR);
   f.add_customer_grades(csm::customer::v1::GRADE_A);
-  Violations v;
+  FieldViolations v;
   ValidateFilter(f, FilterPolicy(), Known(), "filter", &v);
-  EXPECT_THAT(v, IsEmpty());
+  EXPECT_THAT(v.items(), IsEmpty());
   ValidateFilter(rv1::ReportFilter(), CustomerPolicy(), Known(), "filter", &v);
-  EXPECT_THAT(v, IsEmpty());
+  EXPECT_THAT(v.items(), IsEmpty());
 }
 
 TEST(ReportFilterTest, UnknownDepartmentAndCategory) {
@@ -47,12 +47,13 @@ TEST(ReportFilterTest, UnknownDepartmentAndCategory) {
   f.add_departments("客服部");
   f.add_departments("客户部");  // a typo
   f.add_categories("qualty");
-  Violations v;
+  FieldViolations v;
   ValidateFilter(f, FilterPolicy(), Known(), "filter", &v);
-  EXPECT_THAT(v, ElementsAre(Pair("filter.departments[1]",
-                                  HasSubstr("unknown department \"客户部\"")),
-                             Pair("filter.categories[0]",
-                                  HasSubstr("unknown category"))));
+  EXPECT_THAT(
+      v.items(),
+      ElementsAre(Pair("filter.departments[1]",
+                       HasSubstr("unknown department \"客户部\"")),
+                  Pair("filter.categories[0]", HasSubstr("unknown category"))));
 }
 
 TEST(ReportFilterTest, EmptyValuesBadEnumsAndTooMany) {
@@ -61,25 +62,27 @@ TEST(ReportFilterTest, EmptyValuesBadEnumsAndTooMany) {
   f.add_severities(csm::complaint::v1::SEVERITY_UNSPECIFIED);
   f.add_customer_grades(static_cast<csm::customer::v1::Grade>(99));
   for (int i = 0; i <= kMaxFilterValues; ++i) f.add_departments("客服部");
-  Violations v;
+  FieldViolations v;
   ValidateFilter(f, FilterPolicy(), Known(), "filter", &v);
   EXPECT_THAT(
-      v, ElementsAre(Pair("filter.departments", HasSubstr("at most 100")),
-                     Pair("filter.staff_ids[0]", HasSubstr("empty")),
-                     Pair("filter.severities[0]", HasSubstr("SEVERITY_")),
-                     Pair("filter.customer_grades[0]", HasSubstr("GRADE_"))));
+      v.items(),
+      ElementsAre(Pair("filter.departments", HasSubstr("at most 100")),
+                  Pair("filter.staff_ids[0]", HasSubstr("empty")),
+                  Pair("filter.severities[0]", HasSubstr("SEVERITY_")),
+                  Pair("filter.customer_grades[0]", HasSubstr("GRADE_"))));
 }
 
 TEST(ReportFilterTest, FiltersAReportDoesNotTakeAreRefused) {
   rv1::ReportFilter f;
   f.add_categories("quality");
   f.add_severities(csm::complaint::v1::SEVERITY_MAJOR);
-  Violations v;
+  FieldViolations v;
   ValidateFilter(f, CustomerPolicy(), Known(), "filter", &v);
-  EXPECT_THAT(v, ElementsAre(Pair("filter.categories",
-                                  "does not apply to the customer analysis"),
-                             Pair("filter.severities",
-                                  "does not apply to the customer analysis")));
+  EXPECT_THAT(v.items(),
+              ElementsAre(Pair("filter.categories",
+                               "does not apply to the customer analysis"),
+                          Pair("filter.severities",
+                               "does not apply to the customer analysis")));
 }
 
 TEST(ReportFilterTest, LongValuesAreCutAtACharacterBoundary) {
@@ -87,10 +90,10 @@ TEST(ReportFilterTest, LongValuesAreCutAtACharacterBoundary) {
   std::string name;
   for (int i = 0; i < 100; ++i) name += "部";  // 3 bytes each
   f.add_departments(name);
-  Violations v;
+  FieldViolations v;
   ValidateFilter(f, FilterPolicy(), Known(), "filter", &v);
-  ASSERT_EQ(v.size(), 1u);
-  const std::string& message = v[0].second;
+  ASSERT_EQ(v.items().size(), 1u);
+  const std::string& message = v.items()[0].second;
   EXPECT_LT(message.size(), 150u);
   // 63 bytes of 部 (21 characters) then the ellipsis: no split character.
   EXPECT_NE(message.find(std::string(name, 0, 63) + "…"), std::string::npos);

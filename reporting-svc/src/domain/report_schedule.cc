@@ -67,17 +67,16 @@ absl::StatusOr<int> ParseTimeOfDay(absl::string_view text) {
 
 std::optional<ScheduleRule> DecodeScheduleRule(
     const rv1::ReportSchedule& schedule, absl::string_view field,
-    Violations* v) {
-  const size_t before = v->size();
+    FieldViolations* v) {
+  const size_t before = v->items().size();
   auto path = [&](absl::string_view part) {
     return absl::StrCat(field, ".", part);
   };
   if (schedule.report() == rv1::REPORT_KIND_UNSPECIFIED ||
       !rv1::ReportKind_IsValid(schedule.report())) {
-    v->emplace_back(path("report"), "required: a REPORT_KIND_* value");
+    v->Add(path("report"), "required: a REPORT_KIND_* value");
   } else if (schedule.report() == rv1::REPORT_KIND_COMPLAINT_LEDGER) {
-    v->emplace_back(path("report"),
-                    "the complaint ledger is exported, not scheduled");
+    v->Add(path("report"), "the complaint ledger is exported, not scheduled");
   }
   ScheduleRule rule;
   rule.frequency = schedule.frequency();
@@ -87,42 +86,40 @@ std::optional<ScheduleRule> DecodeScheduleRule(
   switch (schedule.frequency()) {
     case rv1::SCHEDULE_FREQUENCY_WEEKLY:
       if (rule.weekday < 1 || rule.weekday > 7) {
-        v->emplace_back(path("weekday"), "must be 1 (Monday) .. 7 (Sunday)");
+        v->Add(path("weekday"), "must be 1 (Monday) .. 7 (Sunday)");
       }
       if (rule.working_day != 0) {
-        v->emplace_back(path("working_day"), "only for MONTHLY and QUARTERLY");
+        v->Add(path("working_day"), "only for MONTHLY and QUARTERLY");
       }
       break;
     case rv1::SCHEDULE_FREQUENCY_MONTHLY:
     case rv1::SCHEDULE_FREQUENCY_QUARTERLY:
       if (rule.working_day < 1 || rule.working_day > kMaxWorkingDay) {
-        v->emplace_back(path("working_day"),
-                        absl::StrCat("must be 1..", kMaxWorkingDay,
-                                     " (the Nth working day)"));
+        v->Add(path("working_day"), absl::StrCat("must be 1..", kMaxWorkingDay,
+                                                 " (the Nth working day)"));
       }
       if (rule.weekday != 0) {
-        v->emplace_back(path("weekday"), "only for WEEKLY");
+        v->Add(path("weekday"), "only for WEEKLY");
       }
       break;
     default:
-      v->emplace_back(path("frequency"),
-                      "required: SCHEDULE_FREQUENCY_WEEKLY, _MONTHLY or "
-                      "_QUARTERLY");
+      v->Add(path("frequency"),
+             "required: SCHEDULE_FREQUENCY_WEEKLY, _MONTHLY or "
+             "_QUARTERLY");
   }
   absl::StatusOr<int> minute = ParseTimeOfDay(schedule.time_of_day());
   if (!minute.ok()) {
-    v->emplace_back(path("time_of_day"),
-                    std::string(minute.status().message()));
+    v->Add(path("time_of_day"), std::string(minute.status().message()));
   } else {
     rule.minute_of_day = *minute;
   }
   if (rule.period != rv1::SCHEDULE_PERIOD_CURRENT &&
       rule.period != rv1::SCHEDULE_PERIOD_PREVIOUS) {
-    v->emplace_back(path("period"),
-                    "required: SCHEDULE_PERIOD_CURRENT or "
-                    "SCHEDULE_PERIOD_PREVIOUS");
+    v->Add(path("period"),
+           "required: SCHEDULE_PERIOD_CURRENT or "
+           "SCHEDULE_PERIOD_PREVIOUS");
   }
-  if (v->size() != before) return std::nullopt;
+  if (v->items().size() != before) return std::nullopt;
   return rule;
 }
 

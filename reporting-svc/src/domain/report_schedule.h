@@ -17,9 +17,9 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "common/business_calendar.h"
+#include "common/status.h"
 #include "csm/reporting/v1/snapshots.pb.h"
 #include "reporting-svc/src/domain/period.h"
-#include "reporting-svc/src/domain/violations.h"
 
 namespace csm::reporting {
 
@@ -45,7 +45,7 @@ absl::StatusOr<int> ParseTimeOfDay(absl::string_view text);
 // (MONTHLY, QUARTERLY) in range and the other one 0, time_of_day, period.
 std::optional<ScheduleRule> DecodeScheduleRule(
     const rv1::ReportSchedule& schedule, absl::string_view field,
-    Violations* violations);
+    FieldViolations* violations);
 
 // The run of the cycle (ISO week, month or quarter) that holds `day`;
 // nullopt when that cycle has no such working day (a month with fewer than

@@ -129,7 +129,7 @@ TEST(DecodeScheduleRuleTest, ValidSchedules) {
   s.set_weekday(5);
   s.set_time_of_day("15:00");
   s.set_period(rv1::SCHEDULE_PERIOD_CURRENT);
-  Violations v;
+  FieldViolations v;
   std::optional<ScheduleRule> r = DecodeScheduleRule(s, "report_schedule", &v);
   ASSERT_TRUE(r.has_value());
   EXPECT_EQ(r->minute_of_day, 900);
@@ -143,18 +143,19 @@ TEST(DecodeScheduleRuleTest, OneViolationPerProblem) {
   s.set_weekday(5);
   s.set_working_day(11);
   s.set_time_of_day("25:00");
-  Violations v;
+  FieldViolations v;
   EXPECT_FALSE(DecodeScheduleRule(s, "report_schedule", &v).has_value());
   EXPECT_THAT(
-      v, ElementsAre(
-             Pair("report_schedule.report", HasSubstr("exported")),
-             Pair("report_schedule.working_day", HasSubstr("1..10")),
-             Pair("report_schedule.weekday", HasSubstr("only for WEEKLY")),
-             Pair("report_schedule.time_of_day", HasSubstr("00:00..23:59")),
-             Pair("report_schedule.period", HasSubstr("required"))));
-  Violations none;
+      v.items(),
+      ElementsAre(
+          Pair("report_schedule.report", HasSubstr("exported")),
+          Pair("report_schedule.working_day", HasSubstr("1..10")),
+          Pair("report_schedule.weekday", HasSubstr("only for WEEKLY")),
+          Pair("report_schedule.time_of_day", HasSubstr("00:00..23:59")),
+          Pair("report_schedule.period", HasSubstr("required"))));
+  FieldViolations none;
   EXPECT_FALSE(DecodeScheduleRule(rv1::ReportSchedule(), "s", &none));
-  EXPECT_EQ(none.size(), 4u);  // report, frequency, time_of_day, period
+  EXPECT_EQ(none.items().size(), 4u);  // report, frequency, time_of_day, period
 }
 
 }  // namespace

@@ -20,7 +20,9 @@ using ResultSetPtr = std::unique_ptr<sql::ResultSet>;
 using Where = SqlCondition;
 
 const char* KeyColumn(const FigureSql& f, GroupKey key) {
-  return key.column != nullptr ? key.column : f.department_col;
+  if (key.column != nullptr) return key.column;
+  if (key.team) return f.team_col;
+  return key.staff ? f.staff_col : f.department_col;
 }
 
 Where WhereOf(const FigureSql& f, const FigureScope& s) {
@@ -128,6 +130,41 @@ CountByDetail(MysqlConnection& conn, const FigureSql& figure,
       [&](const ResultSetPtr& rs) {
         out[rs->getString(1)][rs->getString(2)] += rs->getInt64(3);
       }));
+  return out;
+}
+
+absl::StatusOr<std::map<std::string, std::string>> StaffDepartmentsBefore(
+    MysqlConnection& conn, absl::Time end) {
+  sql::PreparedStatement& st = conn.Prepare(
+      "SELECT s.staff_id, s.department FROM staff_departments s JOIN "
+      "(SELECT staff_id, MAX(event_time) AS t FROM staff_departments "
+      "WHERE event_time < ? GROUP BY staff_id) latest "
+      "ON latest.staff_id = s.staff_id AND latest.t = s.event_time");
+  Binder(st).Time(end);
+  std::map<std::string, std::string> out;
+  ResultSetPtr rs(st.executeQuery());
+  while (rs->next()) out[rs->getString(1)] = std::string(rs->getString(2));
+  return out;
+}
+
+absl::StatusOr<std::map<std::string, std::string>> OwnerTeams(
+    MysqlConnection& conn) {
+  std::map<std::string, std::string> out;
+  ResultSetPtr rs(
+      conn.Prepare(
+              "SELECT owner_id, MIN(team) FROM customers GROUP BY owner_id")
+          .executeQuery());
+  while (rs->next()) out[rs->getString(1)] = std::string(rs->getString(2));
+  return out;
+}
+
+absl::StatusOr<std::map<std::string, std::string>> TeamDepartments(
+    MysqlConnection& conn) {
+  std::map<std::string, std::string> out;
+  ResultSetPtr rs(
+      conn.Prepare("SELECT team, MIN(department) FROM customers GROUP BY team")
+          .executeQuery());
+  while (rs->next()) out[rs->getString(1)] = std::string(rs->getString(2));
   return out;
 }
 

@@ -55,17 +55,28 @@ struct FigureSql {
   const char* category_col = nullptr;
   const char* severity_col = nullptr;
   const char* grade_col = nullptr;
+  // The archive's team it is credited to (visits), for GroupByTeam.
+  const char* team_col = nullptr;
 };
 
 // The group key of a breakdown: a column of the figure's tables, or "" for
 // the whole (GroupAll).
 struct GroupKey {
-  // nullptr: the figure's department column.
+  // nullptr: the figure's department column (its staff or team column when
+  // `staff` or `team`).
   const char* column;
   bool all = false;
+  bool staff = false;
+  bool team = false;
 };
 inline constexpr GroupKey GroupAll() { return GroupKey{"''", true}; }
 inline constexpr GroupKey GroupByDepartment() { return GroupKey{nullptr}; }
+inline constexpr GroupKey GroupByStaff() {
+  return GroupKey{nullptr, false, true};
+}
+inline constexpr GroupKey GroupByTeam() {
+  return GroupKey{nullptr, false, false, true};
+}
 inline constexpr GroupKey GroupByColumn(const char* column) {
   return GroupKey{column};
 }
@@ -103,6 +114,18 @@ struct SqlCondition {
 };
 void AppendIn(const char* column, const std::vector<std::string>& values,
               SqlCondition* out);
+
+// staff id -> the department of their latest event as actor before `end`
+// (staff_departments).
+absl::StatusOr<std::map<std::string, std::string>> StaffDepartmentsBefore(
+    MysqlConnection& conn, absl::Time end);
+
+// owner id -> the team of the archives they own now (the first by team id
+// when several); team -> the department of its archives (the first).
+absl::StatusOr<std::map<std::string, std::string>> OwnerTeams(
+    MysqlConnection& conn);
+absl::StatusOr<std::map<std::string, std::string>> TeamDepartments(
+    MysqlConnection& conn);
 
 // The departments and categories some applied event named.
 absl::StatusOr<std::set<std::string>> KnownValuesOf(MysqlConnection& conn,

@@ -376,6 +376,26 @@ absl::Status RememberValue(MysqlConnection& conn, absl::string_view kind,
   return absl::OkStatus();
 }
 
+absl::Status RememberStaffDepartment(MysqlConnection& conn,
+                                     absl::string_view staff_id,
+                                     absl::string_view department,
+                                     absl::Time at) {
+  // department first: it compares with the stored time before it moves.
+  sql::PreparedStatement& st = conn.Prepare(
+      "INSERT INTO staff_departments (staff_id, day, department, event_time) "
+      "VALUES (?, ?, ?, ?) ON DUPLICATE KEY UPDATE "
+      "department = IF(VALUES(event_time) >= event_time, "
+      "VALUES(department), department), "
+      "event_time = GREATEST(event_time, VALUES(event_time))");
+  Binder(st)
+      .Str(staff_id, 128)
+      .Date(BusinessDate(at))
+      .Str(department, 100)
+      .Time(at);
+  st.executeUpdate();
+  return absl::OkStatus();
+}
+
 const std::vector<std::string>& ReportTables() {
   static const std::vector<std::string>* kTables =
       new std::vector<std::string>{"complaints",      "complaint_deadlines",
@@ -384,7 +404,8 @@ const std::vector<std::string>& ReportTables() {
                                    "visits",          "visit_occurrences",
                                    "promises",        "feedback",
                                    "faults",          "fault_departments",
-                                   "known_values"};
+                                   "known_values",    "staff_departments",
+                                   "calendars"};
   return *kTables;
 }
 

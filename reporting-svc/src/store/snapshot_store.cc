@@ -45,6 +45,16 @@ absl::StatusOr<int64_t> InsertSnapshot(MysqlConnection& conn,
   return sql_rows::LastInsertId(conn);
 }
 
+absl::StatusOr<bool> SnapshotExists(MysqlConnection& conn,
+                                    absl::string_view schedule,
+                                    absl::string_view period_label) {
+  sql::PreparedStatement& st = conn.Prepare(
+      "SELECT 1 FROM report_snapshots WHERE schedule = ? AND period_label = ?");
+  Binder(st).Str(schedule).Str(period_label);
+  ResultSetPtr rs(st.executeQuery());
+  return rs->next();
+}
+
 absl::StatusOr<rv1::ReportSnapshot> LoadSnapshot(MysqlConnection& conn,
                                                  int64_t id) {
   sql::PreparedStatement& st =

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "common/mysql_pool.h"
 #include "common/paging.h"
 #include "csm/reporting/v1/snapshots.pb.h"
@@ -19,6 +20,10 @@ namespace rv1 = ::csm::reporting::v1;
 // the schedule already has a snapshot of that period.
 absl::StatusOr<int64_t> InsertSnapshot(MysqlConnection& conn,
                                        rv1::ReportSnapshot snapshot);
+// Whether `schedule` has a snapshot of the period labelled `period_label`.
+absl::StatusOr<bool> SnapshotExists(MysqlConnection& conn,
+                                    absl::string_view schedule,
+                                    absl::string_view period_label);
 // NOT_FOUND when there is none.
 absl::StatusOr<rv1::ReportSnapshot> LoadSnapshot(MysqlConnection& conn,
                                                  int64_t id);

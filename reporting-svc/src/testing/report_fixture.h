@@ -73,6 +73,9 @@ class ReportFixture : public ::testing::Test {
   std::unique_ptr<grpc::ClientContext> ManagerContext() {
     return Context("gm.zhou", {Role::kGeneralManager}, "总经办");
   }
+  std::unique_ptr<grpc::ClientContext> Archivist() {
+    return Context("dang.an", {Role::kArchivist}, "档案室");
+  }
 
   std::unique_ptr<::csm::testing::TestDatabase> db_;
   TokenVerifier verifier_{::csm::testing::kTestJwtSecret,
@@ -86,13 +89,30 @@ class ReportFixture : public ::testing::Test {
   EventHandlers customer_handlers_ = HandlersOf(kCustomerSource);
 };
 
-// A reporting-svc on `db` that follows nothing (tests apply events).
+// ReportFixture with the week 2026-W47 applied.
+class Week47Fixture : public ReportFixture {
+ protected:
+  void SetUp() override;
+
+  EventLog log_;
+};
+
+// A reporting-svc on `db` that follows nothing (tests apply events) and
+// takes snapshots only when the test runs its job, at `clock`'s time.
 absl::StatusOr<std::unique_ptr<ReportingServer>> StartReportingServer(
-    const ::csm::testing::TestDatabase& db, const TokenVerifier* verifier);
+    const ::csm::testing::TestDatabase& db, const TokenVerifier* verifier,
+    const Clock* clock = &Clock::Real());
 
 // Every report table's rows (ReportTables()), as text, for comparing a
 // rebuild or a restart with the live run.
 std::string DumpReportTables(MysqlPool& pool);
+
+// numerator/denominator=percent ("2/3=66.67"), or "no data".
+std::string R(const rv1::Ratio& r);
+
+// field -> description of a failed call's BadRequest.
+std::vector<std::pair<std::string, std::string>> Violations(
+    const grpc::Status& status);
 
 // A PERIOD_KIND_WEEK / MONTH period.
 rv1::Period Week(int year, int week);
