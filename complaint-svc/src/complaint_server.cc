@@ -6,8 +6,9 @@
 #include "common/status.h"
 #include "complaint-svc/src/api/complaint_api.h"
 #include "complaint-svc/src/api/config_api.h"
+#include "complaint-svc/src/clients/grpc_customer_directory.h"
 #include "complaint-svc/src/complaint_migrations.h"
-#include "complaint-svc/src/escalation_sweep.h"
+#include "complaint-svc/src/jobs/escalation_sweep.h"
 
 namespace csm::complaint {
 

@@ -14,7 +14,7 @@
 #include "common/rpc.h"
 #include "common/server.h"
 #include "common/service_assembly.h"
-#include "complaint-svc/src/customer_directory.h"
+#include "complaint-svc/src/app/customer_directory.h"
 #include "complaint-svc/src/store/config_store.h"
 
 namespace csm::complaint {
@@ -38,8 +38,8 @@ struct ComplaintServerConfig : ServiceConfig {
 // complaint-svc: its services, its migrations, the calendar seed, the
 // customer directory and the escalation sweep on the common
 // ServiceAssembly (pool, migrations, health, reflection, metrics, edge,
-// outbox, event stream, shutdown). main.cc runs one; integration tests run
-// several.
+// outbox, event stream, shutdown). Wiring only. main.cc runs one; the
+// tests (complaint-svc/testing/, tests/) run several.
 class ComplaintServer {
  public:
   // Applies migrations, loads the shipped holiday seed once, starts the
@@ -59,6 +59,8 @@ class ComplaintServer {
   // changed.
   absl::StatusOr<int> RunSweepOnce() { return sweep_->RunOnce(); }
   ConfigStore& config_store() { return *config_; }
+  // The server's pool (tests read the schema through it).
+  MysqlPool& pool() { return assembly_->pool(); }
 
  private:
   ComplaintServer() = default;

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "complaint-svc/src/api/complaint_api_fixture.h"
+#include "complaint-svc/testing/complaint_api_fixture.h"
 
 namespace csm::complaint {
 namespace {

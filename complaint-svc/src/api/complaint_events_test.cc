@@ -16,7 +16,7 @@
 
 #include "common/personal_text.h"
 #include "common/text.h"
-#include "complaint-svc/src/api/complaint_api_fixture.h"
+#include "complaint-svc/testing/complaint_api_fixture.h"
 
 namespace csm::complaint {
 namespace {

@@ -14,8 +14,8 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_format.h"
-#include "complaint-svc/src/api/complaint_api_fixture.h"
 #include "complaint-svc/src/domain/text_limits.h"
+#include "complaint-svc/testing/complaint_api_fixture.h"
 
 namespace csm::complaint {
 namespace {

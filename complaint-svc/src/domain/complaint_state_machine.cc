@@ -203,6 +203,18 @@ bool ComplaintStateMachine::IsOpen(v1::ComplaintState state) {
          state != v1::COMPLAINT_STATE_REJECTED;
 }
 
+const std::vector<v1::ComplaintState>&
+ComplaintStateMachine::SlaRunningStates() {
+  static const auto* const kStates = [] {
+    auto* states = new std::vector<v1::ComplaintState>;
+    for (v1::ComplaintState s : AllComplaintStates()) {
+      if (SlaRunning(s)) states->push_back(s);
+    }
+    return states;
+  }();
+  return *kStates;
+}
+
 bool ComplaintStateMachine::SlaRunning(v1::ComplaintState state) {
   switch (state) {
     case v1::COMPLAINT_STATE_REGISTERED:

@@ -66,6 +66,9 @@ class ComplaintStateMachine {
   // Whether the SLA clock runs: open, not waiting on the customer, and not
   // yet handled (RESOLVED and CONFIRMED have met their deadlines).
   static bool SlaRunning(v1::ComplaintState state);
+  // The states SlaRunning holds for, in AllComplaintStates() order (the
+  // store binds them in SQL).
+  static const std::vector<v1::ComplaintState>& SlaRunningStates();
 };
 
 // Satisfaction at which a confirmation reopens the complaint.

@@ -1,5 +1,6 @@
 #include "complaint-svc/src/domain/complaint_state_machine.h"
 
+#include <algorithm>
 #include <map>
 #include <set>
 #include <utility>
@@ -151,6 +152,23 @@ TEST(ComplaintStateMachineTest, OpenAndSlaRunning) {
   EXPECT_TRUE(
       ComplaintStateMachine::SlaRunning(v1::COMPLAINT_STATE_TRANSFERRED));
   EXPECT_FALSE(ComplaintStateMachine::SlaRunning(v1::COMPLAINT_STATE_RESOLVED));
+}
+
+// The store binds this list for `overdue`: exactly the states SlaRunning
+// holds for (1, 2, 3, 4, 9 on the wire).
+TEST(ComplaintStateMachineTest, SlaRunningStatesListsExactlyTheRunningOnes) {
+  EXPECT_THAT(ComplaintStateMachine::SlaRunningStates(),
+              ::testing::ElementsAre(v1::COMPLAINT_STATE_REGISTERED,
+                                     v1::COMPLAINT_STATE_ACCEPTED,
+                                     v1::COMPLAINT_STATE_TRANSFERRED,
+                                     v1::COMPLAINT_STATE_IN_PROGRESS,
+                                     v1::COMPLAINT_STATE_REOPENED));
+  for (v1::ComplaintState s : AllComplaintStates()) {
+    const auto& running = ComplaintStateMachine::SlaRunningStates();
+    EXPECT_EQ(std::find(running.begin(), running.end(), s) != running.end(),
+              ComplaintStateMachine::SlaRunning(s))
+        << v1::ComplaintState_Name(s);
+  }
 }
 
 }  // namespace

@@ -1,8 +1,6 @@
 // GrpcCustomerDirectory against a real customer-svc (CustomerServer on
 // loopback with its own test database): lookups, NOT_FOUND, customer-svc
 // down, and the caller's deadline.
-#include "complaint-svc/src/customer_directory.h"
-
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -13,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "complaint-svc/src/clients/grpc_customer_directory.h"
 #include "customer-svc/testing/customer_test_support.h"
 #include "gtest/gtest.h"
 #include "tests/testing/test_database.h"

@@ -1,11 +1,11 @@
-#ifndef CSM_COMPLAINT_SVC_API_COMPLAINT_API_FIXTURE_H_
-#define CSM_COMPLAINT_SVC_API_COMPLAINT_API_FIXTURE_H_
+#ifndef CSM_COMPLAINT_SVC_TESTING_COMPLAINT_API_FIXTURE_H_
+#define CSM_COMPLAINT_SVC_TESTING_COMPLAINT_API_FIXTURE_H_
 
 // The fixture of complaint-svc's gRPC tests, with BOTH services and the real
 // MariaDB: a real customer-svc (CustomerServer, its own database) that the
-// complaint side asks through the real GrpcCustomerDirectory, and a
-// complaint server built from ServiceHost + ComplaintApi + ConfigApi + the
-// event stream on a fresh database, with a ManualClock so that deadlines
+// complaint side asks through the real GrpcCustomerDirectory, and the real
+// ComplaintServer (the production wiring on ServiceAssembly, its sweep
+// thread off) on a fresh database, with a ManualClock so that deadlines
 // pass without sleeping. Escalation sweeps are separate EscalationSweep
 // objects on their own pools (as other replicas would be). Each test file
 // derives its own fixture class from ComplaintApiFixture.
@@ -25,16 +25,13 @@
 #include "common/business_calendar.h"
 #include "common/business_time.h"
 #include "common/clock.h"
-#include "common/event_stream.h"
-#include "common/migrations.h"
+#include "common/mysql_pool.h"
 #include "common/outbox.h"
 #include "common/rpc.h"
 #include "common/server.h"
-#include "complaint-svc/src/api/complaint_api.h"
-#include "complaint-svc/src/api/config_api.h"
-#include "complaint-svc/src/complaint_migrations.h"
-#include "complaint-svc/src/customer_directory.h"
-#include "complaint-svc/src/escalation_sweep.h"
+#include "complaint-svc/src/clients/grpc_customer_directory.h"
+#include "complaint-svc/src/complaint_server.h"
+#include "complaint-svc/src/jobs/escalation_sweep.h"
 #include "complaint-svc/src/store/config_store.h"
 #include "cppconn/resultset.h"
 #include "cppconn/statement.h"
@@ -163,16 +160,6 @@ class ComplaintApiFixture : public ::testing::Test {
     auto db = csm::testing::TestDatabase::Create();
     ASSERT_TRUE(db.ok()) << db.status();
     db_ = std::move(*db);
-    auto pool = MysqlPool::Create(db_->options());
-    ASSERT_TRUE(pool.ok()) << pool.status();
-    pool_ = std::move(*pool);
-    ASSERT_TRUE(ApplyMigrations(*pool_, ComplaintMigrations()).ok());
-    config_ = std::make_unique<ConfigStore>();
-    outbox_ = std::make_unique<Outbox>("complaint-svc", &clock_);
-    auto seeded =
-        SeedBusinessCalendar(*pool_, *config_, *outbox_, clock_.Now());
-    ASSERT_TRUE(seeded.ok()) << seeded.status();
-
     GrpcCustomerDirectoryOptions dir;
     dir.target = customer_server_->address();
     dir.jwt_secret = csm::testing::kTestJwtSecret;
@@ -181,29 +168,21 @@ class ComplaintApiFixture : public ::testing::Test {
     dir.per_attempt_timeout = absl::Milliseconds(500);
     directory_ = std::make_unique<GrpcCustomerDirectory>(dir);
 
-    host_ = std::make_unique<ServiceHost>(
-        ServerOptions{.service_name = "complaint-svc",
-                      .listen_address = "127.0.0.1:0",
-                      .metrics_address = ""});
-    runtime_ = std::make_unique<RpcRuntime>(
-        RpcRuntimeOptions{.service = "complaint-svc"}, &verifier_, nullptr,
-        &clock_);
-    api_ = std::make_unique<ComplaintApi>(pool_.get(), outbox_.get(),
-                                          runtime_.get(), directory_.get(),
-                                          config_.get());
-    EventStreamOptions eo;
-    eo.poll_interval = absl::Milliseconds(50);
-    events_ = std::make_unique<EventStreamService>(pool_.get(), outbox_.get(),
-                                                   runtime_.get(), eo);
-    config_api_ = std::make_unique<ConfigApi>(pool_.get(), outbox_.get(),
-                                              runtime_.get(), config_.get());
-    host_->AddService(api_.get());
-    host_->AddService(config_api_.get());
-    host_->AddService(events_.get());
-    EventStreamService* events = events_.get();
-    host_->OnShutdown([events] { events->Shutdown(); });
-    ASSERT_TRUE(host_->Start().ok());
-    auto chan = grpc::CreateChannel(host_->address(),
+    ComplaintServerConfig config;
+    config.mysql = db_->options();
+    config.server = ServerOptions{.service_name = "complaint-svc",
+                                  .listen_address = "127.0.0.1:0",
+                                  .metrics_address = ""};
+    config.server.shutdown_grace = absl::Seconds(2);
+    config.runtime = RpcRuntimeOptions{.service = "complaint-svc"};
+    config.events.poll_interval = absl::Milliseconds(50);
+    config.escalation_sweep_interval = absl::ZeroDuration();
+    config.customers = directory_.get();
+    auto server = ComplaintServer::Start(config, &verifier_, &clock_);
+    ASSERT_TRUE(server.ok()) << server.status();
+    server_ = std::move(*server);
+    pool_ = &server_->pool();
+    auto chan = grpc::CreateChannel(server_->address(),
                                     grpc::InsecureChannelCredentials());
     stub_ = v1::ComplaintService::NewStub(chan);
     event_stub_ = ev::EventService::NewStub(chan);
@@ -211,15 +190,13 @@ class ComplaintApiFixture : public ::testing::Test {
   }
 
   void TearDown() override {
-    if (host_ != nullptr) host_->Shutdown();
+    if (server_ != nullptr) server_->Shutdown();
     stub_.reset();
     event_stub_.reset();
     config_stub_.reset();
-    host_.reset();
-    api_.reset();
-    config_api_.reset();
-    events_.reset();
-    pool_.reset();
+    server_.reset();
+    pool_ = nullptr;
+    directory_.reset();
     db_.reset();
     if (customer_server_ != nullptr) customer_server_->Shutdown();
     customer_server_.reset();
@@ -525,20 +502,14 @@ class ComplaintApiFixture : public ::testing::Test {
   std::unique_ptr<cv1::CustomerService::Stub> customer_stub_;
   std::string customer_;
   std::unique_ptr<csm::testing::TestDatabase> db_;
-  std::unique_ptr<MysqlPool> pool_;
-  std::unique_ptr<ConfigStore> config_;
   std::unique_ptr<GrpcCustomerDirectory> directory_;
-  std::unique_ptr<ServiceHost> host_;
-  std::unique_ptr<RpcRuntime> runtime_;
-  std::unique_ptr<Outbox> outbox_;
-  std::unique_ptr<ComplaintApi> api_;
-  std::unique_ptr<EventStreamService> events_;
+  std::unique_ptr<ComplaintServer> server_;
+  MysqlPool* pool_ = nullptr;  // the server's
   std::unique_ptr<Stub> stub_;
   std::unique_ptr<ev::EventService::Stub> event_stub_;
-  std::unique_ptr<ConfigApi> config_api_;
   std::unique_ptr<ConfigStub> config_stub_;
 };
 
 }  // namespace csm::complaint::fixture
 
-#endif  // CSM_COMPLAINT_SVC_API_COMPLAINT_API_FIXTURE_H_
+#endif  // CSM_COMPLAINT_SVC_TESTING_COMPLAINT_API_FIXTURE_H_

@@ -1,37 +1,21 @@
-#ifndef CSM_COMPLAINT_SVC_SRC_CUSTOMER_DIRECTORY_H_
-#define CSM_COMPLAINT_SVC_SRC_CUSTOMER_DIRECTORY_H_
+#ifndef CSM_COMPLAINT_SVC_SRC_CLIENTS_GRPC_CUSTOMER_DIRECTORY_H_
+#define CSM_COMPLAINT_SVC_SRC_CLIENTS_GRPC_CUSTOMER_DIRECTORY_H_
+
+// The CustomerDirectory (app/customer_directory.h) over gRPC: a store-like
+// adapter whose storage is another service. It sits in src/clients/, not
+// src/store/, because it links gRPC, which the store layer must not.
 
 #include <cstdint>
 #include <memory>
-#include <string>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "common/service_client.h"
+#include "complaint-svc/src/app/customer_directory.h"
 #include "csm/customer/v1/customer.grpc.pb.h"
 
 namespace csm::complaint {
-
-// What complaint-svc needs to know about a customer, as customer-svc
-// reports it (no personal data).
-struct CustomerFacts {
-  std::string name;  // "customers/{id}"
-  std::string display_name;
-  std::string grade;  // "A", "B", "C"
-  std::string owner_id;
-  std::string department;
-  bool open = true;
-};
-
-class CustomerDirectory {
- public:
-  virtual ~CustomerDirectory() = default;
-  // NOT_FOUND if customer-svc says so; UNAVAILABLE / DEADLINE_EXCEEDED after
-  // bounded retries when it can't be reached.
-  virtual absl::StatusOr<CustomerFacts> Lookup(absl::string_view customer_name,
-                                               absl::Time deadline) = 0;
-};
 
 // customer-svc's address, the shared JWT secret and issuer, and the retry
 // policy (common/service_client.h); `peer` and `self` default to
@@ -60,4 +44,4 @@ class GrpcCustomerDirectory final : public CustomerDirectory {
 
 }  // namespace csm::complaint
 
-#endif  // CSM_COMPLAINT_SVC_SRC_CUSTOMER_DIRECTORY_H_
+#endif  // CSM_COMPLAINT_SVC_SRC_CLIENTS_GRPC_CUSTOMER_DIRECTORY_H_

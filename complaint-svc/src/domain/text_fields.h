@@ -1,5 +1,5 @@
-#ifndef CSM_COMPLAINT_SVC_API_TEXT_FIELDS_H_
-#define CSM_COMPLAINT_SVC_API_TEXT_FIELDS_H_
+#ifndef CSM_COMPLAINT_SVC_DOMAIN_TEXT_FIELDS_H_
+#define CSM_COMPLAINT_SVC_DOMAIN_TEXT_FIELDS_H_
 
 // Validation of free-text request fields against the one table of limits
 // (domain/text_limits.h): a violation on the field, counted in characters
@@ -22,4 +22,4 @@ void OptionalText(FieldViolations& v, const std::string& field,
 
 }  // namespace csm::complaint
 
-#endif  // CSM_COMPLAINT_SVC_API_TEXT_FIELDS_H_
+#endif  // CSM_COMPLAINT_SVC_DOMAIN_TEXT_FIELDS_H_

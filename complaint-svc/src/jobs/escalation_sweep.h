@@ -1,5 +1,5 @@
-#ifndef CSM_COMPLAINT_SVC_ESCALATION_SWEEP_H_
-#define CSM_COMPLAINT_SVC_ESCALATION_SWEEP_H_
+#ifndef CSM_COMPLAINT_SVC_SRC_JOBS_ESCALATION_SWEEP_H_
+#define CSM_COMPLAINT_SVC_SRC_JOBS_ESCALATION_SWEEP_H_
 
 // The escalation sweep: finds complaints whose next action time has come
 // and, for each, fires the deadline warning (once per deadline), marks
@@ -49,4 +49,4 @@ class EscalationSweep {
 
 }  // namespace csm::complaint
 
-#endif  // CSM_COMPLAINT_SVC_ESCALATION_SWEEP_H_
+#endif  // CSM_COMPLAINT_SVC_SRC_JOBS_ESCALATION_SWEEP_H_

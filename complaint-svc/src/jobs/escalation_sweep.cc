@@ -1,4 +1,4 @@
-#include "complaint-svc/src/escalation_sweep.h"
+#include "complaint-svc/src/jobs/escalation_sweep.h"
 
 #include <memory>
 #include <string>

@@ -1,4 +1,4 @@
-#include "complaint-svc/src/api/text_fields.h"
+#include "complaint-svc/src/domain/text_fields.h"
 
 #include "absl/strings/str_cat.h"
 #include "common/text.h"

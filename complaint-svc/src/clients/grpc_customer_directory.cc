@@ -1,4 +1,4 @@
-#include "complaint-svc/src/customer_directory.h"
+#include "complaint-svc/src/clients/grpc_customer_directory.h"
 
 #include <utility>
 
