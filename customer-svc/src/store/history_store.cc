@@ -22,6 +22,35 @@
 #include "customer-svc/src/store/customer_store.h"
 
 namespace csm::customer {
+namespace {
+
+// One page of an archive's history table, oldest first: the rows of
+// `customer_id` after the cursor. `select_from` is "SELECT ... FROM table"
+// (with an `id` column); `read` fills one item from its row.
+template <typename T, typename Read>
+absl::StatusOr<Page<T>> ListOfArchive(MysqlConnection& conn,
+                                      absl::string_view select_from,
+                                      int64_t customer_id,
+                                      std::optional<PageCursor> after,
+                                      int limit, Read read) {
+  sql::PreparedStatement& stmt = conn.Prepare(absl::StrCat(
+      select_from, " WHERE customer_id = ? AND id > ? ORDER BY id LIMIT ",
+      limit + 1));
+  stmt.setInt64(1, customer_id);
+  stmt.setInt64(2, after.has_value() ? after->id : 0);
+  ResultSetPtr rs(stmt.executeQuery());
+  std::vector<T> items;
+  std::vector<PageCursor> cursors;
+  while (rs->next()) {
+    const int64_t id = rs->getInt64("id");
+    CSM_RETURN_IF_ERROR(read(rs, id, items.emplace_back()));
+    cursors.push_back({"", id});
+  }
+  return MakePage(std::move(items), std::move(cursors), limit);
+}
+
+}  // namespace
+
 // ---- history
 
 absl::Status CustomerStore::InsertGradeChange(
@@ -44,29 +73,24 @@ absl::Status CustomerStore::InsertGradeChange(
 absl::StatusOr<Page<v1::GradeChange>> CustomerStore::ListGradeChanges(
     MysqlConnection& conn, int64_t customer_id, std::optional<PageCursor> after,
     int limit) {
-  sql::PreparedStatement& stmt = conn.Prepare(absl::StrCat(
+  return ListOfArchive<v1::GradeChange>(
+      conn,
       "SELECT id, from_grade, to_grade, reason, actor_id, actor_department, "
-      "change_time FROM grade_changes WHERE customer_id = ? AND id > ? "
-      "ORDER BY id LIMIT ",
-      limit + 1));
-  stmt.setInt64(1, customer_id);
-  stmt.setInt64(2, after.has_value() ? after->id : 0);
-  ResultSetPtr rs(stmt.executeQuery());
-  std::vector<v1::GradeChange> items;
-  std::vector<PageCursor> cursors;
-  while (rs->next()) {
-    v1::GradeChange& g = items.emplace_back();
-    const int64_t id = rs->getInt64("id");
-    g.set_name(absl::StrCat(CustomerName(customer_id), "/gradeChanges/", id));
-    g.set_from_grade(static_cast<v1::Grade>(rs->getInt("from_grade")));
-    g.set_to_grade(static_cast<v1::Grade>(rs->getInt("to_grade")));
-    g.set_reason(Str(rs, "reason"));
-    g.mutable_actor()->set_staff_id(Str(rs, "actor_id"));
-    g.mutable_actor()->set_department(Str(rs, "actor_department"));
-    CSM_RETURN_IF_ERROR(SetTime(rs, "change_time", g.mutable_change_time()));
-    cursors.push_back({"", id});
-  }
-  return MakePage(std::move(items), std::move(cursors), limit);
+      "change_time FROM grade_changes",
+      customer_id, after, limit,
+      [customer_id](const ResultSetPtr& rs, int64_t id,
+                    v1::GradeChange& g) -> absl::Status {
+        g.set_name(
+            absl::StrCat(CustomerName(customer_id), "/gradeChanges/", id));
+        g.set_from_grade(static_cast<v1::Grade>(rs->getInt("from_grade")));
+        g.set_to_grade(static_cast<v1::Grade>(rs->getInt("to_grade")));
+        g.set_reason(Str(rs, "reason"));
+        g.mutable_actor()->set_staff_id(Str(rs, "actor_id"));
+        g.mutable_actor()->set_department(Str(rs, "actor_department"));
+        CSM_RETURN_IF_ERROR(
+            SetTime(rs, "change_time", g.mutable_change_time()));
+        return absl::OkStatus();
+      });
 }
 
 absl::Status CustomerStore::InsertCreditRatingChange(
@@ -98,34 +122,31 @@ CustomerStore::ListCreditRatingChanges(MysqlConnection& conn,
                                        int64_t customer_id,
                                        std::optional<PageCursor> after,
                                        int limit) {
-  sql::PreparedStatement& stmt = conn.Prepare(absl::StrCat(
+  return ListOfArchive<v1::CreditRatingChange>(
+      conn,
       "SELECT id, from_rating, to_rating, reason, payment_behaviour, capital, "
       "operating_status, actor_id, actor_department, change_time FROM "
-      "credit_rating_changes WHERE customer_id = ? AND id > ? ORDER BY id "
-      "LIMIT ",
-      limit + 1));
-  stmt.setInt64(1, customer_id);
-  stmt.setInt64(2, after.has_value() ? after->id : 0);
-  ResultSetPtr rs(stmt.executeQuery());
-  std::vector<v1::CreditRatingChange> items;
-  std::vector<PageCursor> cursors;
-  while (rs->next()) {
-    v1::CreditRatingChange& g = items.emplace_back();
-    const int64_t id = rs->getInt64("id");
-    g.set_name(
-        absl::StrCat(CustomerName(customer_id), "/creditRatingChanges/", id));
-    g.set_from_rating(static_cast<v1::CreditRating>(rs->getInt("from_rating")));
-    g.set_to_rating(static_cast<v1::CreditRating>(rs->getInt("to_rating")));
-    g.set_reason(Str(rs, "reason"));
-    g.mutable_assessment()->set_payment_behaviour(Str(rs, "payment_behaviour"));
-    g.mutable_assessment()->set_capital(Str(rs, "capital"));
-    g.mutable_assessment()->set_operating_status(Str(rs, "operating_status"));
-    g.mutable_actor()->set_staff_id(Str(rs, "actor_id"));
-    g.mutable_actor()->set_department(Str(rs, "actor_department"));
-    CSM_RETURN_IF_ERROR(SetTime(rs, "change_time", g.mutable_change_time()));
-    cursors.push_back({"", id});
-  }
-  return MakePage(std::move(items), std::move(cursors), limit);
+      "credit_rating_changes",
+      customer_id, after, limit,
+      [customer_id](const ResultSetPtr& rs, int64_t id,
+                    v1::CreditRatingChange& g) -> absl::Status {
+        g.set_name(absl::StrCat(CustomerName(customer_id),
+                                "/creditRatingChanges/", id));
+        g.set_from_rating(
+            static_cast<v1::CreditRating>(rs->getInt("from_rating")));
+        g.set_to_rating(static_cast<v1::CreditRating>(rs->getInt("to_rating")));
+        g.set_reason(Str(rs, "reason"));
+        g.mutable_assessment()->set_payment_behaviour(
+            Str(rs, "payment_behaviour"));
+        g.mutable_assessment()->set_capital(Str(rs, "capital"));
+        g.mutable_assessment()->set_operating_status(
+            Str(rs, "operating_status"));
+        g.mutable_actor()->set_staff_id(Str(rs, "actor_id"));
+        g.mutable_actor()->set_department(Str(rs, "actor_department"));
+        CSM_RETURN_IF_ERROR(
+            SetTime(rs, "change_time", g.mutable_change_time()));
+        return absl::OkStatus();
+      });
 }
 
 absl::Status CustomerStore::InsertOwnerChange(MysqlConnection& conn,
@@ -154,32 +175,28 @@ absl::Status CustomerStore::InsertOwnerChange(MysqlConnection& conn,
 absl::StatusOr<Page<v1::OwnerChange>> CustomerStore::ListOwnerChanges(
     MysqlConnection& conn, int64_t customer_id, std::optional<PageCursor> after,
     int limit) {
-  sql::PreparedStatement& stmt = conn.Prepare(absl::StrCat(
+  return ListOfArchive<v1::OwnerChange>(
+      conn,
       "SELECT id, from_owner_id, to_owner_id, from_team_id, to_team_id, "
       "reason, allocated, actor_id, actor_department, change_time FROM "
-      "owner_changes WHERE customer_id = ? AND id > ? ORDER BY id LIMIT ",
-      limit + 1));
-  stmt.setInt64(1, customer_id);
-  stmt.setInt64(2, after.has_value() ? after->id : 0);
-  ResultSetPtr rs(stmt.executeQuery());
-  std::vector<v1::OwnerChange> items;
-  std::vector<PageCursor> cursors;
-  while (rs->next()) {
-    v1::OwnerChange& g = items.emplace_back();
-    const int64_t id = rs->getInt64("id");
-    g.set_name(absl::StrCat(CustomerName(customer_id), "/ownerChanges/", id));
-    g.set_from_owner_id(Str(rs, "from_owner_id"));
-    g.set_to_owner_id(Str(rs, "to_owner_id"));
-    g.set_from_team(Str(rs, "from_team_id"));
-    g.set_to_team(Str(rs, "to_team_id"));
-    g.set_reason(Str(rs, "reason"));
-    g.set_allocated(rs->getBoolean("allocated"));
-    g.mutable_actor()->set_staff_id(Str(rs, "actor_id"));
-    g.mutable_actor()->set_department(Str(rs, "actor_department"));
-    CSM_RETURN_IF_ERROR(SetTime(rs, "change_time", g.mutable_change_time()));
-    cursors.push_back({"", id});
-  }
-  return MakePage(std::move(items), std::move(cursors), limit);
+      "owner_changes",
+      customer_id, after, limit,
+      [customer_id](const ResultSetPtr& rs, int64_t id,
+                    v1::OwnerChange& g) -> absl::Status {
+        g.set_name(
+            absl::StrCat(CustomerName(customer_id), "/ownerChanges/", id));
+        g.set_from_owner_id(Str(rs, "from_owner_id"));
+        g.set_to_owner_id(Str(rs, "to_owner_id"));
+        g.set_from_team(Str(rs, "from_team_id"));
+        g.set_to_team(Str(rs, "to_team_id"));
+        g.set_reason(Str(rs, "reason"));
+        g.set_allocated(rs->getBoolean("allocated"));
+        g.mutable_actor()->set_staff_id(Str(rs, "actor_id"));
+        g.mutable_actor()->set_department(Str(rs, "actor_department"));
+        CSM_RETURN_IF_ERROR(
+            SetTime(rs, "change_time", g.mutable_change_time()));
+        return absl::OkStatus();
+      });
 }
 
 absl::Status CustomerStore::InsertDealing(MysqlConnection& conn,
@@ -211,31 +228,26 @@ absl::Status CustomerStore::InsertDealing(MysqlConnection& conn,
 absl::StatusOr<Page<v1::Dealing>> CustomerStore::ListDealings(
     MysqlConnection& conn, int64_t customer_id, std::optional<PageCursor> after,
     int limit) {
-  sql::PreparedStatement& stmt = conn.Prepare(absl::StrCat(
+  return ListOfArchive<v1::Dealing>(
+      conn,
       "SELECT id, kind, deal_date, amount_fen, note, recorder_id, "
-      "recorder_department, create_time FROM dealings WHERE customer_id = ? "
-      "AND id > ? ORDER BY id LIMIT ",
-      limit + 1));
-  stmt.setInt64(1, customer_id);
-  stmt.setInt64(2, after.has_value() ? after->id : 0);
-  ResultSetPtr rs(stmt.executeQuery());
-  std::vector<v1::Dealing> items;
-  std::vector<PageCursor> cursors;
-  while (rs->next()) {
-    v1::Dealing& d = items.emplace_back();
-    const int64_t id = rs->getInt64("id");
-    d.set_name(absl::StrCat(CustomerName(customer_id), "/dealings/", id));
-    d.set_kind(static_cast<v1::DealingKind>(rs->getInt("kind")));
-    CSM_ASSIGN_OR_RETURN(absl::CivilDay day, FromSqlDate(Str(rs, "deal_date")));
-    ToProtoDate(day, d.mutable_deal_date());
-    d.set_amount_fen(rs->getInt64("amount_fen"));
-    d.set_note(Str(rs, "note"));
-    d.mutable_recorder()->set_staff_id(Str(rs, "recorder_id"));
-    d.mutable_recorder()->set_department(Str(rs, "recorder_department"));
-    CSM_RETURN_IF_ERROR(SetTime(rs, "create_time", d.mutable_create_time()));
-    cursors.push_back({"", id});
-  }
-  return MakePage(std::move(items), std::move(cursors), limit);
+      "recorder_department, create_time FROM dealings",
+      customer_id, after, limit,
+      [customer_id](const ResultSetPtr& rs, int64_t id,
+                    v1::Dealing& d) -> absl::Status {
+        d.set_name(absl::StrCat(CustomerName(customer_id), "/dealings/", id));
+        d.set_kind(static_cast<v1::DealingKind>(rs->getInt("kind")));
+        CSM_ASSIGN_OR_RETURN(absl::CivilDay day,
+                             FromSqlDate(Str(rs, "deal_date")));
+        ToProtoDate(day, d.mutable_deal_date());
+        d.set_amount_fen(rs->getInt64("amount_fen"));
+        d.set_note(Str(rs, "note"));
+        d.mutable_recorder()->set_staff_id(Str(rs, "recorder_id"));
+        d.mutable_recorder()->set_department(Str(rs, "recorder_department"));
+        CSM_RETURN_IF_ERROR(
+            SetTime(rs, "create_time", d.mutable_create_time()));
+        return absl::OkStatus();
+      });
 }
 
 absl::Status CustomerStore::InsertChange(
