@@ -13,7 +13,9 @@
 # CSM_ROOTFS_MAX_AGE_DAYS (7) days, so security updates reach the images.
 # Environment: BUILD_DIR (build), CSM_IMAGE_TAG (git describe), CSM_IMAGE_CACHE.
 # The archives are checked by tests/images/image_test.sh (ctest image_*).
-set -euo pipefail
+set -Eeuo pipefail
+# A failing command names itself (a bare `set -e` exit says nothing in CI).
+trap 'echo "images: FAILED (exit $?) at scripts/images.sh:$LINENO: $BASH_COMMAND" >&2' ERR
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 build_dir=${BUILD_DIR:-build}
@@ -143,6 +145,16 @@ rootfs_for() {
   log "root filesystem $key built in $(($(date +%s) - t0)) s ($(du -h "$tarball" | cut -f1))" >&2
   echo "$tarball"
 }
+
+# buildah's vfs storage copies each layer: about 1 GiB for the four images.
+need_room() {
+  local dir=$1 free_mb
+  free_mb=$(df -Pk "$dir" | awk 'NR == 2 {print int($4 / 1024)}')
+  ((free_mb >= 2048)) || die "only ${free_mb} MiB free under $dir; the images need about 2 GiB"
+}
+need_room "${TMPDIR:-/tmp}"
+mkdir -p "$build_dir"
+need_room "$build_dir"
 
 # The private buildah storage: nothing is left in /var/lib/containers.
 storage=$(mktemp -d "${TMPDIR:-/tmp}/csm-buildah.XXXXXX")

@@ -9,7 +9,9 @@
 # (scripts/images.sh; root, Debian mirror), 6. runs every test with ctest
 # (the database tests start their own private MariaDB through a ctest
 # fixture; the image tests start each image: nothing else to start).
-# Prints one summary line; exits non-zero if any step failed.
+# Prints the free disk space first, then, at the end, what each failed step
+# said last (ctest: the failed tests) and one summary line; exits non-zero
+# if any step failed.
 # Environment: BUILD_DIR (default build), CTEST_JOBS (default 2),
 # CSM_SKIP_INSTALL=1 to skip step 1 on a machine known to be complete,
 # CSM_SKIP_IMAGES=1 to skip step 5 (the image tests then report skipped).
@@ -24,6 +26,12 @@ results=()
 failed=0
 started=$(date +%s)
 
+# Each step's output is also kept in $step_logs/NAME.log, so that a failure
+# can be summed up at the very end, where a truncated CI log still shows it.
+step_logs=$(mktemp -d "${TMPDIR:-/tmp}/csm-test.XXXXXX")
+trap 'rm -rf "$step_logs"' EXIT
+digest=()
+
 # run_step NAME COMMAND...: runs it, records "NAME ok (Ns)" or "NAME FAILED".
 run_step() {
   local name=$1
@@ -32,15 +40,39 @@ run_step() {
   t0=$(date +%s)
   echo
   echo "=== $name"
-  "$@"
-  rc=$?
+  "$@" 2>&1 | tee "$step_logs/$name.log"
+  rc=${PIPESTATUS[0]}
   if [ "$rc" -eq 0 ]; then
     results+=("$name ok ($(($(date +%s) - t0))s)")
   else
     results+=("$name FAILED")
     failed=1
+    digest_of "$name"
   fi
   return "$rc"
+}
+
+# digest_of NAME: what a failed step said last (ctest: the failed tests).
+digest_of() {
+  local name=$1 log=$step_logs/$1.log
+  digest+=("--- $name failed; its last lines:")
+  if [ "$name" = ctest ]; then
+    mapfile -t -O "${#digest[@]}" digest < <(sed -n '/tests passed, /,$p' "$log" | head -n 60)
+  else
+    mapfile -t -O "${#digest[@]}" digest < <(tail -n 25 "$log")
+  fi
+}
+
+# The build, the images and the private databases need room; a full disk
+# fails them in ways that hide the cause, so say it first.
+disk_check() {
+  local free_gb
+  free_gb=$(df -Pk . | awk 'NR == 2 {print int($4 / 1048576)}')
+  echo "disk: ${free_gb} GiB free on $(df -P . | awk 'NR == 2 {print $6}')"
+  if [ "${free_gb:-0}" -lt 8 ]; then
+    echo "disk: WARNING: under 8 GiB free; the build (~5 GiB), the images and the test databases may not fit"
+    digest+=("--- disk: only ${free_gb} GiB free at the start (want 8)")
+  fi
 }
 
 skip_step() {
@@ -51,6 +83,10 @@ summary() {
   local verdict=PASS
   [ "$failed" -eq 0 ] || verdict=FAIL
   local line="" r
+  if ((${#digest[@]})); then
+    echo
+    printf '%s\n' "${digest[@]}"
+  fi
   for r in "${results[@]}"; do line+="$r | "; done
   echo
   echo "test.sh summary: ${line}total $(($(date +%s) - started))s => $verdict"
@@ -102,6 +138,7 @@ gofmt_check() {
   echo "gofmt: gateway/ formatted"
 }
 
+disk_check
 if [ "${CSM_SKIP_INSTALL:-0}" = 1 ]; then
   skip_step install-deps CSM_SKIP_INSTALL=1
 elif ! run_step install-deps bash scripts/install-deps.sh; then
