@@ -92,6 +92,15 @@ grpc::Status CustomerReportApi::GetReturnVisitReport(
       });
 }
 
+grpc::Status CustomerReportApi::GetCustomerAnalysis(
+    grpc::ServerContext* ctx, const rv1::GetCustomerAnalysisRequest* req,
+    rv1::CustomerAnalysis* resp) {
+  return runtime_->Handle(
+      ctx, "GetCustomerAnalysis", kReaders, [&](const CallContext& call) {
+        return Into(reporting::GetCustomerAnalysis(context_, call, *req), resp);
+      });
+}
+
 grpc::Status ReportConfigApi::GetFreshness(grpc::ServerContext* ctx,
                                            const rv1::GetFreshnessRequest*,
                                            rv1::Freshness* resp) {

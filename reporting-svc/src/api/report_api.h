@@ -64,6 +64,9 @@ class CustomerReportApi final : public rv1::CustomerReportService::Service {
   grpc::Status GetReturnVisitReport(grpc::ServerContext* ctx,
                                     const rv1::GetReturnVisitReportRequest* req,
                                     rv1::ReturnVisitReport* resp) override;
+  grpc::Status GetCustomerAnalysis(grpc::ServerContext* ctx,
+                                   const rv1::GetCustomerAnalysisRequest* req,
+                                   rv1::CustomerAnalysis* resp) override;
 
  private:
   ReportContext context_;

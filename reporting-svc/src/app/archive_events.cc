@@ -7,6 +7,7 @@
 #include "common/business_time.h"
 #include "common/status.h"
 #include "reporting-svc/src/app/event_appliers.h"
+#include "reporting-svc/src/store/archive_history.h"
 #include "reporting-svc/src/store/report_tables.h"
 
 namespace csm::reporting {
@@ -15,6 +16,8 @@ namespace {
 absl::Status Track(MysqlConnection& c, const Event& e,
                    const ev::CustomerSnapshot& s) {
   CSM_RETURN_IF_ERROR(UpsertCustomer(c, s));
+  CSM_RETURN_IF_ERROR(TrackArchiveVersion(
+      c, e.sequence(), FromProtoTimestamp(e.occur_time()), s));
   CSM_RETURN_IF_ERROR(RememberValue(c, "department", s.department()));
   return RememberValue(c, "department", e.actor_department());
 }

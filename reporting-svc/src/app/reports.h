@@ -1,6 +1,7 @@
 // The report use cases, one a file: weekly_report.cc, supervision_report.cc,
 // complaint_analysis.cc, sla_accountability.cc, satisfaction_report.cc,
-// return_visit_report.cc, staff_ranking.cc,
+// return_visit_report.cc, customer_analysis.cc,
+// staff_ranking.cc,
 // freshness.cc. Each reads the report tables and the
 // cursors in one consistent snapshot (one read transaction), so the
 // freshness block says exactly which events the figures contain.
@@ -69,6 +70,9 @@ absl::StatusOr<rv1::SatisfactionReport> GetSatisfactionReport(
 absl::StatusOr<rv1::ReturnVisitReport> GetReturnVisitReport(
     const ReportContext& ctx, const CallContext& call,
     const rv1::GetReturnVisitReportRequest& request);
+absl::StatusOr<rv1::CustomerAnalysis> GetCustomerAnalysis(
+    const ReportContext& ctx, const CallContext& call,
+    const rv1::GetCustomerAnalysisRequest& request);
 absl::StatusOr<rv1::StaffRanking> GetStaffRanking(
     const ReportContext& ctx, const CallContext& call,
     const rv1::GetStaffRankingRequest& request);
@@ -81,6 +85,7 @@ rv1::CsvExport AccountabilityCsv(const rv1::SlaAccountability& report);
 rv1::CsvExport RankingCsv(const rv1::StaffRanking& report);
 rv1::CsvExport SatisfactionCsv(const rv1::SatisfactionReport& report);
 rv1::CsvExport ReturnVisitCsv(const rv1::ReturnVisitReport& report);
+rv1::CsvExport CustomerAnalysisCsv(const rv1::CustomerAnalysis& report);
 
 // Runs `read` in one read-only transaction (a consistent snapshot) within
 // the call's deadline.

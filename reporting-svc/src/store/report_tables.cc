@@ -405,7 +405,7 @@ const std::vector<std::string>& ReportTables() {
                                    "promises",        "feedback",
                                    "faults",          "fault_departments",
                                    "known_values",    "staff_departments",
-                                   "calendars"};
+                                   "calendars",       "archive_versions"};
   return *kTables;
 }
 
