@@ -24,7 +24,6 @@ var notServed = map[string]bool{"csm.events.v1.EventService": true}
 // entry when its method is served (it then answers 401 like the others).
 var notYetServed = map[string]bool{
 	"csm.reporting.v1.ComplaintReportService/ListComplaintLedger": true,
-	"csm.reporting.v1.CustomerReportService/GetAttritionWarning":  true,
 }
 
 type binding struct {

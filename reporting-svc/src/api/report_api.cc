@@ -101,6 +101,15 @@ grpc::Status CustomerReportApi::GetCustomerAnalysis(
       });
 }
 
+grpc::Status CustomerReportApi::GetAttritionWarning(
+    grpc::ServerContext* ctx, const rv1::GetAttritionWarningRequest* req,
+    rv1::AttritionWarning* resp) {
+  return runtime_->Handle(
+      ctx, "GetAttritionWarning", kReaders, [&](const CallContext& call) {
+        return Into(reporting::GetAttritionWarning(context_, call, *req), resp);
+      });
+}
+
 grpc::Status ReportConfigApi::GetFreshness(grpc::ServerContext* ctx,
                                            const rv1::GetFreshnessRequest*,
                                            rv1::Freshness* resp) {

@@ -67,6 +67,9 @@ class CustomerReportApi final : public rv1::CustomerReportService::Service {
   grpc::Status GetCustomerAnalysis(grpc::ServerContext* ctx,
                                    const rv1::GetCustomerAnalysisRequest* req,
                                    rv1::CustomerAnalysis* resp) override;
+  grpc::Status GetAttritionWarning(grpc::ServerContext* ctx,
+                                   const rv1::GetAttritionWarningRequest* req,
+                                   rv1::AttritionWarning* resp) override;
 
  private:
   ReportContext context_;

@@ -8,7 +8,9 @@
 #include "common/status.h"
 #include "reporting-svc/src/app/event_appliers.h"
 #include "reporting-svc/src/store/archive_history.h"
+#include "reporting-svc/src/store/attrition_queries.h"
 #include "reporting-svc/src/store/report_tables.h"
+#include "reporting-svc/src/store/sql_bind.h"
 
 namespace csm::reporting {
 namespace {
@@ -63,7 +65,10 @@ void AddArchiveEventHandlers(EventHandlers& h) {
   });
   h.On<ev::DealingRecorded>(
       [](MysqlConnection& c, const Event& e, const ev::DealingRecorded& m) {
-        return Track(c, e, m.customer());
+        CSM_RETURN_IF_ERROR(Track(c, e, m.customer()));
+        const std::optional<absl::CivilDay> day = OptDate(m.deal_date());
+        if (!day) return absl::OkStatus();
+        return NoteDealing(c, m.customer().name(), *day);
       });
 }
 

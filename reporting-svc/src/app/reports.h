@@ -1,6 +1,6 @@
 // The report use cases, one a file: weekly_report.cc, supervision_report.cc,
 // complaint_analysis.cc, sla_accountability.cc, satisfaction_report.cc,
-// return_visit_report.cc, customer_analysis.cc,
+// return_visit_report.cc, customer_analysis.cc, attrition_warning.cc,
 // staff_ranking.cc,
 // freshness.cc. Each reads the report tables and the
 // cursors in one consistent snapshot (one read transaction), so the
@@ -73,6 +73,10 @@ absl::StatusOr<rv1::ReturnVisitReport> GetReturnVisitReport(
 absl::StatusOr<rv1::CustomerAnalysis> GetCustomerAnalysis(
     const ReportContext& ctx, const CallContext& call,
     const rv1::GetCustomerAnalysisRequest& request);
+// As of the business date of the call; paged (page_size 0 means 100).
+absl::StatusOr<rv1::AttritionWarning> GetAttritionWarning(
+    const ReportContext& ctx, const CallContext& call,
+    const rv1::GetAttritionWarningRequest& request);
 absl::StatusOr<rv1::StaffRanking> GetStaffRanking(
     const ReportContext& ctx, const CallContext& call,
     const rv1::GetStaffRankingRequest& request);

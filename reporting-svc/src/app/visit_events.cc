@@ -8,6 +8,7 @@
 #include "csm/common/v1/common.pb.h"
 #include "reporting-svc/src/app/event_appliers.h"
 #include "reporting-svc/src/store/archive_history.h"
+#include "reporting-svc/src/store/attrition_queries.h"
 #include "reporting-svc/src/store/report_tables.h"
 #include "reporting-svc/src/store/sql_bind.h"
 
@@ -46,6 +47,8 @@ absl::Status ApplyVisit(MysqlConnection& c, const Event& e,
       m.method(),     csm::common::v1::Satisfaction_Name(m.satisfaction()),
       m.counted(),    date};
   CSM_RETURN_IF_ERROR(UpsertVisit(c, v));
+  CSM_RETURN_IF_ERROR(
+      NoteVisit(c, s.name(), date, e.sequence(), m.visit(), v.satisfaction));
   if (const auto due = OptDate(m.due_date()); m.counted() && due) {
     CSM_RETURN_IF_ERROR(AnswerOccurrence(c, m.visit_plan(), *due, date));
   }
@@ -112,9 +115,11 @@ void AddPromiseHandlers(EventHandlers& h) {
   h.On<ev::CommunicationRecorded>([](MysqlConnection& c, const Event& e,
                                      const ev::CommunicationRecorded& m) {
     CSM_RETURN_IF_ERROR(Track(c, e, m.customer()));
-    if (!m.has_promise()) return absl::OkStatus();
     const absl::Time contact =
         OptTime(m.contact_time()).value_or(FromProtoTimestamp(e.occur_time()));
+    CSM_RETURN_IF_ERROR(
+        NoteContact(c, m.customer().name(), BusinessDate(contact)));
+    if (!m.has_promise()) return absl::OkStatus();
     return AddPromise(c, m.communication(), m.customer(), m.staff_id(), contact,
                       OptDate(m.promise_due_date()));
   });

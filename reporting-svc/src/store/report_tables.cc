@@ -405,7 +405,8 @@ const std::vector<std::string>& ReportTables() {
                                    "promises",        "feedback",
                                    "faults",          "fault_departments",
                                    "known_values",    "staff_departments",
-                                   "calendars",       "archive_versions"};
+                                   "calendars",       "archive_versions",
+                                   "archive_contacts"};
   return *kTables;
 }
 
