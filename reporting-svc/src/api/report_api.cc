@@ -82,6 +82,15 @@ grpc::Status ComplaintReportApi::GetSatisfactionReport(
       });
 }
 
+grpc::Status ComplaintReportApi::ListComplaintLedger(
+    grpc::ServerContext* ctx, const rv1::ListComplaintLedgerRequest* req,
+    rv1::ListComplaintLedgerResponse* resp) {
+  return runtime_->Handle(
+      ctx, "ListComplaintLedger", kReaders, [&](const CallContext& call) {
+        return Into(reporting::ListComplaintLedger(context_, call, *req), resp);
+      });
+}
+
 grpc::Status CustomerReportApi::GetReturnVisitReport(
     grpc::ServerContext* ctx, const rv1::GetReturnVisitReportRequest* req,
     rv1::ReturnVisitReport* resp) {

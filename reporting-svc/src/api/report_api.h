@@ -50,6 +50,9 @@ class ComplaintReportApi final : public rv1::ComplaintReportService::Service {
   grpc::Status GetSatisfactionReport(
       grpc::ServerContext* ctx, const rv1::GetSatisfactionReportRequest* req,
       rv1::SatisfactionReport* resp) override;
+  grpc::Status ListComplaintLedger(
+      grpc::ServerContext* ctx, const rv1::ListComplaintLedgerRequest* req,
+      rv1::ListComplaintLedgerResponse* resp) override;
 
  private:
   ReportContext context_;

@@ -16,7 +16,6 @@
 #include "csm/reporting/v1/customer_reports.grpc.pb.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "reporting-svc/src/app/rebuild.h"
 #include "reporting-svc/src/testing/report_fixture.h"
 
 namespace csm::reporting::testing {
@@ -408,23 +407,7 @@ TEST_F(AttritionWarningTest, BadInputNamesTheField) {
 TEST_F(AttritionWarningTest, RebuildGivesTheSameWarning) {
   rv1::AttritionWarning before = Warning();
   const std::string live = DumpTables();
-  std::vector<ReplaySource> sources;
-  for (const char* source : {kCustomerSource, kComplaintSource}) {
-    ReplaySource r;
-    r.source = source;
-    r.handlers = std::string(source) == kComplaintSource ? &complaint_handlers_
-                                                         : &customer_handlers_;
-    r.replay = [this, source](int64_t upto, const auto& apply) {
-      for (const Event& e : log_.of(source)) {
-        if (e.sequence() > upto) break;
-        if (absl::Status s = apply(e); !s.ok()) return s;
-      }
-      return absl::OkStatus();
-    };
-    sources.push_back(std::move(r));
-  }
-  ReportRebuild rebuild(&server_->pool(), std::move(sources));
-  auto done = rebuild.RunNow("dang.an");
+  auto done = RebuildFrom(log_);
   ASSERT_TRUE(done.ok()) << done.status();
   ASSERT_EQ(done->state(), rv1::REBUILD_STATE_SUCCEEDED) << done->error();
   EXPECT_EQ(DumpTables(), live);

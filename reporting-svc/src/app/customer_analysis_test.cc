@@ -14,7 +14,6 @@
 #include "csm/reporting/v1/customer_reports.grpc.pb.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "reporting-svc/src/app/rebuild.h"
 #include "reporting-svc/src/testing/report_fixture.h"
 
 namespace csm::reporting::testing {
@@ -368,20 +367,7 @@ TEST_F(CustomerAnalysisTest, RebuildGivesTheSameAnalysis) {
   rv1::CustomerAnalysis before;
   ASSERT_TRUE(Analyse(req, &before).ok());
   const std::string live = DumpTables();
-  ReplaySource r;
-  r.source = kCustomerSource;
-  r.handlers = &customer_handlers_;
-  r.replay = [this](int64_t upto, const auto& apply) {
-    for (const Event& e : log_.of(kCustomerSource)) {
-      if (e.sequence() > upto) break;
-      if (absl::Status s = apply(e); !s.ok()) return s;
-    }
-    return absl::OkStatus();
-  };
-  std::vector<ReplaySource> sources;
-  sources.push_back(std::move(r));
-  ReportRebuild rebuild(&server_->pool(), std::move(sources));
-  auto done = rebuild.RunNow("dang.an");
+  auto done = RebuildFrom(log_);
   ASSERT_TRUE(done.ok()) << done.status();
   ASSERT_EQ(done->state(), rv1::REBUILD_STATE_SUCCEEDED) << done->error();
   EXPECT_EQ(DumpTables(), live);

@@ -1,7 +1,7 @@
 // The report use cases, one a file: weekly_report.cc, supervision_report.cc,
 // complaint_analysis.cc, sla_accountability.cc, satisfaction_report.cc,
 // return_visit_report.cc, customer_analysis.cc, attrition_warning.cc,
-// staff_ranking.cc,
+// complaint_ledger.cc, staff_ranking.cc,
 // freshness.cc. Each reads the report tables and the
 // cursors in one consistent snapshot (one read transaction), so the
 // freshness block says exactly which events the figures contain.
@@ -67,6 +67,11 @@ absl::StatusOr<rv1::SlaAccountability> GetSlaAccountability(
 absl::StatusOr<rv1::SatisfactionReport> GetSatisfactionReport(
     const ReportContext& ctx, const CallContext& call,
     const rv1::GetSatisfactionReportRequest& request);
+// Paged (page_size 0 means 1000); with REPORT_FORMAT_CSV the header on the
+// first page only.
+absl::StatusOr<rv1::ListComplaintLedgerResponse> ListComplaintLedger(
+    const ReportContext& ctx, const CallContext& call,
+    const rv1::ListComplaintLedgerRequest& request);
 absl::StatusOr<rv1::ReturnVisitReport> GetReturnVisitReport(
     const ReportContext& ctx, const CallContext& call,
     const rv1::GetReturnVisitReportRequest& request);
