@@ -240,9 +240,7 @@ absl::StatusOr<rv1::AttritionWarning> GetAttritionWarning(
   CSM_ASSIGN_OR_RETURN(
       ReportRequest r,
       PrepareReport(*ctx.pool, call, DayPeriod(as_of), request.filter(),
-                    FilterPolicy{.report = "the attrition warning",
-                                 .categories = false,
-                                 .severities = false}));
+                    FilterPolicyOf(rv1::REPORT_KIND_ATTRITION_WARNING)));
   FieldViolations v;
   const std::set<int> reasons = DecodeReasons(request, &v);
   absl::StatusOr<int> size =

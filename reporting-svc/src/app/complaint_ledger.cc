@@ -169,7 +169,7 @@ absl::StatusOr<rv1::ListComplaintLedgerResponse> ListComplaintLedger(
   CSM_ASSIGN_OR_RETURN(
       rv1::ListComplaintLedgerResponse out,
       ComputeReport<rv1::ListComplaintLedgerResponse>(
-          ctx, call, plain, FilterPolicy{.report = "the complaint ledger"},
+          ctx, call, plain, FilterPolicyOf(rv1::REPORT_KIND_COMPLAINT_LEDGER),
           [&request, size](MysqlConnection& conn, const ReportRequest& r,
                            rv1::ListComplaintLedgerResponse* page) {
             const LedgerQuery query{

@@ -217,10 +217,7 @@ absl::StatusOr<rv1::CustomerAnalysis> GetCustomerAnalysis(
     const ReportContext& ctx, const CallContext& call,
     const rv1::GetCustomerAnalysisRequest& request) {
   return ComputeReport<rv1::CustomerAnalysis>(
-      ctx, call, request,
-      FilterPolicy{.report = "the customer analysis",
-                   .categories = false,
-                   .severities = false},
+      ctx, call, request, FilterPolicyOf(rv1::REPORT_KIND_CUSTOMER_ANALYSIS),
       [&request](MysqlConnection& conn, const ReportRequest& r,
                  rv1::CustomerAnalysis* out) {
         return FillAnalysis(conn, r, request, out);

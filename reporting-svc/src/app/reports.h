@@ -34,6 +34,9 @@ struct FollowerStatus {
   std::string source;
   bool stopped = false;
   std::string stop_reason;
+  // It has read its source's history up to the head once since start-up
+  // (always, for a process that does not follow).
+  bool caught_up = true;
 };
 
 // What every report reads with.
