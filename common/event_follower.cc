@@ -119,7 +119,13 @@ void EventFollower::Resume() {
 
 FollowerState EventFollower::Status() const {
   std::lock_guard<std::mutex> lock(mu_);
-  return state_;
+  FollowerState state = state_;
+  // A stream that delivers nothing: the source has nothing after the cursor.
+  if (stream_context_ != nullptr && !applying_ &&
+      absl::Now() - last_read_ >= options_.caught_up_quiet) {
+    state.caught_up = true;
+  }
+  return state;
 }
 
 bool EventFollower::SleepFor(absl::Duration d) {
@@ -267,6 +273,7 @@ bool EventFollower::FollowOnce() {
     std::lock_guard<std::mutex> lock(mu_);
     if (stopping_ || paused_) return false;
     stream_context_ = context->get();
+    last_read_ = absl::Now();
     ++state_.reconnects;
   }
   metrics_->reconnects->Increment();
@@ -281,6 +288,7 @@ bool EventFollower::FollowOnce() {
     {
       std::lock_guard<std::mutex> lock(mu_);
       state_.connected = true;
+      last_read_ = absl::Now();
     }
     batch.clear();
     for (Event& e : *response.mutable_events()) {
@@ -311,6 +319,15 @@ bool EventFollower::FollowOnce() {
     if (!batch.empty()) {
       if (!ApplyBatch(batch).ok()) break;
       progressed = true;
+    }
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      // Quiet is counted from the end of the last apply.
+      last_read_ = absl::Now();
+      // The source had no more than this, now applied: the head.
+      if (response.events_size() < request.max_batch_size()) {
+        state_.caught_up = true;
+      }
     }
   }
   context->get()->TryCancel();

@@ -57,6 +57,8 @@ struct EventFollowerOptions {
   absl::Duration recheck_interval = absl::Seconds(5);
   // Bound of one batch's transaction (pool wait included).
   absl::Duration apply_timeout = absl::Seconds(30);
+  // A stream with nothing to read for this long is at the source's head.
+  absl::Duration caught_up_quiet = absl::Seconds(2);
 };
 
 // What Status() reports (GetFreshness, health detail).
@@ -69,6 +71,12 @@ struct FollowerState {
   // The dead letter it stopped at, 0 for other reasons.
   int64_t dead_letter_sequence = 0;
   int64_t reconnects = 0;
+  // It has read everything its source had, at least once since it started:
+  // a response with fewer events than it asked for (the source had no
+  // more), or, while streaming, nothing to read for caught_up_quiet. Jobs
+  // that must not act on a partial history wait for it (reporting-svc's
+  // snapshots after a start-up).
+  bool caught_up = false;
 };
 
 class EventFollower {
@@ -121,6 +129,8 @@ class EventFollower {
   bool applying_ = false;
   FollowerState state_;
   grpc::ClientContext* stream_context_ = nullptr;  // while streaming
+  // While streaming: when the stream started or last delivered.
+  absl::Time last_read_ = absl::InfinitePast();
   absl::Duration backoff_;
   absl::BitGen bitgen_;
   std::thread thread_;

@@ -289,6 +289,23 @@ TEST_F(EventFollowerTest, RestartResumesFromTheStoredCursor) {
   ExpectEachOnce(16);
 }
 
+TEST_F(EventFollowerTest, CaughtUpOnceItHasAppliedTheSourcesHead) {
+  for (int i = 1; i <= 12; ++i) source_.Append(Created(i));
+  StartFollower();
+  // Batches of 5: the third (2 events) is the source's head.
+  ASSERT_TRUE(WaitFor([&] { return follower_->Status().caught_up; }));
+  EXPECT_EQ(Cursor(), 12);
+  ExpectEachOnce(12);
+}
+
+TEST_F(EventFollowerTest, AQuietStreamIsCaughtUp) {
+  // Nothing to read at all: the stream stays quiet.
+  StartFollower();
+  EXPECT_FALSE(follower_->Status().caught_up);
+  ASSERT_TRUE(WaitFor([&] { return follower_->Status().caught_up; }));
+  EXPECT_LE(Cursor(), 0);  // nothing applied
+}
+
 TEST_F(EventFollowerTest, TwoFollowersOfOneSourceCountEachEventOnce) {
   for (int i = 1; i <= 30; ++i) source_.Append(Created(i));
   StartFollower();

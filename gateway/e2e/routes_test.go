@@ -22,11 +22,7 @@ var notServed = map[string]bool{"csm.events.v1.EventService": true}
 // The reporting methods this version of reporting-svc does not serve yet:
 // their routes reach it and it answers UNIMPLEMENTED (HTTP 501). Delete an
 // entry when its method is served (it then answers 401 like the others).
-var notYetServed = map[string]bool{
-	"csm.reporting.v1.ComplaintReportService/ListComplaintLedger": true,
-	"csm.reporting.v1.CustomerReportService/GetCustomerAnalysis":  true,
-	"csm.reporting.v1.CustomerReportService/GetAttritionWarning":  true,
-}
+var notYetServed = map[string]bool{}
 
 type binding struct {
 	service, method, verb, template string

@@ -93,6 +93,7 @@ absl::StatusOr<std::unique_ptr<ReportingServer>> ReportingServer::Start(
     for (EventFollower* f : self->followers_) f->Stop();
   });
   CSM_RETURN_IF_ERROR(a.Start());
+  s->follow_ = config.follow;
   if (config.follow) {
     for (EventFollower* f : s->followers_) f->Start();
   }
@@ -110,7 +111,8 @@ std::vector<FollowerStatus> ReportingServer::Followers() const {
   std::vector<FollowerStatus> out;
   for (const EventFollower* f : followers_) {
     const FollowerState state = f->Status();
-    out.push_back({state.source, state.stopped, state.stop_reason});
+    out.push_back({state.source, state.stopped, state.stop_reason,
+                   !follow_ || state.caught_up});
   }
   return out;
 }

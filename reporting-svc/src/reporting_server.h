@@ -68,6 +68,7 @@ class ReportingServer {
   std::vector<EventFollower*> followers_;
   ReportRebuild* rebuild_ = nullptr;
   PeriodicTask* snapshot_job_ = nullptr;
+  bool follow_ = true;
 };
 
 // reporting-svc's own migrations (after the common ones).

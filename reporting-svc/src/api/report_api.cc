@@ -82,6 +82,15 @@ grpc::Status ComplaintReportApi::GetSatisfactionReport(
       });
 }
 
+grpc::Status ComplaintReportApi::ListComplaintLedger(
+    grpc::ServerContext* ctx, const rv1::ListComplaintLedgerRequest* req,
+    rv1::ListComplaintLedgerResponse* resp) {
+  return runtime_->Handle(
+      ctx, "ListComplaintLedger", kReaders, [&](const CallContext& call) {
+        return Into(reporting::ListComplaintLedger(context_, call, *req), resp);
+      });
+}
+
 grpc::Status CustomerReportApi::GetReturnVisitReport(
     grpc::ServerContext* ctx, const rv1::GetReturnVisitReportRequest* req,
     rv1::ReturnVisitReport* resp) {
@@ -89,6 +98,24 @@ grpc::Status CustomerReportApi::GetReturnVisitReport(
       ctx, "GetReturnVisitReport", kReaders, [&](const CallContext& call) {
         return Into(reporting::GetReturnVisitReport(context_, call, *req),
                     resp);
+      });
+}
+
+grpc::Status CustomerReportApi::GetCustomerAnalysis(
+    grpc::ServerContext* ctx, const rv1::GetCustomerAnalysisRequest* req,
+    rv1::CustomerAnalysis* resp) {
+  return runtime_->Handle(
+      ctx, "GetCustomerAnalysis", kReaders, [&](const CallContext& call) {
+        return Into(reporting::GetCustomerAnalysis(context_, call, *req), resp);
+      });
+}
+
+grpc::Status CustomerReportApi::GetAttritionWarning(
+    grpc::ServerContext* ctx, const rv1::GetAttritionWarningRequest* req,
+    rv1::AttritionWarning* resp) {
+  return runtime_->Handle(
+      ctx, "GetAttritionWarning", kReaders, [&](const CallContext& call) {
+        return Into(reporting::GetAttritionWarning(context_, call, *req), resp);
       });
 }
 

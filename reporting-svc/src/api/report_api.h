@@ -50,6 +50,9 @@ class ComplaintReportApi final : public rv1::ComplaintReportService::Service {
   grpc::Status GetSatisfactionReport(
       grpc::ServerContext* ctx, const rv1::GetSatisfactionReportRequest* req,
       rv1::SatisfactionReport* resp) override;
+  grpc::Status ListComplaintLedger(
+      grpc::ServerContext* ctx, const rv1::ListComplaintLedgerRequest* req,
+      rv1::ListComplaintLedgerResponse* resp) override;
 
  private:
   ReportContext context_;
@@ -64,6 +67,12 @@ class CustomerReportApi final : public rv1::CustomerReportService::Service {
   grpc::Status GetReturnVisitReport(grpc::ServerContext* ctx,
                                     const rv1::GetReturnVisitReportRequest* req,
                                     rv1::ReturnVisitReport* resp) override;
+  grpc::Status GetCustomerAnalysis(grpc::ServerContext* ctx,
+                                   const rv1::GetCustomerAnalysisRequest* req,
+                                   rv1::CustomerAnalysis* resp) override;
+  grpc::Status GetAttritionWarning(grpc::ServerContext* ctx,
+                                   const rv1::GetAttritionWarningRequest* req,
+                                   rv1::AttritionWarning* resp) override;
 
  private:
   ReportContext context_;

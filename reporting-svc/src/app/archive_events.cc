@@ -7,7 +7,10 @@
 #include "common/business_time.h"
 #include "common/status.h"
 #include "reporting-svc/src/app/event_appliers.h"
+#include "reporting-svc/src/store/archive_history.h"
+#include "reporting-svc/src/store/attrition_queries.h"
 #include "reporting-svc/src/store/report_tables.h"
+#include "reporting-svc/src/store/sql_bind.h"
 
 namespace csm::reporting {
 namespace {
@@ -15,6 +18,8 @@ namespace {
 absl::Status Track(MysqlConnection& c, const Event& e,
                    const ev::CustomerSnapshot& s) {
   CSM_RETURN_IF_ERROR(UpsertCustomer(c, s));
+  CSM_RETURN_IF_ERROR(TrackArchiveVersion(
+      c, e.sequence(), FromProtoTimestamp(e.occur_time()), s));
   CSM_RETURN_IF_ERROR(RememberValue(c, "department", s.department()));
   return RememberValue(c, "department", e.actor_department());
 }
@@ -60,7 +65,10 @@ void AddArchiveEventHandlers(EventHandlers& h) {
   });
   h.On<ev::DealingRecorded>(
       [](MysqlConnection& c, const Event& e, const ev::DealingRecorded& m) {
-        return Track(c, e, m.customer());
+        CSM_RETURN_IF_ERROR(Track(c, e, m.customer()));
+        const std::optional<absl::CivilDay> day = OptDate(m.deal_date());
+        if (!day) return absl::OkStatus();
+        return NoteDealing(c, m.customer().name(), *day);
       });
 }
 

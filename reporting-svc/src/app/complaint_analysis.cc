@@ -72,7 +72,7 @@ absl::StatusOr<rv1::ComplaintAnalysis> GetComplaintAnalysis(
     const ReportContext& ctx, const CallContext& call,
     const rv1::GetComplaintAnalysisRequest& request) {
   return ComputeReport<rv1::ComplaintAnalysis>(
-      ctx, call, request, FilterPolicy{.report = "the complaint analysis"},
+      ctx, call, request, FilterPolicyOf(rv1::REPORT_KIND_COMPLAINT_ANALYSIS),
       [&request](MysqlConnection& conn, const ReportRequest& r,
                  rv1::ComplaintAnalysis* out) -> absl::Status {
         FieldViolations v;

@@ -9,6 +9,7 @@
 #include "common/status.h"
 #include "csm/common/v1/common.pb.h"
 #include "reporting-svc/src/app/event_appliers.h"
+#include "reporting-svc/src/store/ledger_queries.h"
 #include "reporting-svc/src/store/report_tables.h"
 #include "reporting-svc/src/store/schedule_store.h"
 #include "reporting-svc/src/store/sql_bind.h"
@@ -32,6 +33,7 @@ absl::Status Track(MysqlConnection& conn, const Event& e,
                    const ev::ComplaintSnapshot& s) {
   CSM_RETURN_IF_ERROR(UpsertComplaint(conn, s));
   CSM_RETURN_IF_ERROR(UpsertDeadlines(conn, s));
+  CSM_RETURN_IF_ERROR(UpsertLedgerColumns(conn, s));
   CSM_RETURN_IF_ERROR(RememberValue(conn, "category", s.category()));
   for (const std::string* d :
        {&s.handling_department(), &s.first_responder_department(),

@@ -10,6 +10,7 @@
 #include "absl/strings/str_replace.h"
 #include "absl/time/time.h"
 #include "common/business_time.h"
+#include "csm/reporting/v1/report_config.pb.h"
 
 namespace csm::reporting {
 namespace {
@@ -34,6 +35,15 @@ std::string Percent(const rv1::Ratio& r) {
 bool IsMessage(const FieldDescriptor* f,
                const google::protobuf::Descriptor* d) {
   return f->type() == FieldDescriptor::TYPE_MESSAGE && f->message_type() == d;
+}
+
+// Messages beside the figures (a trend point's period, the rule a report
+// used, times and dates) are not figures: the row's columns say them.
+bool IsNotAFigure(const FieldDescriptor* f) {
+  return IsMessage(f, rv1::ResolvedPeriod::descriptor()) ||
+         IsMessage(f, rv1::CompletenessRule::descriptor()) ||
+         IsMessage(f, google::protobuf::Timestamp::descriptor()) ||
+         IsMessage(f, csm::common::v1::Date::descriptor());
 }
 
 }  // namespace
@@ -127,6 +137,7 @@ void FigureCsv::AddField(absl::string_view section, absl::string_view dimension,
     default:
       return;  // names and texts are the row's key, not figures
   }
+  if (IsNotAFigure(f)) return;
   const Message& sub = r->GetMessage(m, f);
   if (IsMessage(f, rv1::Ratio::descriptor())) {
     const auto& ratio = static_cast<const rv1::Ratio&>(sub);

@@ -39,6 +39,42 @@ absl::StatusOr<rv1::ReportFilter> Authorize(const CallContext& call,
 
 }  // namespace
 
+FilterPolicy FilterPolicyOf(rv1::ReportKind kind) {
+  // Customer reports: no complaint classification.
+  auto customer = [](const char* report) {
+    return FilterPolicy{
+        .report = report, .categories = false, .severities = false};
+  };
+  switch (kind) {
+    case rv1::REPORT_KIND_WEEKLY:
+      return FilterPolicy{.report = "the weekly report"};
+    case rv1::REPORT_KIND_SUPERVISION:
+      return FilterPolicy{.report = "the supervision report",
+                          .staff_ids = false};
+    case rv1::REPORT_KIND_COMPLAINT_ANALYSIS:
+      return FilterPolicy{.report = "the complaint analysis"};
+    case rv1::REPORT_KIND_SLA_ACCOUNTABILITY:
+      return FilterPolicy{.report = "the SLA accountability"};
+    case rv1::REPORT_KIND_SATISFACTION:
+      return FilterPolicy{.report = "the satisfaction report"};
+    case rv1::REPORT_KIND_CUSTOMER_ANALYSIS:
+      return customer("the customer analysis");
+    case rv1::REPORT_KIND_RETURN_VISITS:
+      return customer("the return-visit report");
+    case rv1::REPORT_KIND_ATTRITION_WARNING:
+      return customer("the attrition warning");
+    case rv1::REPORT_KIND_STAFF_RANKING:
+      return FilterPolicy{.report = "the staff ranking",
+                          .categories = false,
+                          .severities = false,
+                          .customer_grades = false};
+    case rv1::REPORT_KIND_COMPLAINT_LEDGER:
+      return FilterPolicy{.report = "the complaint ledger"};
+    default:
+      return FilterPolicy{.report = "scheduled reports"};
+  }
+}
+
 FigureScope ScopeOf(const ReportPeriod& period,
                     const rv1::ReportFilter& filter) {
   FigureScope s;

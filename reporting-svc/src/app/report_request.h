@@ -31,6 +31,10 @@ absl::StatusOr<ReportRequest> PrepareReport(MysqlPool& pool,
                                             const rv1::ReportFilter& filter,
                                             const FilterPolicy& policy);
 
+// The filters each report takes (docs/reports.md, one section a report):
+// the same for a request and for a schedule of the report.
+FilterPolicy FilterPolicyOf(rv1::ReportKind kind);
+
 // The scope of `period` with the filter's values.
 FigureScope ScopeOf(const ReportPeriod& period,
                     const rv1::ReportFilter& filter);

@@ -1,6 +1,7 @@
 // The report use cases, one a file: weekly_report.cc, supervision_report.cc,
 // complaint_analysis.cc, sla_accountability.cc, satisfaction_report.cc,
-// return_visit_report.cc, staff_ranking.cc,
+// return_visit_report.cc, customer_analysis.cc, attrition_warning.cc,
+// complaint_ledger.cc, staff_ranking.cc,
 // freshness.cc. Each reads the report tables and the
 // cursors in one consistent snapshot (one read transaction), so the
 // freshness block says exactly which events the figures contain.
@@ -33,6 +34,9 @@ struct FollowerStatus {
   std::string source;
   bool stopped = false;
   std::string stop_reason;
+  // It has read its source's history up to the head once since start-up
+  // (always, for a process that does not follow).
+  bool caught_up = true;
 };
 
 // What every report reads with.
@@ -66,9 +70,21 @@ absl::StatusOr<rv1::SlaAccountability> GetSlaAccountability(
 absl::StatusOr<rv1::SatisfactionReport> GetSatisfactionReport(
     const ReportContext& ctx, const CallContext& call,
     const rv1::GetSatisfactionReportRequest& request);
+// Paged (page_size 0 means 1000); with REPORT_FORMAT_CSV the header on the
+// first page only.
+absl::StatusOr<rv1::ListComplaintLedgerResponse> ListComplaintLedger(
+    const ReportContext& ctx, const CallContext& call,
+    const rv1::ListComplaintLedgerRequest& request);
 absl::StatusOr<rv1::ReturnVisitReport> GetReturnVisitReport(
     const ReportContext& ctx, const CallContext& call,
     const rv1::GetReturnVisitReportRequest& request);
+absl::StatusOr<rv1::CustomerAnalysis> GetCustomerAnalysis(
+    const ReportContext& ctx, const CallContext& call,
+    const rv1::GetCustomerAnalysisRequest& request);
+// As of the business date of the call; paged (page_size 0 means 100).
+absl::StatusOr<rv1::AttritionWarning> GetAttritionWarning(
+    const ReportContext& ctx, const CallContext& call,
+    const rv1::GetAttritionWarningRequest& request);
 absl::StatusOr<rv1::StaffRanking> GetStaffRanking(
     const ReportContext& ctx, const CallContext& call,
     const rv1::GetStaffRankingRequest& request);
@@ -81,6 +97,7 @@ rv1::CsvExport AccountabilityCsv(const rv1::SlaAccountability& report);
 rv1::CsvExport RankingCsv(const rv1::StaffRanking& report);
 rv1::CsvExport SatisfactionCsv(const rv1::SatisfactionReport& report);
 rv1::CsvExport ReturnVisitCsv(const rv1::ReturnVisitReport& report);
+rv1::CsvExport CustomerAnalysisCsv(const rv1::CustomerAnalysis& report);
 
 // Runs `read` in one read-only transaction (a consistent snapshot) within
 // the call's deadline.

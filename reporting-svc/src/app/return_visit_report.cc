@@ -65,10 +65,7 @@ absl::StatusOr<rv1::ReturnVisitReport> GetReturnVisitReport(
     const ReportContext& ctx, const CallContext& call,
     const rv1::GetReturnVisitReportRequest& request) {
   return ComputeReport<rv1::ReturnVisitReport>(
-      ctx, call, request,
-      FilterPolicy{.report = "the return-visit report",
-                   .categories = false,
-                   .severities = false},
+      ctx, call, request, FilterPolicyOf(rv1::REPORT_KIND_RETURN_VISITS),
       FillReturnVisits, ReturnVisitCsv);
 }
 

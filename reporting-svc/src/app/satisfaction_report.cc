@@ -117,7 +117,7 @@ absl::StatusOr<rv1::SatisfactionReport> GetSatisfactionReport(
     const ReportContext& ctx, const CallContext& call,
     const rv1::GetSatisfactionReportRequest& request) {
   return ComputeReport<rv1::SatisfactionReport>(
-      ctx, call, request, FilterPolicy{.report = "the satisfaction report"},
+      ctx, call, request, FilterPolicyOf(rv1::REPORT_KIND_SATISFACTION),
       FillSatisfaction, SatisfactionCsv);
 }
 

@@ -68,7 +68,8 @@ absl::Status Validate(MysqlConnection& conn, const rv1::ReportSchedule& s) {
   KnownValues known;
   CSM_ASSIGN_OR_RETURN(known.departments, KnownValuesOf(conn, "department"));
   CSM_ASSIGN_OR_RETURN(known.categories, KnownValuesOf(conn, "category"));
-  ValidateFilter(s.filter(), FilterPolicy{.report = "scheduled reports"}, known,
+  // The filters its report takes, as a request for it would be checked.
+  ValidateFilter(s.filter(), FilterPolicyOf(s.report()), known,
                  "report_schedule.filter", &v);
   return v.ToStatus();
 }

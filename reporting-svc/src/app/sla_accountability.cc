@@ -91,7 +91,7 @@ absl::StatusOr<rv1::SlaAccountability> GetSlaAccountability(
     const ReportContext& ctx, const CallContext& call,
     const rv1::GetSlaAccountabilityRequest& request) {
   return ComputeReport<rv1::SlaAccountability>(
-      ctx, call, request, FilterPolicy{.report = "the SLA accountability"},
+      ctx, call, request, FilterPolicyOf(rv1::REPORT_KIND_SLA_ACCOUNTABILITY),
       [](MysqlConnection& conn, const ReportRequest& r,
          rv1::SlaAccountability* out) -> absl::Status {
         CSM_ASSIGN_OR_RETURN(

@@ -192,11 +192,7 @@ absl::StatusOr<rv1::StaffRanking> GetStaffRanking(
     const ReportContext& ctx, const CallContext& call,
     const rv1::GetStaffRankingRequest& request) {
   return ComputeReport<rv1::StaffRanking>(
-      ctx, call, request,
-      FilterPolicy{.report = "the staff ranking",
-                   .categories = false,
-                   .severities = false,
-                   .customer_grades = false},
+      ctx, call, request, FilterPolicyOf(rv1::REPORT_KIND_STAFF_RANKING),
       FillRanking, RankingCsv);
 }
 

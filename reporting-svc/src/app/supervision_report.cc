@@ -111,8 +111,7 @@ absl::StatusOr<rv1::SupervisionReport> GetSupervisionReport(
     const ReportContext& ctx, const CallContext& call,
     const rv1::GetSupervisionReportRequest& request) {
   return ComputeReport<rv1::SupervisionReport>(
-      ctx, call, request,
-      FilterPolicy{.report = "the supervision report", .staff_ids = false},
+      ctx, call, request, FilterPolicyOf(rv1::REPORT_KIND_SUPERVISION),
       [](MysqlConnection& conn, const ReportRequest& r,
          rv1::SupervisionReport* out) -> absl::Status {
         CSM_ASSIGN_OR_RETURN(

@@ -7,6 +7,8 @@
 #include "common/status.h"
 #include "csm/common/v1/common.pb.h"
 #include "reporting-svc/src/app/event_appliers.h"
+#include "reporting-svc/src/store/archive_history.h"
+#include "reporting-svc/src/store/attrition_queries.h"
 #include "reporting-svc/src/store/report_tables.h"
 #include "reporting-svc/src/store/sql_bind.h"
 
@@ -15,8 +17,11 @@ namespace {
 
 using csm::common::v1::Satisfaction;
 
-absl::Status Track(MysqlConnection& c, const ev::CustomerSnapshot& s) {
+absl::Status Track(MysqlConnection& c, const Event& e,
+                   const ev::CustomerSnapshot& s) {
   CSM_RETURN_IF_ERROR(UpsertCustomer(c, s));
+  CSM_RETURN_IF_ERROR(TrackArchiveVersion(
+      c, e.sequence(), FromProtoTimestamp(e.occur_time()), s));
   return RememberValue(c, "department", s.department());
 }
 
@@ -32,7 +37,7 @@ bool Dissatisfied(Satisfaction s) {
 absl::Status ApplyVisit(MysqlConnection& c, const Event& e,
                         const ev::VisitRecorded& m) {
   const ev::CustomerSnapshot& s = m.customer();
-  CSM_RETURN_IF_ERROR(Track(c, s));
+  CSM_RETURN_IF_ERROR(Track(c, e, s));
   const std::optional<absl::CivilDay> actual = OptDate(m.actual_date());
   const absl::CivilDay date = actual.value_or(EventDate(e));
   VisitRow v{
@@ -42,6 +47,8 @@ absl::Status ApplyVisit(MysqlConnection& c, const Event& e,
       m.method(),     csm::common::v1::Satisfaction_Name(m.satisfaction()),
       m.counted(),    date};
   CSM_RETURN_IF_ERROR(UpsertVisit(c, v));
+  CSM_RETURN_IF_ERROR(
+      NoteVisit(c, s.name(), date, e.sequence(), m.visit(), v.satisfaction));
   if (const auto due = OptDate(m.due_date()); m.counted() && due) {
     CSM_RETURN_IF_ERROR(AnswerOccurrence(c, m.visit_plan(), *due, date));
   }
@@ -65,23 +72,23 @@ absl::Status ApplyVisit(MysqlConnection& c, const Event& e,
 
 void AddPlanHandlers(EventHandlers& h) {
   h.On<ev::VisitPlanCreated>(
-      [](MysqlConnection& c, const Event&, const ev::VisitPlanCreated& m) {
-        CSM_RETURN_IF_ERROR(Track(c, m.customer()));
+      [](MysqlConnection& c, const Event& e, const ev::VisitPlanCreated& m) {
+        CSM_RETURN_IF_ERROR(Track(c, e, m.customer()));
         const auto next = OptDate(m.next_due_date());
         if (!next) return absl::OkStatus();
         return AddOccurrence(c, m.visit_plan(), *next, m.customer());
       });
   h.On<ev::VisitRecorded>(ApplyVisit);
   h.On<ev::VisitBecameOverdue>(
-      [](MysqlConnection& c, const Event&, const ev::VisitBecameOverdue& m) {
-        CSM_RETURN_IF_ERROR(Track(c, m.customer()));
+      [](MysqlConnection& c, const Event& e, const ev::VisitBecameOverdue& m) {
+        CSM_RETURN_IF_ERROR(Track(c, e, m.customer()));
         const auto due = OptDate(m.due_date());
         if (!due) return absl::OkStatus();
         return MarkOccurrenceOverdue(c, m.visit_plan(), *due, m.customer());
       });
   h.On<ev::VisitPlanRescheduled>([](MysqlConnection& c, const Event& e,
                                     const ev::VisitPlanRescheduled& m) {
-    CSM_RETURN_IF_ERROR(Track(c, m.customer()));
+    CSM_RETURN_IF_ERROR(Track(c, e, m.customer()));
     if (const auto from = OptDate(m.from_due_date())) {
       CSM_RETURN_IF_ERROR(
           DropOccurrences(c, m.visit_plan(), *from, *from, EventDate(e)));
@@ -92,7 +99,7 @@ void AddPlanHandlers(EventHandlers& h) {
   });
   h.On<ev::VisitPlanClosed>(
       [](MysqlConnection& c, const Event& e, const ev::VisitPlanClosed& m) {
-        CSM_RETURN_IF_ERROR(Track(c, m.customer()));
+        CSM_RETURN_IF_ERROR(Track(c, e, m.customer()));
         const absl::CivilDay on = EventDate(e);
         return DropOccurrences(c, m.visit_plan(), on,
                                absl::CivilDay(9999, 12, 31), on);
@@ -107,22 +114,24 @@ void AddPlanHandlers(EventHandlers& h) {
 void AddPromiseHandlers(EventHandlers& h) {
   h.On<ev::CommunicationRecorded>([](MysqlConnection& c, const Event& e,
                                      const ev::CommunicationRecorded& m) {
-    CSM_RETURN_IF_ERROR(Track(c, m.customer()));
-    if (!m.has_promise()) return absl::OkStatus();
+    CSM_RETURN_IF_ERROR(Track(c, e, m.customer()));
     const absl::Time contact =
         OptTime(m.contact_time()).value_or(FromProtoTimestamp(e.occur_time()));
+    CSM_RETURN_IF_ERROR(
+        NoteContact(c, m.customer().name(), BusinessDate(contact)));
+    if (!m.has_promise()) return absl::OkStatus();
     return AddPromise(c, m.communication(), m.customer(), m.staff_id(), contact,
                       OptDate(m.promise_due_date()));
   });
   h.On<ev::PromiseKept>(
       [](MysqlConnection& c, const Event& e, const ev::PromiseKept& m) {
-        CSM_RETURN_IF_ERROR(Track(c, m.customer()));
+        CSM_RETURN_IF_ERROR(Track(c, e, m.customer()));
         return KeepPromise(c, m.communication(),
                            FromProtoTimestamp(e.occur_time()));
       });
   h.On<ev::PromiseBroken>(
-      [](MysqlConnection& c, const Event&, const ev::PromiseBroken& m) {
-        CSM_RETURN_IF_ERROR(Track(c, m.customer()));
+      [](MysqlConnection& c, const Event& e, const ev::PromiseBroken& m) {
+        CSM_RETURN_IF_ERROR(Track(c, e, m.customer()));
         return BreakPromise(c, m.communication());
       });
 }

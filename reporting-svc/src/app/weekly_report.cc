@@ -103,7 +103,7 @@ absl::StatusOr<rv1::WeeklyReport> GetWeeklyReport(
     const ReportContext& ctx, const CallContext& call,
     const rv1::GetWeeklyReportRequest& request) {
   return ComputeReport<rv1::WeeklyReport>(
-      ctx, call, request, FilterPolicy{.report = "the weekly report"},
+      ctx, call, request, FilterPolicyOf(rv1::REPORT_KIND_WEEKLY),
       [](MysqlConnection& conn, const ReportRequest& r,
          rv1::WeeklyReport* out) -> absl::Status {
         CSM_ASSIGN_OR_RETURN(*out->mutable_complaints(),

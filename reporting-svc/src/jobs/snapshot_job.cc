@@ -105,7 +105,23 @@ absl::StatusOr<bool> SnapshotJob::Take(const DueRun& run, absl::Time now,
   return true;
 }
 
+bool SnapshotJob::FollowersCaughtUp() {
+  if (caught_up_) return true;
+  for (const FollowerStatus& f : context_.followers()) {
+    if (!f.caught_up) {
+      log::Info("report snapshots wait for the followers to catch up",
+                {{"source", f.source}});
+      return false;
+    }
+  }
+  caught_up_ = true;
+  return true;
+}
+
 absl::StatusOr<int> SnapshotJob::RunOnce() {
+  // A run missed while the process was down is taken from the whole
+  // history, not from what the followers have applied so far.
+  if (!FollowersCaughtUp()) return 0;
   const absl::Time now = clock_->Now();
   const CallContext call = JobCall(absl::Now() + kRunTimeout);
   std::vector<DueRun> due;

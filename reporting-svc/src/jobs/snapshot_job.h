@@ -33,9 +33,14 @@ class SnapshotJob {
   absl::StatusOr<bool> Take(const DueRun& run, absl::Time now,
                             const CallContext& call);
 
+  // Every follower has read its source up to the head once since start-up
+  // (then it stays true: later figures are as fresh as the followers are).
+  bool FollowersCaughtUp();
+
   ReportContext context_;
   Outbox* outbox_;
   const Clock* clock_;
+  bool caught_up_ = false;
 };
 
 }  // namespace csm::reporting

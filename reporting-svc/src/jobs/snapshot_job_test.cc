@@ -15,6 +15,7 @@
 #include "cppconn/resultset.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "reporting-svc/src/store/schedule_store.h"
 #include "reporting-svc/src/testing/report_fixture.h"
 
 namespace csm::reporting::testing {
@@ -182,13 +183,12 @@ TEST_F(SnapshotJobTest, WorkingDaysFollowTheAnnouncedCalendar) {
 }
 
 // A supervision report filtered by staff id is refused when it is computed
-// (the report is per department): that schedule fails at every run, the
+// (the report is per department): that schedule, stored before schedules'
+// filters were checked against their report, fails at every run; the
 // others are taken all the same.
 TEST_F(SchedulesTest, AFailingScheduleDoesNotHoldTheOthersBack) {
-  auto stub = rv1::ReportSnapshotService::NewStub(channel_);
-  rv1::CreateReportScheduleRequest create;
-  create.set_report_schedule_id("aaa-by-staff");
-  rv1::ReportSchedule* s = create.mutable_report_schedule();
+  rv1::ReportSchedule bad;
+  rv1::ReportSchedule* s = &bad;
   s->set_report(rv1::REPORT_KIND_SUPERVISION);
   s->set_frequency(rv1::SCHEDULE_FREQUENCY_WEEKLY);
   s->set_weekday(5);
@@ -196,8 +196,11 @@ TEST_F(SchedulesTest, AFailingScheduleDoesNotHoldTheOthersBack) {
   s->set_period(rv1::SCHEDULE_PERIOD_CURRENT);
   s->mutable_filter()->add_staff_ids("li.na");
   s->set_active(true);
-  rv1::ReportSchedule out;
-  ASSERT_TRUE(stub->CreateReportSchedule(Archivist().get(), create, &out).ok());
+  absl::Status stored = RunInTransaction(
+      a_->pool(), absl::Now() + absl::Seconds(10), [&](MysqlConnection& conn) {
+        return InsertSchedule(conn, "aaa-by-staff", bad, absl::Now());
+      });
+  ASSERT_TRUE(stored.ok()) << stored;
   absl::StatusOr<int> run = a_->snapshot_job().RunOnce();
   EXPECT_EQ(run.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(Stored().size(), 3u);

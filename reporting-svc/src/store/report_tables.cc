@@ -398,14 +398,15 @@ absl::Status RememberStaffDepartment(MysqlConnection& conn,
 
 const std::vector<std::string>& ReportTables() {
   static const std::vector<std::string>* kTables =
-      new std::vector<std::string>{"complaints",      "complaint_deadlines",
-                                   "complaint_facts", "complaint_holdings",
-                                   "customers",       "archive_changes",
-                                   "visits",          "visit_occurrences",
-                                   "promises",        "feedback",
-                                   "faults",          "fault_departments",
-                                   "known_values",    "staff_departments",
-                                   "calendars"};
+      new std::vector<std::string>{"complaints",       "complaint_deadlines",
+                                   "complaint_facts",  "complaint_holdings",
+                                   "customers",        "archive_changes",
+                                   "visits",           "visit_occurrences",
+                                   "promises",         "feedback",
+                                   "faults",           "fault_departments",
+                                   "known_values",     "staff_departments",
+                                   "calendars",        "archive_versions",
+                                   "archive_contacts", "complaint_ledger"};
   return *kTables;
 }
 

@@ -121,6 +121,26 @@ void ReportFixture::ApplyAll(const EventLog& log, size_t batch) {
   }
 }
 
+absl::StatusOr<rv1::Rebuild> ReportFixture::RebuildFrom(const EventLog& log) {
+  std::vector<ReplaySource> sources;
+  for (const char* source : {kCustomerSource, kComplaintSource}) {
+    ReplaySource r;
+    r.source = source;
+    r.handlers = std::string(source) == kComplaintSource ? &complaint_handlers_
+                                                         : &customer_handlers_;
+    r.replay = [&log, source](int64_t upto, const auto& apply) {
+      for (const Event& e : log.of(source)) {
+        if (e.sequence() > upto) break;
+        if (absl::Status s = apply(e); !s.ok()) return s;
+      }
+      return absl::OkStatus();
+    };
+    sources.push_back(std::move(r));
+  }
+  ReportRebuild rebuild(&server_->pool(), std::move(sources));
+  return rebuild.RunNow("dang.an");
+}
+
 std::string ReportFixture::DumpTables() {
   return DumpReportTables(server_->pool());
 }

@@ -66,6 +66,9 @@ class ReportFixture : public ::testing::Test {
   void ApplyAll(const EventLog& log, size_t batch = 4);
   // Every report table's rows, as text, for comparisons.
   std::string DumpTables();
+  // Recomputes every report table from the log's events of both sources,
+  // as RebuildReports does from the sources (on this thread).
+  absl::StatusOr<rv1::Rebuild> RebuildFrom(const EventLog& log);
 
   std::unique_ptr<grpc::ClientContext> Context(const std::string& staff,
                                                RoleSet roles,

@@ -1,0 +1,65 @@
+// The attrition warning's facts (docs/reports.md, section 9): each
+// archive's latest contacts (archive_contacts, kept by the customer event
+// appliers), and what the report reads of them, of the complaint facts and
+// of the broken promises. Prepared statements only.
+#ifndef CSM_REPORTING_SVC_STORE_ATTRITION_QUERIES_H_
+#define CSM_REPORTING_SVC_STORE_ATTRITION_QUERIES_H_
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/civil_time.h"
+#include "common/mysql_pool.h"
+#include "csm/reporting/v1/customer_reports.pb.h"
+#include "reporting-svc/src/domain/attrition.h"
+#include "reporting-svc/src/store/figure_queries.h"
+
+namespace csm::reporting {
+
+// ---- writes, in the batch's transaction
+
+absl::Status NoteDealing(MysqlConnection& conn, absl::string_view customer,
+                         absl::CivilDay deal_date);
+// A communication's contact date or a visit's actual date.
+absl::Status NoteContact(MysqlConnection& conn, absl::string_view customer,
+                         absl::CivilDay date);
+// The visit is the latest when its date is later, or the same and its
+// event later.
+absl::Status NoteVisit(MysqlConnection& conn, absl::string_view customer,
+                       absl::CivilDay date, int64_t event_sequence,
+                       absl::string_view visit, absl::string_view satisfaction);
+
+// ---- reads
+
+// An open archive in the filter (its department, owner and grade now),
+// with its latest contacts; the window facts are added by the caller.
+struct WatchedArchive {
+  rv1::ArchiveAtRisk archive;  // no reasons yet
+  ArchiveFacts facts;
+};
+absl::StatusOr<std::vector<WatchedArchive>> OpenArchives(
+    MysqlConnection& conn, const FigureScope& scope);
+
+// customer -> reopenings / escalation rungs of its complaints dated from
+// `from` on (by the time the reports attribute them), the complaint as
+// reference.
+struct ComplaintSignals {
+  std::vector<DatedFact> reopens;
+  std::vector<DatedFact> escalations;
+};
+absl::StatusOr<std::map<std::string, ComplaintSignals>> ComplaintSignalsSince(
+    MysqlConnection& conn, absl::CivilDay from);
+
+// customer -> promises broken with a due date from `from` on, the
+// communication as reference.
+absl::StatusOr<std::map<std::string, std::vector<DatedFact>>>
+BrokenPromisesSince(MysqlConnection& conn, absl::CivilDay from);
+
+}  // namespace csm::reporting
+
+#endif  // CSM_REPORTING_SVC_STORE_ATTRITION_QUERIES_H_
