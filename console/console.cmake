@@ -19,7 +19,7 @@ add_custom_target(console ALL DEPENDS "${CSM_CONSOLE_STAMP}")
 
 if(CSM_BUILD_TESTS)
   # In headless Debian chromium (playwright-core) against the real gateway,
-  # customer-svc and complaint-svc on free ports, on a fresh database of the
+  # customer-svc, complaint-svc (and reporting-svc) on free ports, on a fresh database of the
   # fixture's MariaDB; screenshots into build/console-screenshots/.
   set(csm_console_env
     "CSM_TEST_MYSQL_SOCKET=${CSM_TEST_MARIADB_DIR}/mysqld.sock"
@@ -29,13 +29,11 @@ if(CSM_BUILD_TESTS)
   add_test(NAME console_browser_test
     COMMAND node --test-reporter=spec "${PROJECT_SOURCE_DIR}/console/test/browser.test.mjs"
     WORKING_DIRECTORY "${PROJECT_SOURCE_DIR}")
-  # The dashboard shows the figures the gRPC report returns: needs a
-  # reporting-svc binary; skipped (77) with the reason printed until one is
-  # built at ${CMAKE_BINARY_DIR}/reporting-svc/reporting-svc.
-  add_test(NAME console_dashboard_grpc_test
-    COMMAND node --test-reporter=spec "${PROJECT_SOURCE_DIR}/console/test/dashboard_grpc.test.mjs"
+  # The reporting pages against reporting-svc's gRPC answers (reporting-svc
+  # started too).
+  add_test(NAME console_reporting_test
+    COMMAND node --test-reporter=spec "${PROJECT_SOURCE_DIR}/console/test/reporting.test.mjs"
     WORKING_DIRECTORY "${PROJECT_SOURCE_DIR}")
-  set_tests_properties(console_browser_test console_dashboard_grpc_test PROPERTIES
+  set_tests_properties(console_browser_test console_reporting_test PROPERTIES
     FIXTURES_REQUIRED mariadb TIMEOUT 240 ENVIRONMENT "${csm_console_env}")
-  set_tests_properties(console_dashboard_grpc_test PROPERTIES SKIP_RETURN_CODE 77)
 endif()

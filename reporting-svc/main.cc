@@ -8,9 +8,11 @@
 #include <utility>
 
 #include "absl/flags/flag.h"
+#include "absl/status/status.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/time/time.h"
 #include "common/clock.h"
 #include "common/event_cursor.h"
 #include "common/log.h"
@@ -22,6 +24,9 @@ ABSL_FLAG(std::string, customer_address, "127.0.0.1:50051",
           "customer-svc's gRPC address, whose events are followed");
 ABSL_FLAG(std::string, complaint_address, "127.0.0.1:50052",
           "complaint-svc's gRPC address, whose events are followed");
+ABSL_FLAG(int, snapshot_interval_seconds, 60,
+          "how often the report-snapshots job takes the due schedules' "
+          "snapshots; 0 turns it off");
 ABSL_FLAG(bool, rebuild, false,
           "recompute every report table from sequence 0 of both sources up "
           "to the live cursors, in one transaction, then exit");
@@ -150,6 +155,13 @@ int main(int argc, char** argv) {
   config.complaint_address = absl::GetFlag(FLAGS_complaint_address);
   config.jwt_secret = jwt->secret;
   config.jwt_issuer = jwt->issuer;
+  const int snapshot_seconds = absl::GetFlag(FLAGS_snapshot_interval_seconds);
+  if (snapshot_seconds < 0) {
+    return Fail("bad configuration",
+                absl::InvalidArgumentError(
+                    "--snapshot_interval_seconds must be 0 (off) or positive"));
+  }
+  config.snapshot_interval = absl::Seconds(snapshot_seconds);
   const bool command = OperatorCommand();
   if (command) {
     // Nothing to serve: a free local port, no metrics, no following, no

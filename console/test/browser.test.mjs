@@ -2,7 +2,8 @@
 // against the real gateway, customer-svc and complaint-svc on a fresh
 // database. A scripted scenario makes the data through the API; then every
 // page loads with no console errors, a filter on the complaints board
-// narrows the list, masked data stays masked, an expired or invalid token
+// narrows the list (department, category, severity, handler, first
+// responder, registration period), masked data stays masked, an expired or invalid token
 // shows the sign-in message, API errors show the google.rpc.Status message,
 // and the reporting pages say 报表服务暂不可用 while reporting-svc does not
 // serve (this gateway has no --reporting_addr). A screenshot of each page
@@ -21,7 +22,7 @@ before(async () => {
   [s, browser] = await Promise.all([makeScenario(w), launchBrowser()]);
   context = await browser.newContext({viewport: {width: 1440, height: 900}, locale: 'zh-CN', timezoneId: 'Asia/Shanghai'});
   context.setDefaultTimeout(20000);
-  page = await watchedPage(context);
+  page = await watchedPage(context, w.base);
 });
 
 after(async () => {
@@ -102,6 +103,36 @@ describe('web console', () => {
     assert.equal(await boardSettled(), 1);
     assert.equal(await page.getAttribute('tr[data-complaint]', 'data-complaint'), s.complaints.quality.name);
     await screenshot(page, 'complaints-filtered');
+    // Category: the quality complaint only.
+    await page.click('#complaint-filters button:has-text("清除")');
+    assert.equal(await boardSettled(), before_);
+    await page.selectOption('#complaint-filters select[name=category]', 'quality');
+    await page.click('#complaint-filters button[type=submit]');
+    assert.equal(await boardSettled(), 1);
+    assert.equal(await page.getAttribute('tr[data-complaint]', 'data-complaint'), s.complaints.quality.name);
+    // Handler: the open complaints li.na handles, as the API lists them.
+    await page.click('#complaint-filters button:has-text("清除")');
+    assert.equal(await boardSettled(), before_);
+    const all = await w.api('GET', '/v1/complaints?page_size=100', s.tok.supervisor);
+    const handled = all.complaints.filter(c => c.handlerId === 'li.na' && !/CLOSED|REJECTED/.test(c.state)).map(c => c.name);
+    assert.ok(handled.length > 0 && handled.length < before_);
+    await page.fill('#complaint-filters input[name=handler]', 'li.na');
+    await page.click('#complaint-filters button[type=submit]');
+    assert.equal(await boardSettled(), handled.length);
+    assert.deepEqual(await page.$$eval('tr[data-complaint]', trs => trs.map(tr => tr.dataset.complaint).sort()), handled.sort());
+    // Registration period (Beijing days): today holds them all, tomorrow none.
+    const day = offset => new Date(Date.now() + 8 * 3600e3 + offset * 86400e3).toISOString().slice(0, 10);
+    await page.click('#complaint-filters button:has-text("清除")');
+    assert.equal(await boardSettled(), before_);
+    await page.fill('#complaint-filters input[name=from]', day(0));
+    await page.fill('#complaint-filters input[name=to]', day(0));
+    await page.click('#complaint-filters button[type=submit]');
+    assert.equal(await boardSettled(), before_);
+    await page.fill('#complaint-filters input[name=from]', day(1));
+    await page.fill('#complaint-filters input[name=to]', day(1));
+    await page.click('#complaint-filters button[type=submit]');
+    assert.equal(await boardSettled(), 0);
+    assert.match(await page.textContent('#complaint-list'), /没有符合条件的投诉/);
     assertClean();
   });
 
@@ -183,7 +214,7 @@ describe('web console', () => {
     // What the proxy does to every request it forwards (docs/operations.md).
     const ctx = await browser.newContext({viewport: {width: 1440, height: 900}, locale: 'zh-CN',
       timezoneId: 'Asia/Shanghai', extraHTTPHeaders: {authorization: `Bearer ${s.tok.supervisor}`}});
-    const p = await watchedPage(ctx);
+    const p = await watchedPage(ctx, w.base);
     await p.goto(`${w.base}/console/#/complaints`);
     await ready(p);
     assert.equal(await p.$('#signin'), null);
@@ -197,7 +228,7 @@ describe('web console', () => {
   test('an expired token shows the sign-in message, not a blank page', async () => {
     const expired = w.expiredToken('zhang.min', 'supervisor', '客服部');
     const ctx = await browser.newContext({viewport: {width: 1440, height: 900}, locale: 'zh-CN', timezoneId: 'Asia/Shanghai'});
-    const p = await watchedPage(ctx);
+    const p = await watchedPage(ctx, w.base);
     // The tab's sessionStorage holds it, as if pasted earlier.
     await p.goto(`${w.base}/console/`);
     await p.waitForSelector('#signin');

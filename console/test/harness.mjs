@@ -72,10 +72,11 @@ class Proc {
   }
 }
 
-export function requireEnvironment() {
+export function requireEnvironment(reporting = false) {
   if (!socket) throw new Error('CSM_TEST_MYSQL_SOCKET is not set: run through ctest (fixture mariadb)');
   for (const f of [path.join(buildDir, 'customer-svc/customer-svc'), path.join(buildDir, 'complaint-svc/complaint-svc'),
-    path.join(buildDir, 'gateway/csm-gateway'), path.join(buildDir, 'tools/csm-token'), path.join(consoleDir, 'index.html')]) {
+    path.join(buildDir, 'gateway/csm-gateway'), path.join(buildDir, 'tools/csm-token'), path.join(consoleDir, 'index.html'),
+    ...(reporting ? [reportingBin, path.join(buildDir, 'tools/csmctl')] : [])]) {
     if (!fs.existsSync(f)) throw new Error(`${f} is missing: build first (bash scripts/build.sh)`);
   }
   if (!fs.existsSync('/usr/bin/chromium')) throw new Error('/usr/bin/chromium is missing: run scripts/install-deps.sh');
@@ -88,11 +89,12 @@ export class World {
     this.tokens = new Map();
   }
 
-  static async start({reporting = false} = {}) {
-    requireEnvironment();
+  // reporting: also reporting-svc, started with reportingArgs.
+  static async start({reporting = false, reportingArgs = []} = {}) {
+    requireEnvironment(reporting);
     const w = new World();
     try {
-      await w.#startAll(reporting);
+      await w.#startAll(reporting, reportingArgs);
     } catch (err) {
       w.dumpLogs();
       await w.stop();
@@ -101,7 +103,7 @@ export class World {
     return w;
   }
 
-  async #startAll(reporting) {
+  async #startAll(reporting, reportingArgs) {
     const [customerDb, complaintDb, reportingDb] = await Promise.all([
       this.createDatabase(), this.createDatabase(), reporting ? this.createDatabase() : null]);
     this.db = {customer: customerDb, complaint: complaintDb, reporting: reportingDb};
@@ -116,7 +118,8 @@ export class World {
     if (reporting) {
       // The event sources reporting-svc follows (its flags: reporting-svc --help).
       this.reporting = await this.#start('reporting-svc', [...common(reportingDb),
-        `--customer_address=${this.customer.addr}`, `--complaint_address=${this.complaint.addr}`], reportingBin);
+        `--customer_address=${this.customer.addr}`, `--complaint_address=${this.complaint.addr}`, ...reportingArgs],
+      reportingBin);
     }
     const gw = new Proc('csm-gateway', path.join(buildDir, 'gateway/csm-gateway'), [
       '--listen=127.0.0.1:0', `--customer_addr=${this.customer.addr}`, `--complaint_addr=${this.complaint.addr}`,
@@ -207,10 +210,12 @@ export async function launchBrowser() {
 }
 
 // A page that records what would tell a person something is wrong: uncaught
-// errors, console errors, failed requests, and every URL it asked for.
-export async function watchedPage(context) {
+// errors, console errors, failed requests, and every URL it asked for
+// (each must be the gateway's, `origin`: no CDN, the console works offline).
+export async function watchedPage(context, origin) {
   const page = await context.newPage();
   const seen = {errors: [], failures: [], requests: [], downloads: []};
+  page.origin = new URL(origin).origin;
   page.on('pageerror', err => seen.errors.push(`uncaught: ${err.message}`));
   page.on('console', msg => {
     if (msg.type() === 'error') seen.errors.push(`console: ${msg.text()}`);
@@ -228,9 +233,10 @@ export async function watchedPage(context) {
   return page;
 }
 
-// The errors left once the expected HTTP failures are accounted for:
-// Chromium logs "Failed to load resource" for every 4xx/5xx fetch, so each
-// such line must match a failure `expected(failure)` allows.
+// The errors left once the expected HTTP failures are accounted for
+// (Chromium logs "Failed to load resource" for every 4xx/5xx fetch, so each
+// such line must match a failure `expected(failure)` allows), and the
+// requests the console must never make.
 export function unexpectedErrors(page, expected = () => false) {
   const allowed = page.seen.failures.filter(expected);
   const others = page.seen.failures.filter(f => !expected(f));
@@ -238,7 +244,11 @@ export function unexpectedErrors(page, expected = () => false) {
     const m = /Failed to load resource: the server responded with a status of (\d+)/.exec(e);
     return !(m && allowed.some(f => f.status === Number(m[1])));
   });
-  return [...errors, ...others.map(f => `HTTP ${f.status} ${f.url}`)];
+  const elsewhere = page.seen.requests.filter(u => !/^(blob|data):/.test(u) && new URL(u).origin !== page.origin);
+  // The console never asks for the FULL view of personal data on its own.
+  const full = page.seen.requests.filter(u => /CUSTOMER_VIEW_FULL|[?&]view=2\b/.test(u));
+  return [...errors, ...others.map(f => `HTTP ${f.status} ${f.url}`), ...elsewhere.map(u => `not the gateway: ${u}`),
+    ...full.map(u => `asked for the FULL view: ${u}`)];
 }
 
 export function resetSeen(page) {
@@ -262,9 +272,25 @@ export async function ready(page, timeout = 20000) {
   }
 }
 
+// A full-page PNG under build/ for review; fails unless it was written.
 export async function screenshot(page, name) {
   fs.mkdirSync(screenshotDir, {recursive: true});
   const file = path.join(screenshotDir, `${name}.png`);
+  fs.rmSync(file, {force: true});
   await page.screenshot({path: file, fullPage: true});
+  if (!(fs.statSync(file, {throwIfNoEntry: false})?.size > 0)) throw new Error(`no screenshot written at ${file}`);
   return file;
+}
+
+// The option of the ECharts chart drawn in `selector` (null: none there).
+export function chartOption(page, selector) {
+  return page.evaluate(sel => {
+    const el = document.querySelector(sel);
+    const chart = el && window.echarts && window.echarts.getInstanceByDom(el);
+    if (!chart) return null;
+    const o = chart.getOption();
+    const axis = a => (a || []).map(x => ({type: x.type, data: x.data}));
+    return {xAxis: axis(o.xAxis), yAxis: axis(o.yAxis),
+      series: o.series.map(x => ({name: x.name, type: x.type, data: x.data.map(d => (d && typeof d === 'object' ? d.value : d))}))};
+  }, selector);
 }

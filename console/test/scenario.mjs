@@ -112,3 +112,20 @@ async function escalateNow(w, s) {
     await new Promise(r => setTimeout(r, 250));
   }
 }
+
+// Seven more agents of 客服部 who each accept one service complaint in
+// time (a deadline met on time: evidence for the quarter's ranking), so that
+// with li.na and wang.fang nine staff are ranked: places 1-3, 4-8 and one
+// beyond the tiers. The complaints go into s.complaints (rank-N).
+export async function makeRankedAgents(w, s) {
+  for (let i = 1; i <= 7; i++) {
+    const staff = `agent.${i}`;
+    const tok = await w.token(staff, 'agent', '客服部');
+    const key = `rank-${i}`;
+    const r = await w.api('POST', `/v1/complaints?request_id=console-${key}`, s.tok.agent, {
+      channel: 'COMPLAINT_CHANNEL_PHONE_HOTLINE', customer: s.customers[i % 3].name, category: 'service',
+      severity: 'SEVERITY_NORMAL', subject: `回访电话未按约定时间拨打（${i}）`, description: '客户等待约定回电未果。',
+      matterReference: `CB-2026-${i}`});
+    s.complaints[key] = await w.api('POST', `/v1/${r.complaint.name}:accept`, tok, {requestId: `console-${key}-accept`});
+  }
+}

@@ -36,8 +36,3 @@ window.addEventListener('resize', () => {
     else c.resize();
   }
 });
-
-// A rate for a chart: its percent, or null (a gap) when there is no data.
-export function pct(r) {
-  return !r || r.noData || !r.denominator ? null : Number(r.percent);
-}

@@ -29,3 +29,8 @@ export function kpiText(row, k) {
   return count(v);
 }
 
+
+// A rate for a chart: its percent, or null (a gap) when there is no data.
+export function pct(r) {
+  return !r || r.noData || !r.denominator ? null : Number(r.percent);
+}

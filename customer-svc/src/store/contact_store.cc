@@ -26,20 +26,24 @@ absl::Status CustomerStore::InsertContact(
     const std::vector<std::string>& normalized_phones, absl::Time now) {
   sql::PreparedStatement& stmt = conn.Prepare(
       "INSERT INTO contacts (customer_id, display_name, title, email, "
-      "is_primary, create_time, version) VALUES (?, ?, ?, ?, ?, ?, 1)");
+      "is_primary, create_time, version) VALUES (?, ?, ?, ?, ?, ?, 1) "
+      "RETURNING id");
   stmt.setInt64(1, customer_id);
   stmt.setString(2, contact->display_name());
   stmt.setString(3, contact->title());
   stmt.setString(4, contact->email());
   stmt.setBoolean(5, contact->primary());
   stmt.setString(6, ToSqlTime(now));
-  stmt.executeUpdate();
-  const int64_t contact_id = LastInsertId(conn);
+  ResultSetPtr rs(stmt.executeQuery());
+  if (!rs->next()) return absl::InternalError("INSERT returned no id");
+  const int64_t contact_id = rs->getInt64(1);
+  rs.reset();
   contact->set_name(
       absl::StrCat(CustomerName(customer_id), "/contacts/", contact_id));
   ToProtoTimestamp(now, contact->mutable_create_time());
   contact->set_etag("1");
-  return InsertPhones(conn, contact_id, *contact, normalized_phones);
+  return InsertPhones(conn, contact_id, *contact, normalized_phones,
+                      /*replace=*/false);
 }
 
 absl::Status CustomerStore::UpdateContact(
@@ -55,7 +59,8 @@ absl::Status CustomerStore::UpdateContact(
   stmt.setBoolean(4, contact.primary());
   stmt.setInt64(5, contact_id);
   stmt.executeUpdate();
-  return InsertPhones(conn, contact_id, contact, normalized_phones);
+  return InsertPhones(conn, contact_id, contact, normalized_phones,
+                      /*replace=*/true);
 }
 
 absl::Status CustomerStore::RemoveContact(MysqlConnection& conn,

@@ -21,6 +21,17 @@
 #include "customer-svc/src/store/customer_store.h"
 
 namespace csm::customer {
+const std::string& CustomerColumnsOfCu() {
+  static const std::string* const columns = [] {
+    std::vector<std::string> qualified;
+    for (absl::string_view c : absl::StrSplit(kCustomerColumns, ", ")) {
+      qualified.push_back(absl::StrCat("cu.", c));
+    }
+    return new std::string(absl::StrJoin(qualified, ", "));
+  }();
+  return *columns;
+}
+
 absl::StatusOr<v1::Customer> CustomerFromRow(const ResultSetPtr& rs) {
   v1::Customer c;
   c.set_name(CustomerStore::CustomerName(rs->getInt64("id")));
@@ -78,16 +89,73 @@ absl::Status BindSigningDate(sql::PreparedStatement& stmt, unsigned index,
 // is the last guard against two archives of one customer (重卡) when two
 // writers race past the check; MySQL's message quotes the code, so the
 // error says which rule, not which value.
+namespace {
+
+absl::Status SameCodeTaken() {
+  return absl::AlreadyExistsError(
+      "another archive already has this kind and credit code (重卡); find "
+      "it with ListCustomers and use it");
+}
+
+}  // namespace
+
 absl::Status ExecuteArchiveWrite(sql::PreparedStatement& stmt, int* affected) {
   try {
     *affected = stmt.executeUpdate();
   } catch (const sql::SQLException& e) {
     if (e.getErrorCode() != 1062) throw;
-    return absl::AlreadyExistsError(
-        "another archive already has this kind and credit code (重卡); find "
-        "it with ListCustomers and use it");
+    return SameCodeTaken();
   }
   return absl::OkStatus();
+}
+
+absl::StatusOr<int64_t> ExecuteArchiveInsert(sql::PreparedStatement& stmt) {
+  try {
+    ResultSetPtr rs(stmt.executeQuery());
+    if (!rs->next()) return absl::InternalError("INSERT returned no id");
+    return rs->getInt64(1);
+  } catch (const sql::SQLException& e) {
+    if (e.getErrorCode() != 1062) throw;
+    return SameCodeTaken();
+  }
+}
+
+absl::Status ContactRows::Add(const ResultSetPtr& rs) {
+  if (rs->isNull("contact_id")) return absl::OkStatus();
+  const int64_t id = rs->getInt64("contact_id");
+  auto [it, fresh] = by_contact_.try_emplace(id);
+  Entry& e = it->second;
+  if (fresh) {
+    e.customer_id = rs->getInt64("contact_customer_id");
+    v1::Contact& c = e.contact;
+    c.set_name(absl::StrCat(CustomerStore::CustomerName(e.customer_id),
+                            "/contacts/", id));
+    c.set_display_name(Str(rs, "contact_display_name"));
+    c.set_title(Str(rs, "contact_title"));
+    c.set_email(Str(rs, "contact_email"));
+    c.set_primary(rs->getBoolean("contact_primary"));
+    CSM_RETURN_IF_ERROR(
+        SetTime(rs, "contact_create_time", c.mutable_create_time()));
+    c.set_etag(std::to_string(rs->getInt64("contact_version")));
+  }
+  if (!rs->isNull("phone")) {
+    e.phones.emplace_back(rs->getInt("phone_position"), Str(rs, "phone"));
+  }
+  return absl::OkStatus();
+}
+
+void ContactRows::MoveInto(
+    const absl::flat_hash_map<int64_t, v1::Customer*>& by_id) {
+  for (auto& [id, e] : by_contact_) {
+    const auto owner = by_id.find(e.customer_id);
+    if (owner == by_id.end()) continue;
+    std::sort(e.phones.begin(), e.phones.end());
+    for (auto& [position, phone] : e.phones) {
+      e.contact.add_phones(std::move(phone));
+    }
+    *owner->second->add_contacts() = std::move(e.contact);
+  }
+  by_contact_.clear();
 }
 
 // Loads the live contacts (with phones) of the given archives into them.
@@ -104,38 +172,18 @@ absl::Status LoadContacts(MysqlConnection& conn,
   }
   const size_t padded = PaddedSize(ids.size());
   sql::PreparedStatement& stmt = conn.Prepare(absl::StrCat(
-      "SELECT c.id, c.customer_id, c.display_name, c.title, c.email, "
-      "c.is_primary, c.create_time, c.version, p.phone FROM contacts c "
-      "LEFT JOIN contact_phones p ON p.contact_id = c.id "
+      "SELECT ", kContactColumns,
+      " FROM contacts c LEFT JOIN contact_phones p ON p.contact_id = c.id "
       "WHERE c.customer_id IN (",
-      Placeholders(padded),
-      ") AND c.removed_time IS NULL ORDER BY c.customer_id, c.id, "
-      "p.position"));
+      Placeholders(padded), ") AND c.removed_time IS NULL"));
   for (size_t i = 0; i < padded; ++i) {
     stmt.setInt64(static_cast<unsigned>(i + 1),
                   i < ids.size() ? ids[i] : int64_t{-1});
   }
   ResultSetPtr rs(stmt.executeQuery());
-  int64_t current = -1;
-  v1::Contact* contact = nullptr;
-  while (rs->next()) {
-    const int64_t contact_id = rs->getInt64("id");
-    const int64_t customer_id = rs->getInt64("customer_id");
-    if (contact_id != current) {
-      current = contact_id;
-      contact = by_id[customer_id]->add_contacts();
-      contact->set_name(absl::StrCat(CustomerStore::CustomerName(customer_id),
-                                     "/contacts/", contact_id));
-      contact->set_display_name(Str(rs, "display_name"));
-      contact->set_title(Str(rs, "title"));
-      contact->set_email(Str(rs, "email"));
-      contact->set_primary(rs->getBoolean("is_primary"));
-      CSM_RETURN_IF_ERROR(
-          SetTime(rs, "create_time", contact->mutable_create_time()));
-      contact->set_etag(std::to_string(rs->getInt64("version")));
-    }
-    if (!rs->isNull("phone")) contact->add_phones(Str(rs, "phone"));
-  }
+  ContactRows contacts;
+  while (rs->next()) CSM_RETURN_IF_ERROR(contacts.Add(rs));
+  contacts.MoveInto(by_id);
   return absl::OkStatus();
 }
 
@@ -143,15 +191,18 @@ absl::Status LoadContacts(MysqlConnection& conn,
 // domain's one rule), which duplicate detection looks up.
 absl::Status InsertPhones(MysqlConnection& conn, int64_t contact_id,
                           const v1::Contact& contact,
-                          const std::vector<std::string>& normalized) {
+                          const std::vector<std::string>& normalized,
+                          bool replace) {
   if (normalized.size() != static_cast<size_t>(contact.phones_size())) {
     return absl::InternalError(
         "InsertPhones: one normalised phone per phone expected");
   }
-  sql::PreparedStatement& del =
-      conn.Prepare("DELETE FROM contact_phones WHERE contact_id = ?");
-  del.setInt64(1, contact_id);
-  del.executeUpdate();
+  if (replace) {
+    sql::PreparedStatement& del =
+        conn.Prepare("DELETE FROM contact_phones WHERE contact_id = ?");
+    del.setInt64(1, contact_id);
+    del.executeUpdate();
+  }
   sql::PreparedStatement& ins = conn.Prepare(
       "INSERT INTO contact_phones (contact_id, position, phone, "
       "normalized_phone) VALUES (?, ?, ?, ?)");

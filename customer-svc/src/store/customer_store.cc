@@ -53,20 +53,48 @@ std::string CustomerStore::CustomerName(int64_t id) {
   return absl::StrCat("customers/", id);
 }
 
+namespace {
+
+absl::Status NoSuchCustomer(int64_t id) {
+  return absl::NotFoundError(absl::StrCat(
+      "customer ", CustomerStore::CustomerName(id), " does not exist"));
+}
+
+}  // namespace
+
+// Unlocked: the archive, its live contacts and their phones in one round
+// trip (one row per phone). Locked: the archive row FOR UPDATE, then its
+// contacts unlocked; FOR UPDATE on the join would also lock the contacts
+// and the gaps next to their phones, holding up other archives' writes.
 absl::StatusOr<v1::Customer> CustomerStore::GetCustomer(MysqlConnection& conn,
                                                         int64_t id, bool lock) {
-  sql::PreparedStatement& stmt = conn.Prepare(
-      absl::StrCat("SELECT ", kCustomerColumns, " FROM customers WHERE id = ?",
-                   lock ? " FOR UPDATE" : ""));
+  if (lock) {
+    sql::PreparedStatement& stmt =
+        conn.Prepare(absl::StrCat("SELECT ", kCustomerColumns,
+                                  " FROM customers WHERE id = ? FOR UPDATE"));
+    stmt.setInt64(1, id);
+    ResultSetPtr rs(stmt.executeQuery());
+    if (!rs->next()) return NoSuchCustomer(id);
+    CSM_ASSIGN_OR_RETURN(v1::Customer c, CustomerFromRow(rs));
+    rs.reset();
+    CSM_RETURN_IF_ERROR(LoadContacts(conn, {&c}));
+    return c;
+  }
+  static const std::string* const kWithContacts = new std::string(absl::StrCat(
+      "SELECT ", CustomerColumnsOfCu(), ", ", kContactColumns,
+      " FROM customers cu LEFT JOIN contacts c ON c.customer_id = cu.id AND "
+      "c.removed_time IS NULL LEFT JOIN contact_phones p ON p.contact_id = "
+      "c.id WHERE cu.id = ?"));
+  sql::PreparedStatement& stmt = conn.Prepare(*kWithContacts);
   stmt.setInt64(1, id);
   ResultSetPtr rs(stmt.executeQuery());
-  if (!rs->next()) {
-    return absl::NotFoundError(
-        absl::StrCat("customer ", CustomerName(id), " does not exist"));
-  }
+  if (!rs->next()) return NoSuchCustomer(id);
   CSM_ASSIGN_OR_RETURN(v1::Customer c, CustomerFromRow(rs));
-  rs.reset();
-  CSM_RETURN_IF_ERROR(LoadContacts(conn, {&c}));
+  ContactRows contacts;
+  do {
+    CSM_RETURN_IF_ERROR(contacts.Add(rs));
+  } while (rs->next());
+  contacts.MoveInto({{id, &c}});
   return c;
 }
 
@@ -88,14 +116,18 @@ absl::StatusOr<std::optional<v1::Customer>> CustomerStore::FindByCreditCode(
 
 absl::StatusOr<int64_t> CustomerStore::NextArchiveSequence(
     MysqlConnection& conn, absl::string_view period) {
+  // RETURNING (MariaDB): the row's value after the insert or the update, in
+  // the same round trip.
   sql::PreparedStatement& upsert = conn.Prepare(
       "INSERT INTO archive_number_counters (period, last_value) VALUES (?, 1) "
-      "ON DUPLICATE KEY UPDATE last_value = LAST_INSERT_ID(last_value + 1)");
+      "ON DUPLICATE KEY UPDATE last_value = last_value + 1 RETURNING "
+      "last_value");
   upsert.setString(1, std::string(period));
-  const int affected = upsert.executeUpdate();
-  // 1 row affected: the first number of the month; 2: an update.
-  if (affected == 1) return 1;
-  return LastInsertId(conn);
+  ResultSetPtr rs(upsert.executeQuery());
+  if (!rs->next()) {
+    return absl::InternalError("the archive number counter returned no row");
+  }
+  return rs->getInt64(1);
 }
 
 absl::Status CustomerStore::InsertCustomer(
@@ -114,7 +146,7 @@ absl::Status CustomerStore::InsertCustomer(
       "team_id, department, state, close_reason, creator_id, create_time, "
       "update_time, version, expected_signing_date, importance) VALUES (?, ?, "
       "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', ?, ?, ?, 1, "
-      "?, ?)");
+      "?, ?) RETURNING id");
   stmt.setString(1, c->archive_number());
   stmt.setString(2, c->display_name());
   stmt.setString(3, std::string(normalized_name));
@@ -144,9 +176,7 @@ absl::Status CustomerStore::InsertCustomer(
   stmt.setString(23, ToSqlTime(now));
   CSM_RETURN_IF_ERROR(BindSigningDate(stmt, 24, *c));
   stmt.setInt(25, c->importance());
-  int affected = 0;
-  CSM_RETURN_IF_ERROR(ExecuteArchiveWrite(stmt, &affected));
-  const int64_t id = LastInsertId(conn);
+  CSM_ASSIGN_OR_RETURN(const int64_t id, ExecuteArchiveInsert(stmt));
   c->set_name(CustomerName(id));
   ToProtoTimestamp(now, c->mutable_create_time());
   ToProtoTimestamp(now, c->mutable_update_time());

@@ -7,9 +7,9 @@
 import {call} from '../api.js';
 import {setParams} from '../app.js';
 import {add, clear, field, h, select, table} from '../dom.js';
-import {KPI, kpiText} from '../figures.js';
+import {KPI, kpiText, pct} from '../figures.js';
 import {ESCALATION, REPORT_KIND, SOURCE, count, label, time, workingMinutes} from '../format.js';
-import {draw, pct} from '../charts.js';
+import {draw} from '../charts.js';
 import {current, name as periodName, params as periodParams, parse, text} from '../period.js';
 import {csvButton, departmentNames, empty, errorBox, isUnavailable, loading, pageHeader, ratioCell, reportUnavailable, section} from '../ui.js';
 
@@ -202,6 +202,6 @@ async function snapshots(box, signal) {
     {title: '计划时间', cell: s => time(s.scheduledTime), class: 'nowrap'},
     {title: '生成时间', cell: s => time(s.createTime), class: 'nowrap'},
     {title: '', cell: s => h('a', {href: `#/snapshots/${encodeURIComponent(s.name.replace(/^reportSnapshots\//, ''))}`}, '查看当时的报表')},
-  ], items, {class: 'grid', id: 'snapshot-list'}),
+  ], items, {class: 'grid', id: 'snapshot-list', rowAttrs: s => ({dataset: {snapshot: s.name}})}),
   res.nextPageToken ? h('p', {class: 'hint'}, '只列出最近 20 份。') : null);
 }
