@@ -7,6 +7,7 @@
 #include "common/business_time.h"
 #include "common/status.h"
 #include "reporting-svc/src/app/event_appliers.h"
+#include "reporting-svc/src/store/batch_writes.h"
 #include "reporting-svc/src/store/report_tables.h"
 
 namespace csm::reporting {

@@ -7,6 +7,7 @@
 #include "common/status.h"
 #include "csm/common/v1/common.pb.h"
 #include "reporting-svc/src/app/event_appliers.h"
+#include "reporting-svc/src/store/batch_writes.h"
 #include "reporting-svc/src/store/report_tables.h"
 #include "reporting-svc/src/store/sql_bind.h"
 
