@@ -22,7 +22,8 @@
 #    through StreamEvents: the apply rate is the events applied over the
 #    time until both cursors reach the sources' last sequences.
 # 5. csm-load times the monthly supervision report, the quarterly ranking
-#    and the weekly report for the whole company, at 1 and 4 in flight.
+#    and the weekly report for the whole company, at 1 and 4 in flight
+#    (a count of calls each, no warm-up: the first call is measured too).
 # 6. `reporting-svc --rebuild` (every report table from sequence 0) timed.
 # Prints a markdown summary (also $BENCH_DIR/summary.md); raw lines go to
 # $BENCH_DIR/results.txt. Everything started is stopped at the end.
@@ -32,7 +33,9 @@
 #   BUILD_DIR [build]  BENCH_DIR [$BUILD_DIR/bench-reports; q: ...-quick]
 #   BENCH_COMPLAINTS [1000000; q: 2000]  BENCH_DEPARTMENTS [100; q: 10]
 #   BENCH_CUSTOMERS [50000; q: 500]  BENCH_YEAR [2026]
-#   BENCH_SECONDS [10; q: 1] measured per report figure and per sysbench run
+#   BENCH_SECONDS [10; q: 1] per sysbench run
+#   BENCH_REPORT_CALLS [20; q: 5] calls measured per report and concurrency
+#     (each run ends after 110 s whatever the count)
 #   BENCH_BUFFER_POOL [2G; q: 256M] MariaDB's innodb_buffer_pool_size (a year
 #     of reports is a few GiB; the default 128M would measure the disk)
 #   BENCH_MAX_SECONDS [7200; q: 300]
@@ -70,6 +73,7 @@ year=${BENCH_YEAR:-2026}
 seconds=${BENCH_SECONDS:-$(q 10 1)}
 max_seconds=${BENCH_MAX_SECONDS:-$(q 7200 300)}
 buffer_pool=${BENCH_BUFFER_POOL:-$(q 2G 256M)}
+report_calls=${BENCH_REPORT_CALLS:-$(q 20 5)}
 
 bin_of() {
   case "$1" in
@@ -269,7 +273,8 @@ report() {
   local line
   line=$("$(bin_of csm-load)" --addr="${addr_of[reporting-svc]}" --token="$token" \
     --method="$1" --report_year="$year" --report_number="$2" --concurrency="$3" \
-    --duration="${seconds}s" --warmup=1s --timeout=30s 2> "$bench_dir/load-errors.log") ||
+    --calls="$report_calls" --warmup=0s --duration=110s --timeout=60s \
+    2> "$bench_dir/load-errors.log") ||
     die "csm-load $1 failed: $line $(tail -n 3 "$bench_dir/load-errors.log")"
   echo "kind=report fig=$1 conc=$3 $line" >> "$results"
   say "$1 @$3: $line"
