@@ -118,6 +118,15 @@ absl::Status EventHandlers::Apply(MysqlConnection& conn,
   return it->second.apply(conn, event, *payload);
 }
 
+void EventHandlers::BeginBatch(MysqlConnection& conn) const {
+  for (const BatchHook& begin : batch_begin_) begin(conn);
+}
+
+absl::Status EventHandlers::EndBatch(MysqlConnection& conn) const {
+  for (const BatchEndHook& end : batch_end_) CSM_RETURN_IF_ERROR(end(conn));
+  return absl::OkStatus();
+}
+
 absl::StatusOr<EventCursor> LockEventCursor(MysqlConnection& conn,
                                             absl::string_view source) {
   sql::PreparedStatement& insert = conn.Prepare(
@@ -158,6 +167,7 @@ absl::StatusOr<ApplyOutcome> ApplyEvents(MysqlConnection& conn,
                                          const std::vector<Event>& events) {
   ApplyOutcome out;
   CSM_ASSIGN_OR_RETURN(out.cursor, LockEventCursor(conn, source));
+  handlers.BeginBatch(conn);
   const absl::Time now = absl::Now();
   for (const Event& event : events) {
     if (event.sequence() <= out.cursor.last_sequence) {
@@ -188,6 +198,7 @@ absl::StatusOr<ApplyOutcome> ApplyEvents(MysqlConnection& conn,
     }
     Advance(out.cursor, event, now);
   }
+  CSM_RETURN_IF_ERROR(handlers.EndBatch(conn));
   if (out.applied + out.skipped_unknown > 0) {
     CSM_RETURN_IF_ERROR(SaveCursor(conn, out.cursor));
   }

@@ -62,6 +62,21 @@ class EventHandlers {
     return *this;
   }
 
+  // Runs at the start and at the end of every batch (ApplyEvents; a
+  // rebuild replays in batches too), on the batch's connection and inside
+  // its transaction: for writes a consumer gathers over a batch and makes
+  // once. A batch that fails is rolled back whole; `begin` must drop what
+  // an earlier, failed batch on that connection gathered.
+  using BatchHook = std::function<void(MysqlConnection&)>;
+  using BatchEndHook = std::function<absl::Status(MysqlConnection&)>;
+  EventHandlers& OnBatch(BatchHook begin, BatchEndHook end) {
+    batch_begin_.push_back(std::move(begin));
+    batch_end_.push_back(std::move(end));
+    return *this;
+  }
+  void BeginBatch(MysqlConnection& conn) const;
+  absl::Status EndBatch(MysqlConnection& conn) const;
+
   bool Knows(absl::string_view type) const {
     return entries_.find(type) != entries_.end();
   }
@@ -80,6 +95,8 @@ class EventHandlers {
   };
   std::map<std::string, Entry, std::less<>> entries_;
   std::vector<EnvelopeHandler> every_;
+  std::vector<BatchHook> batch_begin_;
+  std::vector<BatchEndHook> batch_end_;
 };
 
 // A consumer's position in one source.

@@ -276,6 +276,38 @@ TEST_F(EventFollowerTest, ApplyFailingMidBatchRollsBackTheWholeBatch) {
   ExpectEachOnce(10);
 }
 
+// What a consumer gathers over a batch (EventHandlers::OnBatch) is written
+// in the batch's transaction: a failed end rolls the batch back with it,
+// and a retried batch starts from nothing gathered.
+TEST_F(EventFollowerTest, BatchHooksRunAroundEachBatchInItsTransaction) {
+  Exec("CREATE TABLE batch_sizes (id INT AUTO_INCREMENT PRIMARY KEY, n INT)");
+  std::atomic<int> gathered{0};
+  std::atomic<int> end_failures{1};
+  handlers_.OnBatch([&](MysqlConnection&) { gathered = 0; },
+                    [&](MysqlConnection& c) -> absl::Status {
+                      sql::PreparedStatement& st =
+                          c.Prepare("INSERT INTO batch_sizes (n) VALUES (?)");
+                      st.setInt(1, gathered.load());
+                      st.executeUpdate();
+                      if (end_failures-- > 0) {
+                        return absl::UnavailableError("injected at the end");
+                      }
+                      return absl::OkStatus();
+                    });
+  handlers_.OnEvery([&](MysqlConnection&, const Event&) -> absl::Status {
+    ++gathered;
+    return absl::OkStatus();
+  });
+  for (int i = 1; i <= 12; ++i) source_.Append(Created(i));
+  StartFollower();
+  ASSERT_TRUE(WaitForCursor(12));
+  ExpectEachOnce(12);
+  // Batches of at most 5, the failed first one rolled back whole.
+  EXPECT_EQ(Query("SELECT SUM(n) FROM batch_sizes"), 12);
+  EXPECT_LE(Query("SELECT MAX(n) FROM batch_sizes"), 5);
+  EXPECT_LE(end_failures.load(), 0);
+}
+
 TEST_F(EventFollowerTest, RestartResumesFromTheStoredCursor) {
   for (int i = 1; i <= 8; ++i) source_.Append(Created(i));
   StartFollower();

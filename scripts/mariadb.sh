@@ -5,6 +5,8 @@
 #   scripts/mariadb.sh status DIR
 # With PORT the server also listens on 127.0.0.1:PORT; without it, only on
 # the socket DIR/mysqld.sock. Root connects through the socket, no password.
+# MARIADB_OPTIONS: extra server options for start, e.g.
+# "--innodb-buffer-pool-size=2G" (scripts/bench-reports.sh).
 set -euo pipefail
 
 cmd=${1:?usage: mariadb.sh start|stop|status DIR [PORT]}
@@ -66,6 +68,7 @@ case "$cmd" in
         --auth-root-authentication-method=normal --skip-test-db \
         > "$dir/install.log" 2>&1 || { cat "$dir/install.log" >&2; exit 1; }
     fi
+    read -r -a extra <<< "${MARIADB_OPTIONS:-}"
     net=(--skip-networking)
     if [ -n "$port" ]; then
       net=(--port="$port" --bind-address=127.0.0.1)
@@ -77,7 +80,7 @@ case "$cmd" in
       --character-set-server=utf8mb4 --collation-server=utf8mb4_unicode_ci \
       --skip-name-resolve --innodb-flush-log-at-trx-commit=1 \
       --max-connections=500 --log-error="$dir/error.log" \
-      > /dev/null 2>&1 &
+      "${extra[@]}" > /dev/null 2>&1 &
     server=$!
     for _ in $(seq 1 300); do
       if answers; then

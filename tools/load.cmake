@@ -15,3 +15,18 @@ add_test(NAME bench_smoke COMMAND bash "${PROJECT_SOURCE_DIR}/scripts/bench.sh"
 set_tests_properties(
   bench_smoke PROPERTIES ENVIRONMENT "BUILD_DIR=${CMAKE_BINARY_DIR}" LABELS
                          bench TIMEOUT 120)
+
+# csm-report-history: a year of synthetic events written into a source's
+# outbox, for the reporting scale benchmark (scripts/bench-reports.sh).
+add_executable(csm-report-history report_history.cc)
+target_link_libraries(csm-report-history PRIVATE csm_grpc absl::flags
+                      absl::flags_parse)
+csm_warnings(csm-report-history)
+
+# The reporting scale benchmark must not rot either: every step of
+# scripts/bench-reports.sh on a small year (about a minute).
+add_test(NAME bench_reports_smoke
+         COMMAND bash "${PROJECT_SOURCE_DIR}/scripts/bench-reports.sh" --quick)
+set_tests_properties(
+  bench_reports_smoke PROPERTIES ENVIRONMENT "BUILD_DIR=${CMAKE_BINARY_DIR}"
+                                 LABELS bench TIMEOUT 300)

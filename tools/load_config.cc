@@ -24,7 +24,9 @@ ABSL_FLAG(std::string, method, "health",
           "record_dealing, or at complaint-svc: register_complaint, "
           "accept_complaint (registered complaints, each once with "
           "--concurrency=1 --calls=N), investigate_complaint "
-          "(RecordInvestigation on accepted complaints; repeatable)");
+          "(RecordInvestigation on accepted complaints; repeatable), or at "
+          "reporting-svc: weekly_report, supervision_report, staff_ranking "
+          "(the whole company, --report_year and --report_number)");
 ABSL_FLAG(int, concurrency, 16,
           "Calls in flight at most (one thread each; with --rate, enough "
           "threads to keep the rate)");
@@ -45,6 +47,10 @@ ABSL_FLAG(uint64_t, seed, 1,
 ABSL_FLAG(std::string, team, "bench",
           "create_customer: the team (teams/{team} id) new archives go to");
 ABSL_FLAG(int, page_size, 20, "list_customers: page size");
+ABSL_FLAG(int, report_year, 2026, "Reports: the period's year");
+ABSL_FLAG(int, report_number, 1,
+          "Reports: the ISO week (weekly_report), month (supervision_report) "
+          "or quarter (staff_ranking) of --report_year");
 ABSL_FLAG(int, max_customers, 1000,
           "Archives (or complaints, for the complaint transitions) listed at "
           "start and addressed in turn");
@@ -91,6 +97,8 @@ Config ReadFlags() {
   c.requests.seed = absl::GetFlag(FLAGS_seed);
   c.requests.team = absl::GetFlag(FLAGS_team);
   c.requests.page_size = absl::GetFlag(FLAGS_page_size);
+  c.requests.report_year = absl::GetFlag(FLAGS_report_year);
+  c.requests.report_number = absl::GetFlag(FLAGS_report_number);
   c.concurrency = absl::GetFlag(FLAGS_concurrency);
   c.channels = absl::GetFlag(FLAGS_channels);
   c.rate = absl::GetFlag(FLAGS_rate);

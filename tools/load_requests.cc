@@ -9,6 +9,7 @@
 #include "absl/time/time.h"
 #include "csm/complaint/v1/complaint.pb.h"
 #include "csm/customer/v1/customer.pb.h"
+#include "csm/reporting/v1/reports.pb.h"
 #include "tools/csmctl_lib.h"
 #include "tools/demo_data_lib.h"
 
@@ -17,6 +18,7 @@ namespace {
 
 namespace cv1 = ::csm::customer::v1;
 namespace pv1 = ::csm::complaint::v1;
+namespace rv1 = ::csm::reporting::v1;
 
 const std::vector<std::pair<std::string, Method>>& Methods() {
   static const auto* kMethods = new std::vector<std::pair<std::string, Method>>{
@@ -28,13 +30,43 @@ const std::vector<std::pair<std::string, Method>>& Methods() {
       {"record_dealing", Method::kRecordDealing},
       {"register_complaint", Method::kRegisterComplaint},
       {"accept_complaint", Method::kAcceptComplaint},
-      {"investigate_complaint", Method::kInvestigateComplaint}};
+      {"investigate_complaint", Method::kInvestigateComplaint},
+      {"weekly_report", Method::kWeeklyReport},
+      {"supervision_report", Method::kSupervisionReport},
+      {"staff_ranking", Method::kStaffRanking}};
   return *kMethods;
 }
 
 grpc::ByteBuffer ToByteBuffer(const std::string& bytes) {
   grpc::Slice slice(bytes);
   return grpc::ByteBuffer(&slice, 1);
+}
+
+// The three requests share their shape: a period and no filter.
+std::string ReportRequest(const RequestOptions& options) {
+  rv1::Period period;
+  period.set_year(options.report_year);
+  period.set_number(options.report_number);
+  switch (options.method) {
+    case Method::kWeeklyReport: {
+      period.set_kind(rv1::PERIOD_KIND_WEEK);
+      rv1::GetWeeklyReportRequest req;
+      *req.mutable_period() = period;
+      return req.SerializeAsString();
+    }
+    case Method::kSupervisionReport: {
+      period.set_kind(rv1::PERIOD_KIND_MONTH);
+      rv1::GetSupervisionReportRequest req;
+      *req.mutable_period() = period;
+      return req.SerializeAsString();
+    }
+    default: {
+      period.set_kind(rv1::PERIOD_KIND_QUARTER);
+      rv1::GetStaffRankingRequest req;
+      *req.mutable_period() = period;
+      return req.SerializeAsString();
+    }
+  }
 }
 
 }  // namespace
@@ -72,18 +104,30 @@ std::string GrpcPathOf(Method method) {
       return "/csm.complaint.v1.ComplaintService/AcceptComplaint";
     case Method::kInvestigateComplaint:
       return "/csm.complaint.v1.ComplaintService/RecordInvestigation";
+    case Method::kWeeklyReport:
+      return "/csm.reporting.v1.ReportService/GetWeeklyReport";
+    case Method::kSupervisionReport:
+      return "/csm.reporting.v1.ReportService/GetSupervisionReport";
+    case Method::kStaffRanking:
+      return "/csm.reporting.v1.ReportService/GetStaffRanking";
   }
   return "";
 }
 
+bool IsReport(Method method) {
+  return method == Method::kWeeklyReport ||
+         method == Method::kSupervisionReport ||
+         method == Method::kStaffRanking;
+}
+
 bool NeedsTargets(Method method) {
   return method != Method::kHealth && method != Method::kListCustomers &&
-         method != Method::kCreateCustomer;
+         method != Method::kCreateCustomer && !IsReport(method);
 }
 
 bool Writes(Method method) {
   return method != Method::kHealth && method != Method::kGetCustomer &&
-         method != Method::kListCustomers;
+         method != Method::kListCustomers && !IsReport(method);
 }
 
 RequestSource::RequestSource(const RequestOptions& options, int worker,
@@ -98,6 +142,8 @@ RequestSource::RequestSource(const RequestOptions& options, int worker,
     cv1::ListCustomersRequest req;
     req.set_page_size(options.page_size);
     fixed_ = ToByteBuffer(req.SerializeAsString());
+  } else if (IsReport(options.method)) {
+    fixed_ = ToByteBuffer(ReportRequest(options));
   } else if (options.method == Method::kGetCustomer) {
     // Encoded once: a read's request costs the client nothing per call.
     for (const std::string& name : *names_) {
@@ -112,6 +158,9 @@ grpc::ByteBuffer RequestSource::Next(int64_t i) {
   switch (options_.method) {
     case Method::kHealth:
     case Method::kListCustomers:
+    case Method::kWeeklyReport:
+    case Method::kSupervisionReport:
+    case Method::kStaffRanking:
       return fixed_;
     case Method::kGetCustomer:
       return gets_[TargetIndex(i)];

@@ -27,6 +27,11 @@ enum class Method {
   kAcceptComplaint,       // complaint-svc: a registered complaint's transition
   kInvestigateComplaint,  // complaint-svc: findings on an accepted one (a
                           // transition that can repeat on one complaint)
+  // reporting-svc, the whole company (no filter), --report_year and
+  // --report_number:
+  kWeeklyReport,       // 周报 of an ISO week
+  kSupervisionReport,  // 服务监督报告 of a month
+  kStaffRanking,       // 考核排名 of a quarter
 };
 
 std::optional<Method> MethodFromName(absl::string_view name);
@@ -38,12 +43,17 @@ std::string GrpcPathOf(Method method);
 bool NeedsTargets(Method method);
 // Methods that write: each call carries a request id derived from the seed.
 bool Writes(Method method);
+// reporting-svc's reports: one fixed request (RequestOptions' period).
+bool IsReport(Method method);
 
 struct RequestOptions {
   Method method = Method::kHealth;
   uint64_t seed = 1;
   std::string team;  // create_customer
   int page_size = 20;
+  // The reports' period: the year and its week, month or quarter.
+  int report_year = 2026;
+  int report_number = 1;
 };
 
 // The requests of one worker: the i-th request is a function of the seed,

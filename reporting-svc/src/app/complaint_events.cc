@@ -9,6 +9,7 @@
 #include "common/status.h"
 #include "csm/common/v1/common.pb.h"
 #include "reporting-svc/src/app/event_appliers.h"
+#include "reporting-svc/src/store/batch_writes.h"
 #include "reporting-svc/src/store/ledger_queries.h"
 #include "reporting-svc/src/store/report_tables.h"
 #include "reporting-svc/src/store/schedule_store.h"
@@ -243,6 +244,7 @@ void AddComplaintEventHandlers(EventHandlers& h) {
 
 EventHandlers HandlersOf(absl::string_view source) {
   EventHandlers h;
+  h.OnBatch(BeginBatchWrites, FlushBatchWrites);
   // Sweeps and service accounts act for no department ("").
   h.OnEvery([](MysqlConnection& c, const Event& e) -> absl::Status {
     if (e.actor_department().empty() || e.actor().empty()) {

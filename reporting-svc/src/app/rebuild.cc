@@ -34,6 +34,8 @@ constexpr char kLockOfThisSchema[] =
 constexpr absl::Duration kShortTimeout = absl::Seconds(10);
 // The whole rebuild's bound: one year of history replays in minutes.
 constexpr absl::Duration kRebuildTimeout = absl::Hours(2);
+// Events per batch of a replay: the followers' default batch.
+constexpr int64_t kReplayBatch = 500;
 
 int64_t Int(MysqlConnection& conn, const std::string& query,
             const std::string& arg) {
@@ -142,8 +144,17 @@ absl::Status ReportRebuild::Replay(MysqlConnection& conn,
     const EventCursor& target = cursors[i];
     rv1::RebuildSource& p = (*progress)[i];
     std::string last_id;
+    // In batches as the followers apply them, so that what the handlers
+    // gather over a batch stays bounded.
+    int64_t in_batch = 0;
+    s.handlers->BeginBatch(conn);
     CSM_RETURN_IF_ERROR(
         s.replay(target.last_sequence, [&](const Event& e) -> absl::Status {
+          if (++in_batch > kReplayBatch) {
+            CSM_RETURN_IF_ERROR(s.handlers->EndBatch(conn));
+            s.handlers->BeginBatch(conn);
+            in_batch = 1;
+          }
           absl::Status applied = s.handlers->Apply(conn, e);
           if (!applied.ok() && !(absl::IsNotFound(applied) &&
                                  !s.handlers->Knows(e.event_type()))) {
@@ -155,6 +166,7 @@ absl::Status ReportRebuild::Replay(MysqlConnection& conn,
           last_id = e.event_id();
           return absl::OkStatus();
         }));
+    CSM_RETURN_IF_ERROR(s.handlers->EndBatch(conn));
     if (target.last_sequence > 0 && last_id != target.last_event_id) {
       return absl::FailedPreconditionError(absl::StrCat(
           s.source, "'s event ", target.last_sequence,

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/business_time.h"
 #include "common/sql_values.h"
@@ -91,29 +92,37 @@ absl::Status UpsertComplaint(MysqlConnection& conn,
 
 absl::Status UpsertDeadlines(MysqlConnection& conn,
                              const ev::ComplaintSnapshot& s) {
+  if (s.deadlines().empty()) return absl::OkStatus();
+  // One statement for all of them (a complaint has a few kinds, each its
+  // own key): a round trip per event instead of one per deadline.
+  std::string sql =
+      "INSERT INTO complaint_deadlines (complaint, kind, due_time, "
+      "met_time, breached, met_working_minutes, met_staff_id, "
+      "met_department, breached_department, breached_staff_id) VALUES ";
+  for (int i = 0; i < s.deadlines_size(); ++i) {
+    absl::StrAppend(&sql, i ? ", " : "", "(?,?,?,?,?,?,?,?,?,?)");
+  }
+  absl::StrAppend(&sql,
+                  " ON DUPLICATE KEY UPDATE "
+                  "due_time = VALUES(due_time), met_time = VALUES(met_time), "
+                  "breached = GREATEST(breached, VALUES(breached)), "
+                  "met_working_minutes = VALUES(met_working_minutes), "
+                  "met_staff_id = VALUES(met_staff_id), "
+                  "met_department = VALUES(met_department), "
+                  "breached_department = IF(VALUES(breached_department) = '', "
+                  "breached_department, VALUES(breached_department)), "
+                  "breached_staff_id = IF(VALUES(breached_department) = '', "
+                  "breached_staff_id, VALUES(breached_staff_id))");
+  sql::PreparedStatement& st = conn.Prepare(sql);
+  Binder b(st);
   for (const ev::DeadlineState& d : s.deadlines()) {
-    sql::PreparedStatement& st = conn.Prepare(
-        "INSERT INTO complaint_deadlines (complaint, kind, due_time, "
-        "met_time, breached, met_working_minutes, met_staff_id, "
-        "met_department, breached_department, breached_staff_id) VALUES "
-        "(?,?,?,?,?,?,?,?,?,?) ON DUPLICATE KEY UPDATE "
-        "due_time = VALUES(due_time), met_time = VALUES(met_time), "
-        "breached = GREATEST(breached, VALUES(breached)), "
-        "met_working_minutes = VALUES(met_working_minutes), "
-        "met_staff_id = VALUES(met_staff_id), "
-        "met_department = VALUES(met_department), "
-        "breached_department = IF(VALUES(breached_department) = '', "
-        "breached_department, VALUES(breached_department)), "
-        "breached_staff_id = IF(VALUES(breached_department) = '', "
-        "breached_staff_id, VALUES(breached_staff_id))");
-    Binder b(st);
     b.Str(s.name()).Str(d.kind()).Time(OptTime(d.due_time()));
     b.Time(OptTime(d.met_time())).Int(d.breached() ? 1 : 0);
     b.Int(d.met_working_minutes()).Str(d.met_by_staff_id());
     b.Str(d.met_department()).Str(d.breached_department());
     b.Str(d.breached_staff_id());
-    st.executeUpdate();
   }
+  st.executeUpdate();
   return absl::OkStatus();
 }
 
@@ -362,36 +371,6 @@ absl::Status MarkFaultAnalysed(MysqlConnection& conn, absl::string_view fault) {
   sql::PreparedStatement& st =
       conn.Prepare("UPDATE faults SET analysis_submitted = 1 WHERE name = ?");
   Binder(st).Str(fault);
-  st.executeUpdate();
-  return absl::OkStatus();
-}
-
-absl::Status RememberValue(MysqlConnection& conn, absl::string_view kind,
-                           absl::string_view value) {
-  if (value.empty()) return absl::OkStatus();
-  sql::PreparedStatement& st = conn.Prepare(
-      "INSERT IGNORE INTO known_values (kind, value) VALUES (?, ?)");
-  Binder(st).Str(kind).Str(value, 100);
-  st.executeUpdate();
-  return absl::OkStatus();
-}
-
-absl::Status RememberStaffDepartment(MysqlConnection& conn,
-                                     absl::string_view staff_id,
-                                     absl::string_view department,
-                                     absl::Time at) {
-  // department first: it compares with the stored time before it moves.
-  sql::PreparedStatement& st = conn.Prepare(
-      "INSERT INTO staff_departments (staff_id, day, department, event_time) "
-      "VALUES (?, ?, ?, ?) ON DUPLICATE KEY UPDATE "
-      "department = IF(VALUES(event_time) >= event_time, "
-      "VALUES(department), department), "
-      "event_time = GREATEST(event_time, VALUES(event_time))");
-  Binder(st)
-      .Str(staff_id, 128)
-      .Date(BusinessDate(at))
-      .Str(department, 100)
-      .Time(at);
   st.executeUpdate();
   return absl::OkStatus();
 }

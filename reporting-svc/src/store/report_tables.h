@@ -152,17 +152,6 @@ absl::Status AddFaultDepartments(MysqlConnection& conn, absl::string_view fault,
                                  const std::vector<std::string>& complaints);
 absl::Status MarkFaultAnalysed(MysqlConnection& conn, absl::string_view fault);
 
-// The department `staff_id` acted for at `at` (the latest of its day
-// wins; an equal time: the later call).
-absl::Status RememberStaffDepartment(MysqlConnection& conn,
-                                     absl::string_view staff_id,
-                                     absl::string_view department,
-                                     absl::Time at);
-
-// kind "department" or "category"; empty values are not remembered.
-absl::Status RememberValue(MysqlConnection& conn, absl::string_view kind,
-                           absl::string_view value);
-
 // Empties every report table (a rebuild or a reset); the cursors are the
 // caller's business.
 absl::Status ClearReportTables(MysqlConnection& conn);
