@@ -162,6 +162,12 @@ class BusinessCalendar {
   int64_t weekday_holidays_ = 0;  // Holidays on Monday..Friday.
 };
 
+// The checks on one listed day (a year in 1900-2199; a holiday, or a
+// make-up working day on a Saturday or Sunday), shared by
+// BusinessCalendar::Create and the seed parser (so the parser can name the
+// line).
+absl::Status ValidateCalendarDay(const CalendarDay& d);
+
 // The seed line format, one day or range per line:
 //   2026-02-16 holiday 春节
 //   2026-02-15..2026-02-23 holiday 春节      (inclusive range)

@@ -1,5 +1,6 @@
 #include "common/business_time.h"
 
+#include <algorithm>
 #include <cstdint>
 
 #include "absl/strings/str_format.h"
@@ -16,6 +17,14 @@ absl::CivilDay BusinessDate(absl::Time instant) {
 
 absl::Time StartOfBusinessDay(absl::CivilDay day) {
   return absl::FromCivil(day, BusinessTimeZone());
+}
+
+absl::CivilDay AddMonthsClamped(absl::CivilDay day, int64_t months) {
+  const absl::CivilMonth month =
+      absl::CivilMonth(day.year(), day.month()) + months;
+  const absl::CivilDay last_day = absl::CivilDay(month + 1) - 1;
+  return absl::CivilDay(month.year(), month.month(),
+                        std::min(day.day(), last_day.day()));
 }
 
 void ToProtoTimestamp(absl::Time t, google::protobuf::Timestamp* out) {

@@ -33,6 +33,12 @@ absl::CivilDay BusinessDate(absl::Time instant);
 // The instant a business day begins (00:00 Beijing time).
 absl::Time StartOfBusinessDay(absl::CivilDay day);
 
+// `day` plus `months` calendar months, with the day clamped to the last day
+// of the resulting month: 2024-01-31 + 1 = 2024-02-29, 2025-01-31 + 1 =
+// 2025-02-28, 2024-03-31 - 1 = 2024-02-29. Negative months go back. (The
+// visit schedule's "D + n months", the grading windows, the demo data.)
+absl::CivilDay AddMonthsClamped(absl::CivilDay day, int64_t months);
+
 // google.protobuf.Timestamp, to the microsecond (what DATETIME(6) keeps).
 void ToProtoTimestamp(absl::Time t, google::protobuf::Timestamp* out);
 absl::Time FromProtoTimestamp(const google::protobuf::Timestamp& ts);

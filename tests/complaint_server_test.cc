@@ -15,6 +15,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "complaint-svc/testing/complaint_test_server.h"
 #include "csm/complaint/v1/complaint.grpc.pb.h"
 #include "csm/events/v1/complaint_events.pb.h"
 #include "csm/events/v1/events.grpc.pb.h"
@@ -56,19 +57,10 @@ class ComplaintServerTest : public csm::customer::testing::CustomerApiFixture {
   }
 
   void StartComplaintServer() {
-    ComplaintServerConfig config;
-    config.mysql = complaint_db_->options();
-    config.server = ServerOptions{.service_name = "complaint-svc",
-                                  .listen_address = "127.0.0.1:0",
-                                  .metrics_address = ""};
-    config.server.shutdown_grace = absl::Seconds(5);
-    config.runtime = RpcRuntimeOptions{.service = "complaint-svc"};
-    config.events.poll_interval = absl::Milliseconds(100);
-    config.customer_address = server_->address();
-    config.jwt_secret = csm::testing::kTestJwtSecret;
-    config.jwt_issuer = csm::testing::kTestIssuer;
-    config.escalation_sweep_interval = absl::ZeroDuration();
-    auto server = ComplaintServer::Start(config, &verifier_, &Clock::Real());
+    auto server = ComplaintServer::Start(
+        csm::testing::TestComplaintServerConfig(complaint_db_->options(),
+                                                server_->address()),
+        &verifier_, &Clock::Real());
     ASSERT_TRUE(server.ok()) << server.status();
     complaint_server_ = std::move(*server);
     auto channel = grpc::CreateChannel(complaint_server_->address(),

@@ -16,6 +16,7 @@
 #include "common/rpc.h"
 #include "common/server.h"
 #include "complaint-svc/src/complaint_server.h"
+#include "complaint-svc/testing/complaint_test_server.h"
 #include "csm/complaint/v1/complaint.grpc.pb.h"
 #include "customer-svc/testing/customer_test_support.h"
 #include "gtest/gtest.h"
@@ -30,20 +31,9 @@ class ServicePairFixture : public customer::testing::CustomerApiFixture {
     auto db = TestDatabase::Create();
     ASSERT_TRUE(db.ok()) << db.status();
     complaint_db_ = std::move(*db);
-    complaint::ComplaintServerConfig config;
-    config.mysql = complaint_db_->options();
-    config.server = ServerOptions{.service_name = "complaint-svc",
-                                  .listen_address = "127.0.0.1:0",
-                                  .metrics_address = ""};
-    config.server.shutdown_grace = absl::Seconds(5);
-    config.runtime = RpcRuntimeOptions{.service = "complaint-svc"};
-    config.events.poll_interval = absl::Milliseconds(100);
-    config.customer_address = server_->address();
-    config.jwt_secret = kTestJwtSecret;
-    config.jwt_issuer = kTestIssuer;
-    config.escalation_sweep_interval = absl::ZeroDuration();
-    auto server =
-        complaint::ComplaintServer::Start(config, &verifier_, &Clock::Real());
+    auto server = complaint::ComplaintServer::Start(
+        TestComplaintServerConfig(complaint_db_->options(), server_->address()),
+        &verifier_, &Clock::Real());
     ASSERT_TRUE(server.ok()) << server.status();
     complaint_server_ = std::move(*server);
     complaint_channel_ = grpc::CreateChannel(

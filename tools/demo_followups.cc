@@ -12,18 +12,6 @@
 #include "tools/demo_random.h"
 
 namespace csm::demo::plan {
-namespace {
-
-// `day` plus `months`, the day clamped to the month's last (as the schedule
-// rule does).
-absl::CivilDay AddMonths(absl::CivilDay day, int months) {
-  const absl::CivilMonth month = absl::CivilMonth(day) + months;
-  const absl::CivilDay last = absl::CivilDay(month + 1) - 1;
-  return absl::CivilDay(month.year(), month.month(),
-                        std::min(day.day(), last.day()));
-}
-
-}  // namespace
 
 int64_t PlanBuilder::FBetween(int64_t lo, int64_t hi) {
   return Between(followup_rng_, lo, hi);
@@ -130,7 +118,7 @@ std::vector<v1::RecordVisitRequest> PlanBuilder::Visits(
   const size_t begin = end > keep ? end - keep : 0;
   int sms_in_a_row = 0;
   for (size_t i = begin; i < end; ++i) {
-    const absl::CivilDay planned = AddMonths(delivery, grid[i]);
+    const absl::CivilDay planned = AddMonthsClamped(delivery, grid[i]);
     const absl::CivilDay actual =
         std::min(planned + FBetween(0, 6), today_ - 1);
     v1::VisitMethod method;
@@ -181,7 +169,7 @@ void PlanBuilder::VisitPlans(const Template& t, CustomerPlan& plan) {
   // Grid points (months after delivery) before today: monthly in the
   // first year, quarterly after.
   std::vector<int> grid;
-  for (int m = 1; AddMonths(delivery, m) < today_; m += m < 12 ? 1 : 3) {
+  for (int m = 1; AddMonthsClamped(delivery, m) < today_; m += m < 12 ? 1 : 3) {
     grid.push_back(m);
   }
   if (!unvisited) {

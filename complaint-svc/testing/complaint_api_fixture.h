@@ -8,7 +8,8 @@
 // thread off) on a fresh database, with a ManualClock so that deadlines
 // pass without sleeping. Escalation sweeps are separate EscalationSweep
 // objects on their own pools (as other replicas would be). Each test file
-// derives its own fixture class from ComplaintApiFixture.
+// derives its own fixture class from ComplaintApiFixture. Staff, tokens and
+// times: complaint_test_staff.h.
 
 #include <grpcpp/grpcpp.h>
 
@@ -33,6 +34,8 @@
 #include "complaint-svc/src/complaint_server.h"
 #include "complaint-svc/src/jobs/escalation_sweep.h"
 #include "complaint-svc/src/store/config_store.h"
+#include "complaint-svc/testing/complaint_test_server.h"
+#include "complaint-svc/testing/complaint_test_staff.h"
 #include "cppconn/resultset.h"
 #include "cppconn/statement.h"
 #include "csm/complaint/v1/complaint.grpc.pb.h"
@@ -46,73 +49,6 @@
 #include "tests/testing/test_database.h"
 
 namespace csm::complaint::fixture {
-
-namespace cv1 = ::csm::customer::v1;
-namespace ev = ::csm::events::v1;
-using ::csm::customer::testing::Describe;
-using ::csm::customer::testing::ValidUscc;
-using ::csm::customer::testing::ViolationFields;
-
-#define CX_ASSERT_OK(expr)                \
-  do {                                    \
-    const ::grpc::Status _s = (expr);     \
-    ASSERT_TRUE(_s.ok()) << Describe(_s); \
-  } while (0)
-#define CX_EXPECT_CODE(expr, code)                      \
-  do {                                                  \
-    const ::grpc::Status _s = (expr);                   \
-    EXPECT_EQ(_s.error_code(), (code)) << Describe(_s); \
-  } while (0)
-
-// Beijing wall-clock time.
-inline absl::Time At(int y, int mo, int d, int h, int mi) {
-  return absl::FromCivil(absl::CivilMinute(y, mo, d, h, mi),
-                         BusinessTimeZone());
-}
-inline absl::Time TimeOf(const google::protobuf::Timestamp& ts) {
-  return FromProtoTimestamp(ts);
-}
-
-struct Staff {
-  std::string id;
-  RoleSet roles;
-  std::string department;
-};
-inline const std::map<std::string, Staff>& StaffList() {
-  static const auto* kStaff = new std::map<std::string, Staff>{
-      {"li.na", {"li.na", {Role::kAgent}, "客服部"}},
-      {"wang.fang", {"wang.fang", {Role::kAgent}, "客服部"}},
-      {"sup", {"sup", {Role::kSupervisor}, "客服部"}},
-      {"tech.zhou", {"tech.zhou", {Role::kAgent}, "技术服务部"}},
-      {"tech.sup", {"tech.sup", {Role::kSupervisor}, "技术服务部"}},
-      {"gm", {"gm", {Role::kGeneralManager}, "总经办"}},
-      {"arch", {"arch", {Role::kArchivist}, "档案室"}},
-      {"order-svc", {"order-svc", {Role::kService}, ""}},
-      {"kf.mgr", {"kf.mgr", {Role::kManager}, "客服部"}},
-      {"sales.zhao", {"sales.zhao", {Role::kAgent}, "销售部"}},
-      {"sales.sup", {"sales.sup", {Role::kSupervisor}, "销售部"}},
-      {"sales.mgr", {"sales.mgr", {Role::kManager}, "销售部"}},
-  };
-  return *kStaff;
-}
-
-inline std::string Token(const std::string& staff) {
-  const Staff& s = StaffList().at(staff);
-  return csm::testing::TestToken(s.id, s.roles, s.department);
-}
-
-inline std::unique_ptr<grpc::ClientContext> Ctx(
-    const std::string& staff,
-    std::chrono::milliseconds timeout = std::chrono::seconds(10)) {
-  auto ctx = std::make_unique<grpc::ClientContext>();
-  ctx->AddMetadata("authorization", absl::StrCat("Bearer ", Token(staff)));
-  ctx->set_deadline(std::chrono::system_clock::now() + timeout);
-  return ctx;
-}
-
-// Monday 2026-11-02 09:00 in Beijing: before the real "now" of the test
-// machine, so that the test tokens (minted with the real clock) are valid.
-inline const absl::Time kStart = At(2026, 11, 2, 9, 0);
 
 class ComplaintApiFixture : public ::testing::Test {
  protected:
@@ -129,12 +65,9 @@ class ComplaintApiFixture : public ::testing::Test {
     ASSERT_TRUE(cdb.ok()) << cdb.status();
     customer_db_ = std::move(*cdb);
     customer::CustomerServerConfig cc;
-    cc.mysql = customer_db_->options();
-    cc.server = ServerOptions{.service_name = "customer-svc",
-                              .listen_address = "127.0.0.1:0",
-                              .metrics_address = ""};
+    csm::testing::ConfigureTestService(&cc, "customer-svc",
+                                       customer_db_->options());
     cc.server.shutdown_grace = absl::Seconds(2);
-    cc.runtime = RpcRuntimeOptions{.service = "customer-svc"};
     auto cs = customer::CustomerServer::Start(cc, &verifier_, &Clock::Real());
     ASSERT_TRUE(cs.ok()) << cs.status();
     customer_server_ = std::move(*cs);
@@ -168,15 +101,10 @@ class ComplaintApiFixture : public ::testing::Test {
     dir.per_attempt_timeout = absl::Milliseconds(500);
     directory_ = std::make_unique<GrpcCustomerDirectory>(dir);
 
-    ComplaintServerConfig config;
-    config.mysql = db_->options();
-    config.server = ServerOptions{.service_name = "complaint-svc",
-                                  .listen_address = "127.0.0.1:0",
-                                  .metrics_address = ""};
+    ComplaintServerConfig config = csm::testing::TestComplaintServerConfig(
+        db_->options(), customer_server_->address());
     config.server.shutdown_grace = absl::Seconds(2);
-    config.runtime = RpcRuntimeOptions{.service = "complaint-svc"};
     config.events.poll_interval = absl::Milliseconds(50);
-    config.escalation_sweep_interval = absl::ZeroDuration();
     config.customers = directory_.get();
     auto server = ComplaintServer::Start(config, &verifier_, &clock_);
     ASSERT_TRUE(server.ok()) << server.status();

@@ -32,6 +32,7 @@
 #include "google/rpc/status.pb.h"
 #include "gtest/gtest.h"
 #include "tests/testing/test_database.h"
+#include "tests/testing/test_service.h"
 
 namespace csm::customer::testing {
 
@@ -174,13 +175,7 @@ class CustomerApiFixture : public ::testing::Test {
   // and points the stubs at it.
   void StartServer() {
     CustomerServerConfig config;
-    config.mysql = db_->options();
-    config.server = ServerOptions{.service_name = "customer-svc",
-                                  .listen_address = "127.0.0.1:0",
-                                  .metrics_address = ""};
-    config.server.shutdown_grace = absl::Seconds(5);
-    config.runtime = RpcRuntimeOptions{.service = "customer-svc"};
-    config.events.poll_interval = absl::Milliseconds(100);
+    csm::testing::ConfigureTestService(&config, "customer-svc", db_->options());
     auto server = CustomerServer::Start(config, &verifier_, &Clock::Real());
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = std::move(*server);

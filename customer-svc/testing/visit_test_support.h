@@ -39,6 +39,7 @@
 #include "customer-svc/testing/customer_test_support.h"
 #include "gtest/gtest.h"
 #include "tests/testing/test_database.h"
+#include "tests/testing/test_service.h"
 
 namespace csm::customer::testing {
 
@@ -94,13 +95,7 @@ class VisitApiFixture : public CustomerApiFixture {
   // A server on the test database with the test's clock and no sweep thread.
   absl::StatusOr<std::unique_ptr<CustomerServer>> NewServer() {
     CustomerServerConfig config;
-    config.mysql = db_->options();
-    config.server = ServerOptions{.service_name = "customer-svc",
-                                  .listen_address = "127.0.0.1:0",
-                                  .metrics_address = ""};
-    config.server.shutdown_grace = absl::Seconds(5);
-    config.runtime = RpcRuntimeOptions{.service = "customer-svc"};
-    config.events.poll_interval = absl::Milliseconds(100);
+    csm::testing::ConfigureTestService(&config, "customer-svc", db_->options());
     config.visit_sweep_interval = absl::ZeroDuration();
     return CustomerServer::Start(config, &verifier_, &clock_);
   }

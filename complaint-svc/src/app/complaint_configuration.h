@@ -16,7 +16,6 @@
 #include "common/outbox.h"
 #include "common/principal.h"
 #include "complaint-svc/src/app/complaint_mutation.h"
-#include "complaint-svc/src/store/complaint_store.h"
 #include "complaint-svc/src/store/config_store.h"
 #include "csm/complaint/v1/complaint.pb.h"
 
@@ -33,7 +32,9 @@ class ComplaintConfiguration {
       : pool_(pool),
         outbox_(outbox),
         config_(config),
-        mutation_(pool, outbox, config, &unused_) {}
+        // Config writes are no transitions: Run only, which needs no
+        // complaint store.
+        mutation_(pool, outbox, config, /*store=*/nullptr) {}
 
   // categories.cc
   absl::Status ListCategories(const CallContext& call,
@@ -64,7 +65,6 @@ class ComplaintConfiguration {
   MysqlPool* pool_;
   Outbox* outbox_;
   ConfigStore* config_;
-  ComplaintStore unused_;  // config writes are no transitions
   ComplaintMutation mutation_;
 };
 

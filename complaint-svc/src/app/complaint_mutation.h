@@ -76,7 +76,8 @@ class ComplaintMutation {
   using Body = std::function<absl::Status(MysqlConnection&)>;
   using Apply = std::function<absl::Status(TransitionScope&)>;
 
-  // None owned; all must outlive this.
+  // None owned; all must outlive this. `store` may be null where only Run
+  // is used (the configuration's writes).
   ComplaintMutation(MysqlPool* pool, Outbox* outbox, ConfigStore* config,
                     ComplaintStore* store)
       : pool_(pool), outbox_(outbox), config_(config), store_(store) {}

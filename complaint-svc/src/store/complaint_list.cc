@@ -8,6 +8,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "common/sql_paging.h"
 #include "common/sql_rows.h"
 #include "common/status.h"
 #include "complaint-svc/src/domain/complaint_state_machine.h"
@@ -99,32 +100,33 @@ absl::StatusOr<Page<v1::Complaint>> ComplaintStore::ListComplaints(
         sql_rows::AddFilterCondition(term, it->second, &where, &params));
   }
   // Keyset on id: ids grow with create_time, so the order is create_time.
-  const char* cmp = query.newest_first ? "<" : ">";
-  if (query.after.has_value()) {
-    where.push_back(absl::StrCat("id ", cmp, " ?"));
-    params.push_back(I(query.after->id));
-  }
-  sql::PreparedStatement& stmt = conn.Prepare(absl::StrCat(
-      "SELECT * FROM complaints", where.empty() ? "" : " WHERE ",
-      absl::StrJoin(where, " AND "), " ORDER BY id",
-      query.newest_first ? " DESC" : "", " LIMIT ", query.limit + 1));
-  sql_rows::Bind(stmt, params);
-  ResultSetPtr rs(stmt.executeQuery());
-  std::vector<ComplaintRecord> rows;
-  while (rs->next()) {
-    CSM_ASSIGN_OR_RETURN(ComplaintRecord r, ComplaintFromRow(rs));
-    rows.push_back(std::move(r));
-  }
-  rs.reset();
+  CSM_ASSIGN_OR_RETURN(
+      Page<ComplaintRecord> rows,
+      sql_rows::ReadIdPage<ComplaintRecord>(
+          conn,
+          sql_rows::IdPageQuery{.select = "SELECT * FROM complaints",
+                                .where = std::move(where),
+                                .params = std::move(params),
+                                .order = query.newest_first
+                                             ? sql_rows::IdOrder::kNewestFirst
+                                             : sql_rows::IdOrder::kOldestFirst,
+                                .after = query.after,
+                                .limit = query.limit},
+          [](const ResultSetPtr& rs, int64_t,
+             ComplaintRecord& r) -> absl::Status {
+            CSM_ASSIGN_OR_RETURN(r, ComplaintFromRow(rs));
+            return absl::OkStatus();
+          }));
   Page<v1::Complaint> page;
-  if (static_cast<int>(rows.size()) > query.limit) {
-    rows.resize(query.limit);
-    page.next = PageCursor{"", rows.back().id};
-  }
+  page.next = rows.next;
   std::vector<std::pair<int64_t, v1::Complaint*>> children;
-  for (ComplaintRecord& r : rows) children.push_back({r.id, &r.complaint});
+  for (ComplaintRecord& r : rows.items) {
+    children.push_back({r.id, &r.complaint});
+  }
   CSM_RETURN_IF_ERROR(LoadChildren(conn, children));
-  for (ComplaintRecord& r : rows) page.items.push_back(std::move(r.complaint));
+  for (ComplaintRecord& r : rows.items) {
+    page.items.push_back(std::move(r.complaint));
+  }
   return page;
 }
 

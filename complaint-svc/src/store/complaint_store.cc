@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/business_time.h"
+#include "common/sql_paging.h"
 #include "common/sql_rows.h"
 #include "common/sql_values.h"
 #include "common/status.h"
@@ -223,34 +224,29 @@ absl::Status ComplaintStore::InsertStep(
 absl::StatusOr<Page<v1::ComplaintStep>> ComplaintStore::ListSteps(
     MysqlConnection& conn, int64_t complaint_id,
     std::optional<PageCursor> after, int limit) {
-  sql::PreparedStatement& stmt = conn.Prepare(absl::StrCat(
-      "SELECT id, action, from_state, to_state, actor_id, actor_department, "
-      "note, step_time FROM complaint_steps WHERE complaint_id = ? AND id > ? "
-      "ORDER BY id LIMIT ",
-      limit + 1));
-  stmt.setInt64(1, complaint_id);
-  stmt.setInt64(2, after.has_value() ? after->id : 0);
-  ResultSetPtr rs(stmt.executeQuery());
-  Page<v1::ComplaintStep> page;
-  int64_t last_id = 0;
-  while (rs->next()) {
-    if (static_cast<int>(page.items.size()) == limit) {
-      page.next = PageCursor{"", last_id};
-      break;
-    }
-    v1::ComplaintStep& s = page.items.emplace_back();
-    last_id = rs->getInt64("id");
-    s.set_name(absl::StrCat(ComplaintName(complaint_id), "/steps/", last_id));
-    s.set_action(Str(rs, "action"));
-    s.set_from_state(static_cast<v1::ComplaintState>(rs->getInt("from_state")));
-    s.set_to_state(static_cast<v1::ComplaintState>(rs->getInt("to_state")));
-    s.set_actor_id(Str(rs, "actor_id"));
-    s.set_actor_department(Str(rs, "actor_department"));
-    s.set_note(Str(rs, "note"));
-    CSM_ASSIGN_OR_RETURN(absl::Time t, TimeCol(rs, "step_time"));
-    SetTs(t, s.mutable_step_time());
-  }
-  return page;
+  return sql_rows::ReadIdPage<v1::ComplaintStep>(
+      conn,
+      sql_rows::IdPageQuery{.select = "SELECT id, action, from_state, "
+                                      "to_state, actor_id, actor_department, "
+                                      "note, step_time FROM complaint_steps",
+                            .where = {"complaint_id = ?"},
+                            .params = {I(complaint_id)},
+                            .after = after,
+                            .limit = limit},
+      [complaint_id](const ResultSetPtr& rs, int64_t id,
+                     v1::ComplaintStep& s) -> absl::Status {
+        s.set_name(absl::StrCat(ComplaintName(complaint_id), "/steps/", id));
+        s.set_action(Str(rs, "action"));
+        s.set_from_state(
+            static_cast<v1::ComplaintState>(rs->getInt("from_state")));
+        s.set_to_state(static_cast<v1::ComplaintState>(rs->getInt("to_state")));
+        s.set_actor_id(Str(rs, "actor_id"));
+        s.set_actor_department(Str(rs, "actor_department"));
+        s.set_note(Str(rs, "note"));
+        CSM_ASSIGN_OR_RETURN(absl::Time t, TimeCol(rs, "step_time"));
+        SetTs(t, s.mutable_step_time());
+        return absl::OkStatus();
+      });
 }
 
 absl::Status ComplaintStore::ChargeDepartment(MysqlConnection& conn,

@@ -28,12 +28,8 @@ namespace csm::complaint {
 
 namespace v1 = ::csm::complaint::v1;
 
-// A page of rows plus the keyset cursor of its last row.
-template <typename T>
-struct Page {
-  std::vector<T> items;
-  std::optional<PageCursor> next;  // set when more rows follow
-};
+// A page of rows plus the keyset cursor of its last row (common/paging.h).
+using ::csm::Page;
 
 // A complaint row: the contract view plus what the rules keep.
 struct ComplaintRecord {

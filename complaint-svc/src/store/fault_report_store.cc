@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/business_time.h"
+#include "common/sql_paging.h"
 #include "common/sql_rows.h"
 #include "common/sql_values.h"
 #include "common/status.h"
@@ -115,23 +116,22 @@ absl::StatusOr<v1::FaultReport> ComplaintStore::GetFaultReport(
 
 absl::StatusOr<Page<v1::FaultReport>> ComplaintStore::ListFaultReports(
     MysqlConnection& conn, std::optional<PageCursor> after, int limit) {
-  sql::PreparedStatement& stmt = conn.Prepare(absl::StrCat(
-      "SELECT * FROM fault_reports WHERE id > ? ORDER BY id LIMIT ",
-      limit + 1));
-  stmt.setInt64(1, after.has_value() ? after->id : 0);
-  ResultSetPtr rs(stmt.executeQuery());
-  std::vector<std::pair<int64_t, v1::FaultReport>> rows;
-  while (rs->next()) {
-    CSM_ASSIGN_OR_RETURN(v1::FaultReport f, FaultReportFromRow(rs));
-    rows.push_back({rs->getInt64("id"), std::move(f)});
-  }
-  rs.reset();
+  using Row = std::pair<int64_t, v1::FaultReport>;
+  CSM_ASSIGN_OR_RETURN(
+      Page<Row> rows,
+      sql_rows::ReadIdPage<Row>(
+          conn,
+          sql_rows::IdPageQuery{.select = "SELECT * FROM fault_reports",
+                                .after = after,
+                                .limit = limit},
+          [](const ResultSetPtr& rs, int64_t id, Row& row) -> absl::Status {
+            row.first = id;
+            CSM_ASSIGN_OR_RETURN(row.second, FaultReportFromRow(rs));
+            return absl::OkStatus();
+          }));
   Page<v1::FaultReport> page;
-  if (static_cast<int>(rows.size()) > limit) {
-    rows.resize(limit);
-    page.next = PageCursor{"", rows.back().first};
-  }
-  for (auto& [id, f] : rows) {
+  page.next = rows.next;
+  for (auto& [id, f] : rows.items) {
     CSM_RETURN_IF_ERROR(LoadFaultComplaints(conn, id, &f));
     page.items.push_back(std::move(f));
   }

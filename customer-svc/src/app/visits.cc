@@ -1,6 +1,7 @@
 // Visits recorded against a plan (回访记录), their report, and the due lists.
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <utility>
@@ -79,6 +80,158 @@ ev::VisitRecorded VisitRecordedEvent(const v1::Customer& c,
   return event;
 }
 
+absl::Status RequireOpenPlan(const PlanRecord& plan, absl::string_view name) {
+  if (!plan.closed_time.has_value()) return absl::OkStatus();
+  return absl::FailedPreconditionError(
+      absl::StrCat(name, " is closed (", plan.close_reason,
+                   "); visits are recorded against open plans only"));
+}
+
+// The visit as stored: the caller's fields, the planned date (the plan's
+// due date unless given), the actual date and whether it counts.
+v1::Visit VisitToStore(const v1::Visit& in, absl::CivilDay actual,
+                       absl::CivilDay due, const VisitAssessment& assessment) {
+  v1::Visit visit = in;
+  visit.clear_name();
+  visit.clear_staff_id();
+  visit.clear_create_time();
+  if (!visit.has_planned_date()) {
+    ToProtoDate(due, visit.mutable_planned_date());
+  }
+  ToProtoDate(actual, visit.mutable_actual_date());
+  visit.set_counted(assessment.counts);
+  visit.set_not_counted_reason(assessment.reason);
+  return visit;
+}
+
+// Every input rule before anything is read (a refused visit changes
+// nothing); the day of the visit: today unless given.
+absl::StatusOr<absl::CivilDay> CheckedVisitDay(const v1::Visit& in,
+                                               absl::CivilDay today) {
+  CSM_RETURN_IF_ERROR(VisitViolations(in, today).ToStatus());
+  if (!in.has_actual_date()) return today;
+  return FromProtoDate(in.actual_date());
+}
+
+// The plan evaluated over `history` (the new visit placed in it), written,
+// and `plan` as its row now stands.
+absl::StatusOr<VisitPlanState> Reschedule(
+    Backend& b, MysqlConnection& conn, const v1::Customer& c,
+    const VisitPolicy& policy, const std::vector<VisitRecord>& history,
+    absl::CivilDay today, PlanRecord& plan) {
+  const VisitPlanState state =
+      EvaluateVisitPlan(plan.delivery_date, VisitStore::GradeLetter(c.grade()),
+                        history, today, policy);
+  CSM_RETURN_IF_ERROR(b.visits.UpdatePlanSchedule(conn, plan.id, state));
+  plan.next_due_date = state.next_due;
+  plan.last_valid_visit_date = state.last_valid_visit;
+  plan.sms_streak = state.sms_streak;
+  plan.status_note = state.note;
+  ++plan.version;
+  return state;
+}
+
+// A date field of a due-list request, when given and real.
+absl::Status DueDateField(const csm::common::v1::Date& date, const char* field,
+                          FieldViolations& v,
+                          std::optional<absl::CivilDay>* out) {
+  if (!IsValidDate(date)) {
+    v.Add(field, "is not a real date");
+    return absl::OkStatus();
+  }
+  CSM_ASSIGN_OR_RETURN(*out, FromProtoDate(date));
+  return absl::OkStatus();
+}
+
+// Whose list (the caller's own unless a staff member or team is named) and
+// which due dates (up to today unless given).
+absl::StatusOr<DueQuery> DueQueryOf(const v1::ListDueVisitsRequest& req,
+                                    const CallContext& call,
+                                    absl::CivilDay today) {
+  DueQuery query;
+  query.owner_id = req.staff_id();
+  query.team = req.team();
+  if (query.owner_id.empty() && query.team.empty()) {
+    query.owner_id = call.principal.staff_id;
+  }
+  FieldViolations v;
+  if (CountCodePoints(query.owner_id) > kMaxStaffIdLength) {
+    v.Add("staff_id",
+          absl::StrCat("must be at most ", kMaxStaffIdLength, " characters"));
+  }
+  if (!query.team.empty() && !IsValidResourceId(query.team)) {
+    v.Add("team", "a team id of [a-z0-9-]{1,63}");
+  }
+  query.due_to = today;
+  if (req.has_due_to()) {
+    std::optional<absl::CivilDay> due_to;
+    CSM_RETURN_IF_ERROR(DueDateField(req.due_to(), "due_to", v, &due_to));
+    if (due_to.has_value()) query.due_to = *due_to;
+  }
+  if (req.has_due_from()) {
+    CSM_RETURN_IF_ERROR(
+        DueDateField(req.due_from(), "due_from", v, &query.due_from));
+    if (query.due_from.has_value() && *query.due_from > query.due_to) {
+      v.Add("due_from", "must not be after due_to");
+    }
+  }
+  CSM_RETURN_IF_ERROR(v.ToStatus());
+  return query;
+}
+
+// An agent works from their own list; a team's or a colleague's list is
+// for those who supervise.
+absl::Status MayListDue(const DueQuery& query, const CallContext& call) {
+  const bool own =
+      query.team.empty() && query.owner_id == call.principal.staff_id;
+  if (own || call.principal.roles.Intersects(kSupervisors)) {
+    return absl::OkStatus();
+  }
+  return absl::PermissionDeniedError(absl::StrCat(
+      call.principal.staff_id,
+      " may list only their own due visits; another staff member's or a "
+      "team's list needs a supervisor, manager or archivist"));
+}
+
+void AddDueVisit(const DuePlanRecord& d, absl::CivilDay today,
+                 const VisitPolicy& policy, v1::ListDueVisitsResponse* resp) {
+  v1::DueVisit* out = resp->add_due_visits();
+  *out->mutable_visit_plan() = PlanToProto(d.plan, today, policy);
+  out->set_customer(CustomerStore::CustomerName(d.plan.customer_id));
+  out->set_archive_number(d.archive_number);
+  out->set_customer_display_name(d.display_name);
+  out->set_grade(d.grade);
+  out->set_team(d.team);
+}
+
+// The printable visit report (回访报告) of `visit`.
+void FillVisitReport(const v1::Customer& c, const PlanRecord& plan,
+                     const v1::Visit& visit, v1::VisitReport* resp) {
+  resp->Clear();
+  resp->set_visit(visit.name());
+  resp->set_customer(c.name());
+  resp->set_archive_number(c.archive_number());
+  resp->set_customer_display_name(c.display_name());
+  resp->set_grade(c.grade());
+  // The name only: phones stay in the (masked, registered) archive.
+  for (const v1::Contact& contact : c.contacts()) {
+    if (contact.primary()) resp->set_contact_name(contact.display_name());
+  }
+  resp->set_project(plan.project);
+  ToProtoDate(plan.delivery_date, resp->mutable_delivery_date());
+  *resp->mutable_planned_date() = visit.planned_date();
+  *resp->mutable_actual_date() = visit.actual_date();
+  resp->set_method(visit.method());
+  resp->set_staff_id(visit.staff_id());
+  resp->set_satisfaction(visit.satisfaction());
+  resp->set_customer_opinions(visit.customer_opinions());
+  resp->set_customer_requests(visit.customer_requests());
+  resp->set_countermeasures(visit.countermeasures());
+  resp->set_next_action(visit.next_action());
+  resp->set_counted(visit.counted());
+  resp->set_not_counted_reason(visit.not_counted_reason());
+}
+
 }  // namespace
 
 absl::Status RecordVisit(Backend& b, const CallContext& call,
@@ -88,13 +241,7 @@ absl::Status RecordVisit(Backend& b, const CallContext& call,
                        VisitStore::ParsePlanName(req.parent(), "parent"));
   const absl::CivilDay today = BusinessDate(call.start);
   const v1::Visit& in = req.visit();
-  // Every input rule before anything is read: a refused visit changes
-  // nothing.
-  CSM_RETURN_IF_ERROR(VisitViolations(in, today).ToStatus());
-  absl::CivilDay actual = today;
-  if (in.has_actual_date()) {
-    CSM_ASSIGN_OR_RETURN(actual, FromProtoDate(in.actual_date()));
-  }
+  CSM_ASSIGN_OR_RETURN(const absl::CivilDay actual, CheckedVisitDay(in, today));
   const VisitMethod method = VisitStore::ToRuleMethod(in.method());
 
   return RunMutation(
@@ -107,38 +254,20 @@ absl::Status RecordVisit(Backend& b, const CallContext& call,
         const PolicyRecord& policy = locked.policy;
         const v1::Customer& c = locked.customer;
         PlanRecord& plan = locked.plan;
-        if (plan.closed_time.has_value()) {
-          return absl::FailedPreconditionError(
-              absl::StrCat(req.parent(), " is closed (", plan.close_reason,
-                           "); visits are recorded against open plans only"));
-        }
+        CSM_RETURN_IF_ERROR(RequireOpenPlan(plan, req.parent()));
         CSM_ASSIGN_OR_RETURN(std::vector<VisitRecord> history,
                              b.visits.VisitHistory(conn, plan.id));
         const VisitAssessment assessment =
             PlaceVisit(actual, method, policy.policy, history);
-        v1::Visit visit = in;
-        visit.clear_name();
-        visit.clear_staff_id();
-        visit.clear_create_time();
-        if (!visit.has_planned_date()) {
-          ToProtoDate(plan.next_due_date, visit.mutable_planned_date());
-        }
-        ToProtoDate(actual, visit.mutable_actual_date());
-        visit.set_counted(assessment.counts);
-        visit.set_not_counted_reason(assessment.reason);
+        v1::Visit visit =
+            VisitToStore(in, actual, plan.next_due_date, assessment);
         CSM_RETURN_IF_ERROR(b.visits.InsertVisit(
             conn, ids.first, plan.id, &visit, call.principal, call.start));
 
-        const VisitPlanState state = EvaluateVisitPlan(
-            plan.delivery_date, VisitStore::GradeLetter(c.grade()), history,
-            today, policy.policy);
-        CSM_RETURN_IF_ERROR(b.visits.UpdatePlanSchedule(conn, plan.id, state));
         const absl::CivilDay answered = plan.next_due_date;
-        plan.next_due_date = state.next_due;
-        plan.last_valid_visit_date = state.last_valid_visit;
-        plan.sms_streak = state.sms_streak;
-        plan.status_note = state.note;
-        ++plan.version;
+        CSM_ASSIGN_OR_RETURN(
+            const VisitPlanState state,
+            Reschedule(b, conn, c, policy.policy, history, today, plan));
 
         const ev::VisitRecorded event =
             VisitRecordedEvent(c, visit, plan, answered, state);
@@ -188,29 +317,7 @@ absl::Status GetVisitReport(Backend& b, const CallContext& call,
         CSM_ASSIGN_OR_RETURN(
             v1::Visit visit,
             b.visits.GetVisit(conn, customer_id, plan_id, visit_id));
-        resp->Clear();
-        resp->set_visit(visit.name());
-        resp->set_customer(c.name());
-        resp->set_archive_number(c.archive_number());
-        resp->set_customer_display_name(c.display_name());
-        resp->set_grade(c.grade());
-        // The name only: phones stay in the (masked, registered) archive.
-        for (const v1::Contact& contact : c.contacts()) {
-          if (contact.primary()) resp->set_contact_name(contact.display_name());
-        }
-        resp->set_project(plan.project);
-        ToProtoDate(plan.delivery_date, resp->mutable_delivery_date());
-        *resp->mutable_planned_date() = visit.planned_date();
-        *resp->mutable_actual_date() = visit.actual_date();
-        resp->set_method(visit.method());
-        resp->set_staff_id(visit.staff_id());
-        resp->set_satisfaction(visit.satisfaction());
-        resp->set_customer_opinions(visit.customer_opinions());
-        resp->set_customer_requests(visit.customer_requests());
-        resp->set_countermeasures(visit.countermeasures());
-        resp->set_next_action(visit.next_action());
-        resp->set_counted(visit.counted());
-        resp->set_not_counted_reason(visit.not_counted_reason());
+        FillVisitReport(c, plan, visit, resp);
         return absl::OkStatus();
       });
 }
@@ -219,51 +326,8 @@ absl::Status ListDueVisits(Backend& b, const CallContext& call,
                            const v1::ListDueVisitsRequest& req,
                            v1::ListDueVisitsResponse* resp) {
   const absl::CivilDay today = BusinessDate(call.start);
-  DueQuery query;
-  query.owner_id = req.staff_id();
-  query.team = req.team();
-  if (query.owner_id.empty() && query.team.empty()) {
-    query.owner_id = call.principal.staff_id;
-  }
-  {
-    FieldViolations v;
-    if (CountCodePoints(query.owner_id) > kMaxStaffIdLength) {
-      v.Add("staff_id",
-            absl::StrCat("must be at most ", kMaxStaffIdLength, " characters"));
-    }
-    if (!query.team.empty() && !IsValidResourceId(query.team)) {
-      v.Add("team", "a team id of [a-z0-9-]{1,63}");
-    }
-    query.due_to = today;
-    if (req.has_due_to()) {
-      if (!IsValidDate(req.due_to())) {
-        v.Add("due_to", "is not a real date");
-      } else {
-        CSM_ASSIGN_OR_RETURN(query.due_to, FromProtoDate(req.due_to()));
-      }
-    }
-    if (req.has_due_from()) {
-      if (!IsValidDate(req.due_from())) {
-        v.Add("due_from", "is not a real date");
-      } else {
-        CSM_ASSIGN_OR_RETURN(query.due_from, FromProtoDate(req.due_from()));
-        if (*query.due_from > query.due_to) {
-          v.Add("due_from", "must not be after due_to");
-        }
-      }
-    }
-    CSM_RETURN_IF_ERROR(v.ToStatus());
-  }
-  // An agent works from their own list; a team's or a colleague's list is
-  // for those who supervise.
-  const bool own =
-      query.team.empty() && query.owner_id == call.principal.staff_id;
-  if (!own && !call.principal.roles.Intersects(kSupervisors)) {
-    return absl::PermissionDeniedError(absl::StrCat(
-        call.principal.staff_id,
-        " may list only their own due visits; another staff member's or a "
-        "team's list needs a supervisor, manager or archivist"));
-  }
+  CSM_ASSIGN_OR_RETURN(DueQuery query, DueQueryOf(req, call, today));
+  CSM_RETURN_IF_ERROR(MayListDue(query, call));
   if (req.overdue_only()) query.due_to = std::min(query.due_to, today - 1);
   CSM_ASSIGN_OR_RETURN(query.limit, ResolvePageSize(req.page_size()));
   const std::string fp = absl::StrCat(
@@ -281,14 +345,7 @@ absl::Status ListDueVisits(Backend& b, const CallContext& call,
         }
         CSM_ASSIGN_OR_RETURN(auto page, b.visits.ListDuePlans(conn, query));
         for (const DuePlanRecord& d : page.items) {
-          v1::DueVisit* out = resp->add_due_visits();
-          *out->mutable_visit_plan() =
-              PlanToProto(d.plan, today, policy.policy);
-          out->set_customer(CustomerStore::CustomerName(d.plan.customer_id));
-          out->set_archive_number(d.archive_number);
-          out->set_customer_display_name(d.display_name);
-          out->set_grade(d.grade);
-          out->set_team(d.team);
+          AddDueVisit(d, today, policy.policy, resp);
         }
         resp->set_next_page_token(EncodeToken(page.next, fp));
         return absl::OkStatus();

@@ -54,14 +54,6 @@ int64_t GridOffsetAtOrAfter(const Grid& g, int64_t m) {
          CeilDiv(m - g.first_period, g.later_interval) * g.later_interval;
 }
 
-absl::CivilDay AddMonths64(absl::CivilDay day, int64_t months) {
-  const absl::CivilMonth month =
-      absl::CivilMonth(day.year(), day.month()) + months;
-  const absl::CivilDay last_day = absl::CivilDay(month + 1) - 1;
-  return absl::CivilDay(month.year(), month.month(),
-                        std::min(day.day(), last_day.day()));
-}
-
 int64_t MonthIndex(absl::CivilDay day) {
   return static_cast<int64_t>(day.year()) * 12 + (day.month() - 1);
 }
@@ -73,10 +65,10 @@ absl::CivilDay GridPointAfter(absl::CivilDay delivery, const Grid& g,
   // month can be <= t; one step past it is enough.
   const int64_t m0 = MonthIndex(t) - MonthIndex(delivery);
   int64_t o = GridOffsetAtOrAfter(g, std::max<int64_t>(m0, 1));
-  absl::CivilDay due = AddMonths64(delivery, o);
+  absl::CivilDay due = AddMonthsClamped(delivery, o);
   if (due <= t) {
     o = GridOffsetAtOrAfter(g, o + 1);
-    due = AddMonths64(delivery, o);
+    due = AddMonthsClamped(delivery, o);
   }
   return due;
 }
@@ -178,13 +170,6 @@ std::vector<VisitFieldViolation> VisitPolicyViolations(
 
 absl::Status ValidateVisitPolicy(const VisitPolicy& policy) {
   return ToStatus(VisitPolicyViolations(policy));
-}
-
-// ---------------------------------------------------------------------------
-// Dates.
-
-absl::CivilDay AddMonthsClamped(absl::CivilDay day, int months) {
-  return AddMonths64(day, months);
 }
 
 // ---------------------------------------------------------------------------

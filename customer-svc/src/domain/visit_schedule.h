@@ -126,10 +126,7 @@ absl::Status ValidateVisitPolicy(const VisitPolicy& policy);
 // ---------------------------------------------------------------------------
 // Dates.
 
-// `day` plus `months` calendar months, with the day clamped to the last day
-// of the resulting month: 2024-01-31 + 1 = 2024-02-29, 2025-01-31 + 1 =
-// 2025-02-28, 2024-03-31 - 1 = 2024-02-29. Negative months go back.
-absl::CivilDay AddMonthsClamped(absl::CivilDay day, int months);
+// "D + n" months: AddMonthsClamped (common/business_time.h).
 
 // "The visit happened today" is BusinessDate() (common/business_time.h),
 // the Asia/Shanghai day, never the UTC one.

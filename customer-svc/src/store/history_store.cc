@@ -12,6 +12,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
 #include "common/business_time.h"
+#include "common/sql_paging.h"
 #include "common/sql_rows.h"
 #include "common/sql_values.h"
 #include "common/status.h"
@@ -24,6 +25,10 @@
 namespace csm::customer {
 namespace {
 
+using sql_rows::IdOrder;
+using sql_rows::IdPageQuery;
+using sql_rows::ReadIdPage;
+
 // One page of an archive's history table, oldest first: the rows of
 // `customer_id` after the cursor. `select_from` is "SELECT ... FROM table"
 // (with an `id` column); `read` fills one item from its row.
@@ -33,20 +38,32 @@ absl::StatusOr<Page<T>> ListOfArchive(MysqlConnection& conn,
                                       int64_t customer_id,
                                       std::optional<PageCursor> after,
                                       int limit, Read read) {
-  sql::PreparedStatement& stmt = conn.Prepare(absl::StrCat(
-      select_from, " WHERE customer_id = ? AND id > ? ORDER BY id LIMIT ",
-      limit + 1));
-  stmt.setInt64(1, customer_id);
-  stmt.setInt64(2, after.has_value() ? after->id : 0);
-  ResultSetPtr rs(stmt.executeQuery());
-  std::vector<T> items;
-  std::vector<PageCursor> cursors;
-  while (rs->next()) {
-    const int64_t id = rs->getInt64("id");
-    CSM_RETURN_IF_ERROR(read(rs, id, items.emplace_back()));
-    cursors.push_back({"", id});
-  }
-  return MakePage(std::move(items), std::move(cursors), limit);
+  return ReadIdPage<T>(conn,
+                       IdPageQuery{.select = std::string(select_from),
+                                   .where = {"customer_id = ?"},
+                                   .params = {Param::Int(customer_id)},
+                                   .after = after,
+                                   .limit = limit},
+                       read);
+}
+
+// The staff and time columns a history row ends with, bound from
+// placeholder `first` on: `<who>_id`, `<who>_department`, the time.
+void BindStaffAndTime(sql::PreparedStatement& stmt, int first,
+                      const Principal& staff, absl::Time at) {
+  stmt.setString(first, staff.staff_id);
+  stmt.setString(first + 1, staff.department);
+  stmt.setString(first + 2, ToSqlTime(at));
+}
+
+// And read back: `<who>_id` and `<who>_department` into `staff`, the time
+// column `time` into `at`.
+absl::Status ReadStaffAndTime(const ResultSetPtr& rs, absl::string_view who,
+                              const char* time, csm::common::v1::Actor* staff,
+                              google::protobuf::Timestamp* at) {
+  staff->set_staff_id(Str(rs, absl::StrCat(who, "_id").c_str()));
+  staff->set_department(Str(rs, absl::StrCat(who, "_department").c_str()));
+  return SetTime(rs, time, at);
 }
 
 }  // namespace
@@ -63,9 +80,7 @@ absl::Status CustomerStore::InsertGradeChange(
   stmt.setInt(2, from);
   stmt.setInt(3, to);
   stmt.setString(4, std::string(reason));
-  stmt.setString(5, actor.staff_id);
-  stmt.setString(6, actor.department);
-  stmt.setString(7, ToSqlTime(now));
+  BindStaffAndTime(stmt, 5, actor, now);
   stmt.executeUpdate();
   return absl::OkStatus();
 }
@@ -85,11 +100,8 @@ absl::StatusOr<Page<v1::GradeChange>> CustomerStore::ListGradeChanges(
         g.set_from_grade(static_cast<v1::Grade>(rs->getInt("from_grade")));
         g.set_to_grade(static_cast<v1::Grade>(rs->getInt("to_grade")));
         g.set_reason(Str(rs, "reason"));
-        g.mutable_actor()->set_staff_id(Str(rs, "actor_id"));
-        g.mutable_actor()->set_department(Str(rs, "actor_department"));
-        CSM_RETURN_IF_ERROR(
-            SetTime(rs, "change_time", g.mutable_change_time()));
-        return absl::OkStatus();
+        return ReadStaffAndTime(rs, "actor", "change_time", g.mutable_actor(),
+                                g.mutable_change_time());
       });
 }
 
@@ -110,9 +122,7 @@ absl::Status CustomerStore::InsertCreditRatingChange(
   stmt.setString(5, assessment.payment_behaviour());
   stmt.setString(6, assessment.capital());
   stmt.setString(7, assessment.operating_status());
-  stmt.setString(8, actor.staff_id);
-  stmt.setString(9, actor.department);
-  stmt.setString(10, ToSqlTime(now));
+  BindStaffAndTime(stmt, 8, actor, now);
   stmt.executeUpdate();
   return absl::OkStatus();
 }
@@ -141,11 +151,8 @@ CustomerStore::ListCreditRatingChanges(MysqlConnection& conn,
         g.mutable_assessment()->set_capital(Str(rs, "capital"));
         g.mutable_assessment()->set_operating_status(
             Str(rs, "operating_status"));
-        g.mutable_actor()->set_staff_id(Str(rs, "actor_id"));
-        g.mutable_actor()->set_department(Str(rs, "actor_department"));
-        CSM_RETURN_IF_ERROR(
-            SetTime(rs, "change_time", g.mutable_change_time()));
-        return absl::OkStatus();
+        return ReadStaffAndTime(rs, "actor", "change_time", g.mutable_actor(),
+                                g.mutable_change_time());
       });
 }
 
@@ -165,9 +172,7 @@ absl::Status CustomerStore::InsertOwnerChange(MysqlConnection& conn,
   stmt.setString(5, change.to_team());
   stmt.setString(6, change.reason());
   stmt.setBoolean(7, change.allocated());
-  stmt.setString(8, actor.staff_id);
-  stmt.setString(9, actor.department);
-  stmt.setString(10, ToSqlTime(now));
+  BindStaffAndTime(stmt, 8, actor, now);
   stmt.executeUpdate();
   return absl::OkStatus();
 }
@@ -191,11 +196,8 @@ absl::StatusOr<Page<v1::OwnerChange>> CustomerStore::ListOwnerChanges(
         g.set_to_team(Str(rs, "to_team_id"));
         g.set_reason(Str(rs, "reason"));
         g.set_allocated(rs->getBoolean("allocated"));
-        g.mutable_actor()->set_staff_id(Str(rs, "actor_id"));
-        g.mutable_actor()->set_department(Str(rs, "actor_department"));
-        CSM_RETURN_IF_ERROR(
-            SetTime(rs, "change_time", g.mutable_change_time()));
-        return absl::OkStatus();
+        return ReadStaffAndTime(rs, "actor", "change_time", g.mutable_actor(),
+                                g.mutable_change_time());
       });
 }
 
@@ -214,9 +216,7 @@ absl::Status CustomerStore::InsertDealing(MysqlConnection& conn,
   stmt.setString(3, ToSqlDate(day));
   stmt.setInt64(4, dealing->amount_fen());
   stmt.setString(5, dealing->note());
-  stmt.setString(6, actor.staff_id);
-  stmt.setString(7, actor.department);
-  stmt.setString(8, ToSqlTime(now));
+  BindStaffAndTime(stmt, 6, actor, now);
   stmt.executeUpdate();
   const int64_t id = LastInsertId(conn);
   dealing->set_name(absl::StrCat(CustomerName(customer_id), "/dealings/", id));
@@ -242,11 +242,8 @@ absl::StatusOr<Page<v1::Dealing>> CustomerStore::ListDealings(
         ToProtoDate(day, d.mutable_deal_date());
         d.set_amount_fen(rs->getInt64("amount_fen"));
         d.set_note(Str(rs, "note"));
-        d.mutable_recorder()->set_staff_id(Str(rs, "recorder_id"));
-        d.mutable_recorder()->set_department(Str(rs, "recorder_department"));
-        CSM_RETURN_IF_ERROR(
-            SetTime(rs, "create_time", d.mutable_create_time()));
-        return absl::OkStatus();
+        return ReadStaffAndTime(rs, "recorder", "create_time",
+                                d.mutable_recorder(), d.mutable_create_time());
       });
 }
 
@@ -284,33 +281,29 @@ absl::Status CustomerStore::InsertChange(
 absl::StatusOr<Page<v1::CustomerChange>> CustomerStore::ListChanges(
     MysqlConnection& conn, int64_t customer_id, std::optional<PageCursor> after,
     int limit) {
-  sql::PreparedStatement& stmt = conn.Prepare(absl::StrCat(
-      "SELECT id, method, actor_id, actor_department, request_id, "
-      "change_time FROM customer_changes WHERE customer_id = ? AND id < ? "
-      "ORDER BY id DESC LIMIT ",
-      limit + 1));
-  stmt.setInt64(1, customer_id);
-  stmt.setInt64(
-      2, after.has_value() ? after->id : std::numeric_limits<int64_t>::max());
-  ResultSetPtr rs(stmt.executeQuery());
-  std::vector<v1::CustomerChange> items;
-  std::vector<PageCursor> cursors;
   std::vector<int64_t> ids;
-  while (rs->next()) {
-    v1::CustomerChange& c = items.emplace_back();
-    const int64_t id = rs->getInt64("id");
-    c.set_name(absl::StrCat(CustomerName(customer_id), "/changes/", id));
-    c.set_method(Str(rs, "method"));
-    c.mutable_actor()->set_staff_id(Str(rs, "actor_id"));
-    c.mutable_actor()->set_department(Str(rs, "actor_department"));
-    c.set_request_id(Str(rs, "request_id"));
-    CSM_RETURN_IF_ERROR(SetTime(rs, "change_time", c.mutable_change_time()));
-    cursors.push_back({"", id});
-    ids.push_back(id);
-  }
-  rs.reset();
-  Page<v1::CustomerChange> page =
-      MakePage(std::move(items), std::move(cursors), limit);
+  CSM_ASSIGN_OR_RETURN(
+      Page<v1::CustomerChange> page,
+      ReadIdPage<v1::CustomerChange>(
+          conn,
+          IdPageQuery{.select = "SELECT id, method, actor_id, "
+                                "actor_department, request_id, change_time "
+                                "FROM customer_changes",
+                      .where = {"customer_id = ?"},
+                      .params = {Param::Int(customer_id)},
+                      .order = IdOrder::kNewestFirst,
+                      .after = after,
+                      .limit = limit},
+          [&](const ResultSetPtr& rs, int64_t id,
+              v1::CustomerChange& c) -> absl::Status {
+            c.set_name(
+                absl::StrCat(CustomerName(customer_id), "/changes/", id));
+            c.set_method(Str(rs, "method"));
+            c.set_request_id(Str(rs, "request_id"));
+            ids.push_back(id);
+            return ReadStaffAndTime(rs, "actor", "change_time",
+                                    c.mutable_actor(), c.mutable_change_time());
+          }));
   if (page.items.empty()) return page;
   ids.resize(page.items.size());
   absl::flat_hash_map<int64_t, v1::CustomerChange*> by_id;
@@ -357,40 +350,33 @@ absl::Status CustomerStore::InsertAccessRecord(
 absl::StatusOr<Page<v1::AccessRecord>> CustomerStore::ListAccessRecords(
     MysqlConnection& conn, int64_t customer_id, absl::string_view reader_id,
     std::optional<PageCursor> after, int limit) {
-  std::string sql =
-      "SELECT id, customer_id, reader_id, reader_department, purpose, method, "
-      "access_time FROM access_records WHERE id < ?";
-  std::vector<Param> params = {
-      {Param::kInt, "",
-       after.has_value() ? after->id : std::numeric_limits<int64_t>::max()}};
+  IdPageQuery query{.select =
+                        "SELECT id, customer_id, reader_id, "
+                        "reader_department, purpose, method, "
+                        "access_time FROM access_records",
+                    .order = IdOrder::kNewestFirst,
+                    .after = after,
+                    .limit = limit};
   if (customer_id > 0) {
-    absl::StrAppend(&sql, " AND customer_id = ?");
-    params.push_back({Param::kInt, "", customer_id});
+    query.where.push_back("customer_id = ?");
+    query.params.push_back(Param::Int(customer_id));
   }
   if (!reader_id.empty()) {
-    absl::StrAppend(&sql, " AND reader_id = ?");
-    params.push_back({Param::kString, std::string(reader_id)});
+    query.where.push_back("reader_id = ?");
+    query.params.push_back(Param::String(std::string(reader_id)));
   }
-  absl::StrAppend(&sql, " ORDER BY id DESC LIMIT ", limit + 1);
-  sql::PreparedStatement& stmt = conn.Prepare(sql);
-  Bind(stmt, params);
-  ResultSetPtr rs(stmt.executeQuery());
-  std::vector<v1::AccessRecord> items;
-  std::vector<PageCursor> cursors;
-  while (rs->next()) {
-    v1::AccessRecord& a = items.emplace_back();
-    const int64_t id = rs->getInt64("id");
-    const std::string customer = CustomerName(rs->getInt64("customer_id"));
-    a.set_name(absl::StrCat(customer, "/accessRecords/", id));
-    a.set_customer(customer);
-    a.mutable_reader()->set_staff_id(Str(rs, "reader_id"));
-    a.mutable_reader()->set_department(Str(rs, "reader_department"));
-    a.set_purpose(Str(rs, "purpose"));
-    a.set_method(Str(rs, "method"));
-    CSM_RETURN_IF_ERROR(SetTime(rs, "access_time", a.mutable_access_time()));
-    cursors.push_back({"", id});
-  }
-  return MakePage(std::move(items), std::move(cursors), limit);
+  return ReadIdPage<v1::AccessRecord>(
+      conn, std::move(query),
+      [](const ResultSetPtr& rs, int64_t id,
+         v1::AccessRecord& a) -> absl::Status {
+        const std::string customer = CustomerName(rs->getInt64("customer_id"));
+        a.set_name(absl::StrCat(customer, "/accessRecords/", id));
+        a.set_customer(customer);
+        a.set_purpose(Str(rs, "purpose"));
+        a.set_method(Str(rs, "method"));
+        return ReadStaffAndTime(rs, "reader", "access_time", a.mutable_reader(),
+                                a.mutable_access_time());
+      });
 }
 
 }  // namespace csm::customer

@@ -13,6 +13,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "common/business_time.h"
+#include "common/sql_paging.h"
 #include "common/sql_rows.h"
 #include "common/sql_values.h"
 #include "common/status.h"
@@ -221,22 +222,21 @@ absl::StatusOr<PlanRecord> VisitStore::GetPlan(MysqlConnection& conn,
 absl::StatusOr<Page<PlanRecord>> VisitStore::ListPlans(
     MysqlConnection& conn, int64_t customer_id, std::optional<PageCursor> after,
     int limit) {
-  sql::PreparedStatement& stmt = conn.Prepare(absl::StrCat(
-      "SELECT ", kPlanColumns,
-      " FROM visit_plans p JOIN customers c ON c.id = p.customer_id "
-      "WHERE p.customer_id = ? AND p.id > ? ORDER BY p.id LIMIT ",
-      limit + 1));
-  stmt.setInt64(1, customer_id);
-  stmt.setInt64(2, after.has_value() ? after->id : 0);
-  ResultSetPtr rs(stmt.executeQuery());
-  std::vector<PlanRecord> items;
-  std::vector<PageCursor> cursors;
-  while (rs->next()) {
-    CSM_ASSIGN_OR_RETURN(PlanRecord p, PlanFromRow(rs));
-    cursors.push_back({"", p.id});
-    items.push_back(std::move(p));
-  }
-  return MakePage(std::move(items), std::move(cursors), limit);
+  return sql_rows::ReadIdPage<PlanRecord>(
+      conn,
+      sql_rows::IdPageQuery{
+          .select = absl::StrCat(
+              "SELECT ", kPlanColumns,
+              " FROM visit_plans p JOIN customers c ON c.id = p.customer_id"),
+          .where = {"p.customer_id = ?"},
+          .params = {Param::Int(customer_id)},
+          .id_column = "p.id",
+          .after = after,
+          .limit = limit},
+      [](const ResultSetPtr& rs, int64_t, PlanRecord& p) -> absl::Status {
+        CSM_ASSIGN_OR_RETURN(p, PlanFromRow(rs));
+        return absl::OkStatus();
+      });
 }
 
 absl::Status VisitStore::UpdatePlanSchedule(MysqlConnection& conn,

@@ -156,15 +156,12 @@ inline constexpr FigureSql kVisitsDone{
     .staff_col = "v.staff_id",
     .grade_col = "cu.grade",
     .team_col = "v.team"};
-inline constexpr FigureSql kVisitsValid{
-    .from = "visits v JOIN customers cu ON cu.name = v.customer",
-    .time_col = "v.actual_date",
-    .by_date = true,
-    .department_col = "v.department",
-    .staff_col = "v.staff_id",
-    .where = "v.counted = 1",
-    .grade_col = "cu.grade",
-    .team_col = "v.team"};
+// Those that count (连续三次短信回访视为无效回访).
+inline constexpr FigureSql kVisitsValid = [] {
+  FigureSql sql = kVisitsDone;
+  sql.where = "v.counted = 1";
+  return sql;
+}();
 
 inline constexpr char kAnswered[] = "o.answered_date IS NOT NULL";
 inline constexpr char kAnsweredOnTime[] =

@@ -227,19 +227,34 @@ absl::Status UpsertVisit(MysqlConnection& conn, const VisitRow& v) {
   return absl::OkStatus();
 }
 
-absl::Status AddOccurrence(MysqlConnection& conn, absl::string_view plan,
-                           absl::CivilDay due, const ev::CustomerSnapshot& c) {
-  // The same (plan, date) again is the same occurrence; one dropped earlier
-  // is due again.
-  sql::PreparedStatement& st = conn.Prepare(
-      "INSERT INTO visit_occurrences (visit_plan, due_date, customer, "
-      "owner_id, team, department, answered_date, overdue, dropped) VALUES "
-      "(?,?,?,?,?,?,NULL,0,0) ON DUPLICATE KEY UPDATE dropped = 0");
+namespace {
+
+// Runs `insert`, an INSERT INTO visit_occurrences whose six placeholders are
+// the occurrence (plan, due date) and the archive's customer, owner, team
+// and department.
+absl::Status InsertOccurrence(MysqlConnection& conn, const char* insert,
+                              absl::string_view plan, absl::CivilDay due,
+                              const ev::CustomerSnapshot& c) {
+  sql::PreparedStatement& st = conn.Prepare(insert);
   Binder b(st);
   b.Str(plan).Date(due).Str(c.name()).Str(c.owner_id()).Str(c.team());
   b.Str(c.department());
   st.executeUpdate();
   return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status AddOccurrence(MysqlConnection& conn, absl::string_view plan,
+                           absl::CivilDay due, const ev::CustomerSnapshot& c) {
+  // The same (plan, date) again is the same occurrence; one dropped earlier
+  // is due again.
+  return InsertOccurrence(
+      conn,
+      "INSERT INTO visit_occurrences (visit_plan, due_date, customer, "
+      "owner_id, team, department, answered_date, overdue, dropped) VALUES "
+      "(?,?,?,?,?,?,NULL,0,0) ON DUPLICATE KEY UPDATE dropped = 0",
+      plan, due, c);
 }
 
 absl::Status AnswerOccurrence(MysqlConnection& conn, absl::string_view plan,
@@ -256,15 +271,12 @@ absl::Status AnswerOccurrence(MysqlConnection& conn, absl::string_view plan,
 absl::Status MarkOccurrenceOverdue(MysqlConnection& conn,
                                    absl::string_view plan, absl::CivilDay due,
                                    const ev::CustomerSnapshot& c) {
-  sql::PreparedStatement& st = conn.Prepare(
+  return InsertOccurrence(
+      conn,
       "INSERT INTO visit_occurrences (visit_plan, due_date, customer, "
       "owner_id, team, department, answered_date, overdue, dropped) VALUES "
-      "(?,?,?,?,?,?,NULL,1,0) ON DUPLICATE KEY UPDATE overdue = 1");
-  Binder b(st);
-  b.Str(plan).Date(due).Str(c.name()).Str(c.owner_id()).Str(c.team());
-  b.Str(c.department());
-  st.executeUpdate();
-  return absl::OkStatus();
+      "(?,?,?,?,?,?,NULL,1,0) ON DUPLICATE KEY UPDATE overdue = 1",
+      plan, due, c);
 }
 
 absl::Status DropOccurrences(MysqlConnection& conn, absl::string_view plan,
