@@ -87,18 +87,8 @@ for b in customer-svc complaint-svc reporting-svc csm-load csm-token csmctl csm-
 done
 command -v sysbench > /dev/null || die "sysbench not found; run scripts/install-deps.sh"
 
-port_in_use() { (exec 3<> "/dev/tcp/127.0.0.1/$1") 2> /dev/null; }
-free_port() {
-  local p i
-  for ((i = 0; i < 100; i++)); do
-    p=$((20000 + RANDOM % 40000))
-    port_in_use "$p" || {
-      echo "$p"
-      return 0
-    }
-  done
-  die "no free port found"
-}
+# shellcheck source=scripts/bench-common.sh
+source scripts/bench-common.sh
 mysql_port=$(free_port)
 declare -A addr_of=([customer-svc]=127.0.0.1:$(free_port)
   [complaint-svc]=127.0.0.1:$(free_port) [reporting-svc]=127.0.0.1:$(free_port))
@@ -111,15 +101,7 @@ declare -A pid_of=()
 db_started=0
 watchdog_pid=
 stop_service() {
-  local pid=${pid_of[$1]:-} i
-  [ -n "$pid" ] || return 0
-  kill -TERM "$pid" 2> /dev/null || true
-  for ((i = 0; i < 100; i++)); do
-    kill -0 "$pid" 2> /dev/null || break
-    sleep 0.1
-  done
-  kill -KILL "$pid" 2> /dev/null || true
-  wait "$pid" 2> /dev/null || true
+  stop_pid "${pid_of[$1]:-}"
   unset "pid_of[$1]"
 }
 cleanup() {
@@ -131,21 +113,12 @@ cleanup() {
 trap cleanup EXIT
 trap 'echo; exit 130' INT
 trap 'say "stopped (time limit of ${max_seconds} s or SIGTERM)"; exit 143' TERM
-(
-  sleep "$max_seconds"
-  kill -TERM $$ 2> /dev/null
-) > /dev/null 2>&1 &
-watchdog_pid=$!
+start_watchdog "$max_seconds"
 started=$(date +%s)
 
 # --- 1. database, schemas, users, secrets --------------------------------------
-if [ -f "$db_dir/mysqld.pid" ]; then scripts/mariadb.sh stop "$db_dir" > /dev/null || true; fi
-rm -rf "$bench_dir"
-mkdir -p "$bench_dir"
-chmod 700 "$bench_dir"
+fresh_run_dir "$bench_dir" "$db_dir"
 : > "$results"
-secret() { LC_ALL=C tr -dc 'A-Za-z0-9' < /dev/urandom | head -c 40 || true; }
-(umask 077 && secret > "$bench_dir/mysql_password" && secret > "$bench_dir/jwt_secret")
 pw=$(cat "$bench_dir/mysql_password")
 load_before=$(uptime)
 MARIADB_OPTIONS="--innodb-buffer-pool-size=$buffer_pool" scripts/mariadb.sh start "$db_dir" "$mysql_port" > /dev/null

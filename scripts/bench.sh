@@ -129,21 +129,8 @@ for b in "$customer_bin" "$complaint_bin" "$load_bin" "$csm_token" "$csmctl"; do
 done
 command -v sysbench > /dev/null || die "sysbench not found; run scripts/install-deps.sh"
 
-port_in_use() { (exec 3<> "/dev/tcp/127.0.0.1/$1") 2> /dev/null; }
-taken_ports=" "
-# free_port: a port nobody listens on (nor one picked before in this run).
-free_port() {
-  local p i
-  for ((i = 0; i < 100; i++)); do
-    p=$((20000 + RANDOM % 40000))
-    [[ "$taken_ports" == *" $p "* ]] && continue
-    port_in_use "$p" && continue
-    taken_ports+="$p "
-    echo "$p"
-    return 0
-  done
-  die "no free port found"
-}
+# shellcheck source=scripts/bench-common.sh
+source scripts/bench-common.sh
 [ "$mysql_port" = auto ] && mysql_port=$(free_port)
 [ "$port" = auto ] && port=$(free_port)
 [ "$complaint_port" = auto ] && complaint_port=$(free_port)
@@ -160,18 +147,6 @@ db_started=0
 watchdog_pid=
 cleaning=0
 
-stop_pid() {
-  local pid=$1 i
-  [ -n "$pid" ] || return 0
-  kill -TERM "$pid" 2> /dev/null || true
-  for ((i = 0; i < 150; i++)); do
-    kill -0 "$pid" 2> /dev/null || break
-    sleep 0.1
-  done
-  kill -KILL "$pid" 2> /dev/null || true
-  wait "$pid" 2> /dev/null || true
-}
-
 cleanup() {
   [ "$cleaning" = 0 ] || return 0
   cleaning=1
@@ -185,23 +160,13 @@ trap cleanup EXIT
 trap 'echo; cleanup; exit 130' INT
 trap 'say "stopped (time limit of ${max_seconds} s or SIGTERM)"; cleanup; exit 143' TERM
 
-(
-  sleep "$max_seconds"
-  kill -TERM $$ 2> /dev/null
-) > /dev/null 2>&1 &
-watchdog_pid=$!
+start_watchdog "$max_seconds"
 started=$(date +%s)
 
 # --- database, schemas, users, secrets ----------------------------------------
-# A fresh database every run: the figures do not depend on earlier runs.
-if [ -f "$db_dir/mysqld.pid" ]; then scripts/mariadb.sh stop "$db_dir" > /dev/null || true; fi
-rm -rf "$bench_dir"
-mkdir -p "$bench_dir"
-chmod 700 "$bench_dir"
+fresh_run_dir "$bench_dir" "$db_dir"
 : > "$results"
 : > "$errors_log"
-secret() { LC_ALL=C tr -dc 'A-Za-z0-9' < /dev/urandom | head -c 40 || true; }
-(umask 077 && secret > "$bench_dir/mysql_password" && secret > "$bench_dir/jwt_secret")
 pw=$(cat "$bench_dir/mysql_password")
 
 load_before=$(uptime)
