@@ -55,10 +55,9 @@ class Source {
     auto db = testing::TestDatabase::Create();
     ASSERT_TRUE(db.ok()) << db.status();
     db_ = *std::move(db);
-    auto pool = MysqlPool::Create(db_->options());
+    auto pool = testing::CommonSchemaPool(*db_, db_->options().pool_size);
     ASSERT_TRUE(pool.ok()) << pool.status();
     pool_ = *std::move(pool);
-    ASSERT_TRUE(ApplyMigrations(*pool_, csm_common_schema_migrations()).ok());
     outbox_ = std::make_unique<Outbox>(kSource, &Clock::Real());
     runtime_ =
         std::make_unique<RpcRuntime>(RpcRuntimeOptions{.service = kSource},
@@ -149,10 +148,9 @@ class EventFollowerTest : public ::testing::Test {
     auto db = testing::TestDatabase::Create();
     ASSERT_TRUE(db.ok()) << db.status();
     db_ = *std::move(db);
-    auto pool = MysqlPool::Create(db_->options());
+    auto pool = testing::CommonSchemaPool(*db_, db_->options().pool_size);
     ASSERT_TRUE(pool.ok()) << pool.status();
     pool_ = *std::move(pool);
-    ASSERT_TRUE(ApplyMigrations(*pool_, csm_common_schema_migrations()).ok());
     Exec(
         "CREATE TABLE tally (customer VARCHAR(64) PRIMARY KEY, "
         "n INT NOT NULL)");

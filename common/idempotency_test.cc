@@ -36,12 +36,9 @@ class IdempotencyTest : public ::testing::Test {
     auto db = testing::TestDatabase::Create();
     ASSERT_TRUE(db.ok()) << db.status();
     db_ = *std::move(db);
-    MysqlOptions options = db_->options();
-    options.pool_size = 8;
-    auto pool = MysqlPool::Create(options);
+    auto pool = testing::CommonSchemaPool(*db_);
     ASSERT_TRUE(pool.ok()) << pool.status();
     pool_ = *std::move(pool);
-    ASSERT_TRUE(ApplyMigrations(*pool_, csm_common_schema_migrations()).ok());
     ASSERT_TRUE(
         ApplyMigrations(
             *pool_, {{"test", 1, "things",

@@ -70,14 +70,9 @@ class OutboxTest : public ::testing::Test {
     auto db = testing::TestDatabase::Create();
     ASSERT_TRUE(db.ok()) << db.status();
     db_ = *std::move(db);
-    MysqlOptions options = db_->options();
-    options.pool_size = 8;
-    auto pool = MysqlPool::Create(options);
+    auto pool = testing::CommonSchemaPool(*db_);
     ASSERT_TRUE(pool.ok()) << pool.status();
     pool_ = *std::move(pool);
-    absl::Status migrated =
-        ApplyMigrations(*pool_, csm_common_schema_migrations());
-    ASSERT_TRUE(migrated.ok()) << migrated;
     outbox_ = std::make_unique<Outbox>("test-svc", &clock_);
   }
 

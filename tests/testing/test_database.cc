@@ -8,6 +8,7 @@
 #include "absl/random/random.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "common/migrations.h"
 #include "common/status.h"
 #include "cppconn/statement.h"
 
@@ -61,6 +62,16 @@ TestDatabase::~TestDatabase() {
   MysqlOptions root = RootOptions();
   (void)Execute(
       root, absl::StrCat("DROP DATABASE IF EXISTS `", options_.database, "`"));
+}
+
+absl::StatusOr<std::unique_ptr<MysqlPool>> CommonSchemaPool(
+    const TestDatabase& db, int pool_size) {
+  MysqlOptions options = db.options();
+  options.pool_size = pool_size;
+  CSM_ASSIGN_OR_RETURN(std::unique_ptr<MysqlPool> pool,
+                       MysqlPool::Create(options));
+  CSM_RETURN_IF_ERROR(ApplyMigrations(*pool, csm_common_schema_migrations()));
+  return pool;
 }
 
 std::string TestToken(const std::string& staff_id, RoleSet roles,

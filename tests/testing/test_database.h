@@ -31,6 +31,12 @@ class TestDatabase {
   MysqlOptions options_;
 };
 
+// A pool of `pool_size` connections to `db` with common/'s own schema
+// applied (outbox, idempotency, event cursors): where common/'s SQL tests
+// start.
+absl::StatusOr<std::unique_ptr<MysqlPool>> CommonSchemaPool(
+    const TestDatabase& db, int pool_size = 8);
+
 // A bearer token for tests, signed with kTestJwtSecret.
 std::string TestToken(const std::string& staff_id, RoleSet roles,
                       const std::string& department = "客服部");
