@@ -63,9 +63,13 @@ case "$cmd" in
     # A pid file left by a killed server would make a new one refuse to
     # start or be mistaken for it.
     rm -f "$pidfile"
+    # Its own temporary folder: two servers bootstrapping at once in a
+    # shared /tmp collide on the same temporary table names (two bench
+    # smoke tests in parallel did).
+    mkdir -p "$dir/tmp"
     if [ ! -d "$dir/data/mysql" ]; then
       mariadb-install-db --no-defaults --user="$me" --datadir="$dir/data" \
-        --auth-root-authentication-method=normal --skip-test-db \
+        --tmpdir="$dir/tmp" --auth-root-authentication-method=normal --skip-test-db \
         > "$dir/install.log" 2>&1 || { cat "$dir/install.log" >&2; exit 1; }
     fi
     read -r -a extra <<< "${MARIADB_OPTIONS:-}"
@@ -75,7 +79,7 @@ case "$cmd" in
     fi
     # utf8mb4 explicitly: with --no-defaults the server would fall back to
     # latin1 and Chinese names would break.
-    mariadbd --no-defaults --user="$me" --datadir="$dir/data" \
+    mariadbd --no-defaults --user="$me" --datadir="$dir/data" --tmpdir="$dir/tmp" \
       --socket="$sock" --pid-file="$pidfile" "${net[@]}" \
       --character-set-server=utf8mb4 --collation-server=utf8mb4_unicode_ci \
       --skip-name-resolve --innodb-flush-log-at-trx-commit=1 \
