@@ -73,7 +73,9 @@ struct FollowerState {
   int64_t reconnects = 0;
   // It has read everything its source had, at least once since it started:
   // a response with fewer events than it asked for (the source had no
-  // more), or, while streaming, nothing to read for caught_up_quiet. Jobs
+  // more), or, while streaming, nothing to read for caught_up_quiet. The
+  // source's head is what its sequencer has numbered; an event committed
+  // a moment before and not yet numbered comes after it. Jobs
   // that must not act on a partial history wait for it (reporting-svc's
   // snapshots after a start-up).
   bool caught_up = false;
