@@ -5,6 +5,7 @@
 // the complaint facts and the promises; the reasons are src/domain's.
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <utility>
@@ -231,6 +232,21 @@ rv1::CsvExport AttritionCsv(const rv1::AttritionWarning& w, bool first_page) {
   return csv;
 }
 
+// The page of `at_risk` after `after` into `out`, and the next page's token.
+void TakePage(std::vector<rv1::ArchiveAtRisk>& at_risk,
+              const std::optional<PageCursor>& after, int size,
+              const std::string& fingerprint, rv1::AttritionWarning* out) {
+  const size_t first = after.has_value() ? static_cast<size_t>(after->id) : 0;
+  const size_t end = std::min(at_risk.size(), first + size);
+  for (size_t i = first; i < end; ++i) {
+    *out->add_archives() = std::move(at_risk[i]);
+  }
+  if (end < at_risk.size()) {
+    out->set_next_page_token(
+        EncodeToken(PageCursor{"", static_cast<int64_t>(end)}, fingerprint));
+  }
+}
+
 }  // namespace
 
 absl::StatusOr<rv1::AttritionWarning> GetAttritionWarning(
@@ -267,14 +283,7 @@ absl::StatusOr<rv1::AttritionWarning> GetAttritionWarning(
                              ReadFreshness(conn, followers, absl::Now()));
         return absl::OkStatus();
       }));
-  const size_t first = after.has_value() ? static_cast<size_t>(after->id) : 0;
-  const size_t end = std::min(at_risk.size(), first + *size);
-  for (size_t i = first; i < end; ++i)
-    *out.add_archives() = std::move(at_risk[i]);
-  if (end < at_risk.size()) {
-    out.set_next_page_token(
-        EncodeToken(PageCursor{"", static_cast<int64_t>(end)}, fingerprint));
-  }
+  TakePage(at_risk, after, *size, fingerprint, &out);
   if (request.format() == rv1::REPORT_FORMAT_CSV) {
     *out.mutable_csv() = AttritionCsv(out, !after.has_value());
   }
