@@ -8,6 +8,7 @@
 #include "common/business_time.h"
 #include "common/status.h"
 #include "csm/common/v1/common.pb.h"
+#include "reporting-svc/src/app/complaint_aggregates.h"
 #include "reporting-svc/src/app/event_appliers.h"
 #include "reporting-svc/src/store/batch_writes.h"
 #include "reporting-svc/src/store/ledger_queries.h"
@@ -32,6 +33,7 @@ bool Dissatisfied(Satisfaction s) {
 // The complaint row, its deadlines and the names filters may use.
 absl::Status Track(MysqlConnection& conn, const Event& e,
                    const ev::ComplaintSnapshot& s) {
+  CSM_RETURN_IF_ERROR(RememberChangedComplaint(conn, s.name()));
   CSM_RETURN_IF_ERROR(UpsertComplaint(conn, s));
   CSM_RETURN_IF_ERROR(UpsertDeadlines(conn, s));
   CSM_RETURN_IF_ERROR(UpsertLedgerColumns(conn, s));
@@ -245,6 +247,8 @@ void AddComplaintEventHandlers(EventHandlers& h) {
 EventHandlers HandlersOf(absl::string_view source) {
   EventHandlers h;
   h.OnBatch(BeginBatchWrites, FlushBatchWrites);
+  // After the batch's other writes: the contributions read them.
+  h.OnBatch([](MysqlConnection&) {}, RefreshChangedComplaints);
   // Sweeps and service accounts act for no department ("").
   h.OnEvery([](MysqlConnection& c, const Event& e) -> absl::Status {
     if (e.actor_department().empty() || e.actor().empty()) {

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "common/status.h"
+#include "reporting-svc/src/app/complaint_aggregates.h"
 #include "reporting-svc/src/app/figure_sql.h"
 #include "reporting-svc/src/domain/rates.h"
 #include "reporting-svc/src/domain/working_time_stats.h"
@@ -84,11 +85,79 @@ void FillNoData(rv1::ComplaintFigures& f) {
   }
 }
 
+// The distinct counts, from the complaint tables (complaint_aggregates.cc).
+absl::Status CountDistinct(MysqlConnection& conn, const FigureScope& scope,
+                           GroupKey key, Figures* out) {
+  namespace f = figures;
+  using F = rv1::ComplaintFigures;
+  CSM_RETURN_IF_ERROR(Count(conn, f::kEscalated, scope, key,
+                            "DISTINCT f.complaint", &F::set_escalated, out));
+  return Count(conn, f::kBreached, scope, key, "DISTINCT d.complaint",
+               &F::set_overdue, out);
+}
+
+// The same figures from the day tables (DayTablesServe).
+absl::StatusOr<Figures> FiguresFromDays(MysqlConnection& conn,
+                                        const FigureScope& scope,
+                                        GroupKey key) {
+  namespace a = aggregates;
+  using F = rv1::ComplaintFigures;
+  CSM_ASSIGN_OR_RETURN(DayShares days, DayCounts(conn, scope, !key.all));
+  Figures out;
+  for (const auto& [id, set] :
+       std::initializer_list<std::pair<const char*, CountSetter>>{
+           {a::kReceived, &F::set_received},
+           {a::kLinked, &F::set_repeat_contacts},
+           {a::kAccepted, &F::set_accepted},
+           {a::kResolved, &F::set_resolved},
+           {a::kClosed, &F::set_closed},
+           {a::kReopened, &F::set_reopened},
+           {a::kRejected, &F::set_rejected}}) {
+    for (const auto& [k, share] : days[id]) {
+      (out[k].*set)(static_cast<int32_t>(share.denominator));
+    }
+  }
+  CSM_RETURN_IF_ERROR(CountDistinct(conn, scope, key, &out));
+  for (const auto& [id, field] :
+       std::initializer_list<std::pair<const char*, RatioField>>{
+           {a::kAcknowledgeSettled, &F::mutable_acknowledge_on_time},
+           {a::kInvestigatedSettled, &F::mutable_investigated_on_time},
+           {a::kHandlingSettled, &F::mutable_handling_on_time},
+           {a::kAccepted, &F::mutable_resolution_rate},
+           {a::kConfirmed, &F::mutable_satisfaction_rate}}) {
+    for (const auto& [k, share] : days[id]) {
+      CSM_ASSIGN_OR_RETURN(Ratio r,
+                           Ratio::Of(share.numerator, share.denominator));
+      CSM_RETURN_IF_ERROR(ToProto(r, (out[k].*field)()));
+    }
+  }
+  CSM_ASSIGN_OR_RETURN(DayHistograms minutes,
+                       DayMinutes(conn, scope, !key.all));
+  for (const auto& [id, field] :
+       std::initializer_list<std::pair<const char*, StatsField>>{
+           {a::kAcknowledgeMinutes, &F::mutable_acknowledge_time},
+           {a::kHandlingMinutes, &F::mutable_handling_time}}) {
+    for (const auto& [k, histogram] : minutes[id]) {
+      CSM_RETURN_IF_ERROR(ToProto(Summarize(histogram), (out[k].*field)()));
+    }
+  }
+  for (auto& [k, figures] : out) FillNoData(figures);
+  return out;
+}
+
 }  // namespace
 
 absl::StatusOr<Figures> ComplaintFiguresBy(MysqlConnection& conn,
                                            const FigureScope& scope,
                                            rv1::ComplaintDimension dimension) {
+  const GroupKey key = KeyOf(dimension);
+  if (DayTablesServe(scope, key)) return FiguresFromDays(conn, scope, key);
+  return ComplaintFiguresFromComplaintTables(conn, scope, dimension);
+}
+
+absl::StatusOr<Figures> ComplaintFiguresFromComplaintTables(
+    MysqlConnection& conn, const FigureScope& scope,
+    rv1::ComplaintDimension dimension) {
   namespace f = figures;
   using F = rv1::ComplaintFigures;
   const GroupKey key = KeyOf(dimension);
@@ -107,10 +176,7 @@ absl::StatusOr<Figures> ComplaintFiguresBy(MysqlConnection& conn,
       Count(conn, f::kReopened, scope, key, "*", &F::set_reopened, &out));
   CSM_RETURN_IF_ERROR(
       Count(conn, f::kRejected, scope, key, "*", &F::set_rejected, &out));
-  CSM_RETURN_IF_ERROR(Count(conn, f::kEscalated, scope, key,
-                            "DISTINCT f.complaint", &F::set_escalated, &out));
-  CSM_RETURN_IF_ERROR(Count(conn, f::kBreached, scope, key,
-                            "DISTINCT d.complaint", &F::set_overdue, &out));
+  CSM_RETURN_IF_ERROR(CountDistinct(conn, scope, key, &out));
   CSM_RETURN_IF_ERROR(Rate(conn, f::kAcknowledgeSettled, scope, key,
                            f::kMetOnTime, &F::mutable_acknowledge_on_time,
                            &out));

@@ -16,10 +16,20 @@ namespace csm::reporting {
 
 namespace rv1 = ::csm::reporting::v1;
 
-// COMPLAINT_DIMENSION_UNSPECIFIED: the whole, one group "".
+// COMPLAINT_DIMENSION_UNSPECIFIED: the whole, one group "". From the day
+// tables when they serve the scope and dimension (DayTablesServe: the
+// whole or by department, no staff, category, severity or grade filter).
 absl::StatusOr<std::map<std::string, rv1::ComplaintFigures>> ComplaintFiguresBy(
     MysqlConnection& conn, const FigureScope& scope,
     rv1::ComplaintDimension dimension);
+
+// The same, always from the complaint tables, never the day tables
+// (complaint_aggregates.h): the path of breakdowns and filters those do not
+// carry, and the reference they are tested against.
+absl::StatusOr<std::map<std::string, rv1::ComplaintFigures>>
+ComplaintFiguresFromComplaintTables(MysqlConnection& conn,
+                                    const FigureScope& scope,
+                                    rv1::ComplaintDimension dimension);
 
 // The whole (the "" group of the above, zero figures when empty).
 absl::StatusOr<rv1::ComplaintFigures> ComplaintTotals(MysqlConnection& conn,

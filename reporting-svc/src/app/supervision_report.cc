@@ -10,6 +10,7 @@
 #include "absl/time/clock.h"
 #include "common/status.h"
 #include "csm/complaint/v1/complaint.pb.h"
+#include "reporting-svc/src/app/complaint_aggregates.h"
 #include "reporting-svc/src/app/complaint_figures.h"
 #include "reporting-svc/src/app/figure_csv.h"
 #include "reporting-svc/src/app/figure_sql.h"
@@ -49,8 +50,8 @@ absl::StatusOr<Rows> SupervisionRows(MysqlConnection& conn,
   customers.categories.clear();
   customers.severities.clear();
   CSM_ASSIGN_OR_RETURN(auto visits, VisitFiguresBy(conn, customers, key));
-  CSM_ASSIGN_OR_RETURN(auto kept, ShareGroups(conn, f::kConfirmedKept, scope,
-                                              key, f::kClosedSince));
+  CSM_ASSIGN_OR_RETURN(auto kept, AggregatedShares(conn, scope, key,
+                                                   aggregates::kConfirmedKept));
   CSM_ASSIGN_OR_RETURN(
       auto levels, CountByDetail(conn, f::kEscalated, scope, key, "f.detail"));
   CSM_ASSIGN_OR_RETURN(auto faults, CountGroups(conn, f::kFaults, customers,

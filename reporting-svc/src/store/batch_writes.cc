@@ -22,6 +22,7 @@ struct StaffDay {
 struct Gathered {
   std::set<std::pair<std::string, std::string>> values;
   std::map<std::pair<std::string, absl::CivilDay>, StaffDay> staff;
+  std::set<std::string> complaints;
 };
 
 // The batches open now, by connection.
@@ -106,6 +107,8 @@ absl::Status FlushBatchWrites(MysqlConnection& conn) {
     if (it == Open().end()) return absl::OkStatus();
     g = std::move(it->second);
     it->second = Gathered{};
+    // Taken by the refresh that follows (TakeChangedComplaints).
+    it->second.complaints = std::move(g.complaints);
   }
   WriteValues(conn, {g.values.begin(), g.values.end()});
   WriteStaff(conn, {g.staff.begin(), g.staff.end()});
@@ -145,6 +148,29 @@ absl::Status RememberStaffDepartment(MysqlConnection& conn,
   }
   WriteStaff(conn, {{std::move(key), std::move(day)}});
   return absl::OkStatus();
+}
+
+absl::Status RememberChangedComplaint(MysqlConnection& conn,
+                                      absl::string_view complaint) {
+  std::lock_guard<std::mutex> lock(mu);
+  auto it = Open().find(&conn);
+  if (it == Open().end()) {
+    return absl::FailedPreconditionError(
+        "a complaint event applied outside a batch: its pre-aggregated "
+        "figures would not be refreshed");
+  }
+  it->second.complaints.emplace(complaint);
+  return absl::OkStatus();
+}
+
+std::vector<std::string> TakeChangedComplaints(MysqlConnection& conn) {
+  std::lock_guard<std::mutex> lock(mu);
+  auto it = Open().find(&conn);
+  if (it == Open().end()) return {};
+  std::vector<std::string> out(it->second.complaints.begin(),
+                               it->second.complaints.end());
+  it->second.complaints.clear();
+  return out;
 }
 
 }  // namespace csm::reporting

@@ -14,6 +14,9 @@
 #ifndef CSM_REPORTING_SVC_STORE_BATCH_WRITES_H_
 #define CSM_REPORTING_SVC_STORE_BATCH_WRITES_H_
 
+#include <string>
+#include <vector>
+
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
@@ -36,6 +39,15 @@ absl::Status RememberStaffDepartment(MysqlConnection& conn,
                                      absl::string_view staff_id,
                                      absl::string_view department,
                                      absl::Time at);
+
+// A complaint an event of the batch changed: its pre-aggregated figures
+// are refreshed at the batch's end (TakeChangedComplaints). Only inside a
+// batch (FailedPrecondition otherwise): the refresh must follow every write
+// of the batch.
+absl::Status RememberChangedComplaint(MysqlConnection& conn,
+                                      absl::string_view complaint);
+// The complaints the open batch changed, sorted; forgets them.
+std::vector<std::string> TakeChangedComplaints(MysqlConnection& conn);
 
 }  // namespace csm::reporting
 

@@ -389,15 +389,27 @@ absl::Status MarkFaultAnalysed(MysqlConnection& conn, absl::string_view fault) {
 
 const std::vector<std::string>& ReportTables() {
   static const std::vector<std::string>* kTables =
-      new std::vector<std::string>{"complaints",       "complaint_deadlines",
-                                   "complaint_facts",  "complaint_holdings",
-                                   "customers",        "archive_changes",
-                                   "visits",           "visit_occurrences",
-                                   "promises",         "feedback",
-                                   "faults",           "fault_departments",
-                                   "known_values",     "staff_departments",
-                                   "calendars",        "archive_versions",
-                                   "archive_contacts", "complaint_ledger"};
+      new std::vector<std::string>{"complaints",
+                                   "complaint_deadlines",
+                                   "complaint_facts",
+                                   "complaint_holdings",
+                                   "customers",
+                                   "archive_changes",
+                                   "visits",
+                                   "visit_occurrences",
+                                   "promises",
+                                   "feedback",
+                                   "faults",
+                                   "fault_departments",
+                                   "known_values",
+                                   "staff_departments",
+                                   "calendars",
+                                   "archive_versions",
+                                   "archive_contacts",
+                                   "complaint_ledger",
+                                   "complaint_contributions",
+                                   "complaint_day_counts",
+                                   "complaint_day_minutes"};
   return *kTables;
 }
 

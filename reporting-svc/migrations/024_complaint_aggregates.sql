@@ -1,0 +1,52 @@
+-- Pre-aggregated complaint figures (docs/reports.md, "Pre-aggregated
+-- figures"): the company's and departments' reports read a month as about
+-- 30 days x departments rows instead of every complaint of the period.
+--
+-- complaint_contributions holds what each complaint adds, per figure,
+-- business day (Asia/Shanghai) and credited department: 1 row per hit
+-- value, and for the working-minute figures per distinct value. When an
+-- event changes a complaint, its old contribution is subtracted from the
+-- day tables and its new one, recomputed from the complaint tables,
+-- added, in the batch's transaction (src/app/complaint_aggregates.cc).
+CREATE TABLE complaint_contributions (
+  complaint VARCHAR(64) NOT NULL,
+  figure VARCHAR(24) NOT NULL,
+  day DATE NOT NULL,
+  department VARCHAR(100) NOT NULL,
+  -- 1: counted in the figure's numerator (rates); 0 otherwise
+  hit TINYINT NOT NULL,
+  -- working minutes (histogram figures); -1 for counts
+  minutes BIGINT NOT NULL,
+  n INT NOT NULL,
+  PRIMARY KEY (complaint, figure, day, department, hit, minutes)
+) ENGINE=InnoDB;
+
+-- Per day, department and figure: how many, and how many hit.
+CREATE TABLE complaint_day_counts (
+  day DATE NOT NULL,
+  department VARCHAR(100) NOT NULL,
+  figure VARCHAR(24) NOT NULL,
+  n BIGINT NOT NULL,
+  hits BIGINT NOT NULL,
+  PRIMARY KEY (day, department, figure),
+  -- rows whose last contribution left are deleted (live = rebuilt)
+  KEY idx_day_counts_empty (n)
+) ENGINE=InnoDB;
+
+-- Per figure, day, department and distinct working-minutes value: how
+-- many (exact percentiles, docs/reports.md section 2).
+CREATE TABLE complaint_day_minutes (
+  day DATE NOT NULL,
+  department VARCHAR(100) NOT NULL,
+  figure VARCHAR(24) NOT NULL,
+  minutes BIGINT NOT NULL,
+  n BIGINT NOT NULL,
+  PRIMARY KEY (day, department, figure, minutes),
+  KEY idx_day_minutes_empty (n)
+) ENGINE=InnoDB;
+
+-- The breached complaints of a period (a distinct count, read from the
+-- deadlines): a few percent of the deadlines, found by this index instead
+-- of every deadline due in the period.
+ALTER TABLE complaint_deadlines
+  ADD KEY idx_deadlines_breached_due (breached, due_time);

@@ -1,0 +1,57 @@
+// The complaint figures kept pre-aggregated per business day and department
+// (docs/reports.md, "Pre-aggregated figures"; store/complaint_aggregates.h):
+// which figures, how the appliers keep them, and how reports read them.
+#ifndef CSM_REPORTING_SVC_APP_COMPLAINT_AGGREGATES_H_
+#define CSM_REPORTING_SVC_APP_COMPLAINT_AGGREGATES_H_
+
+#include <map>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/types/span.h"
+#include "common/mysql_pool.h"
+#include "reporting-svc/src/store/complaint_aggregates.h"
+
+namespace csm::reporting {
+
+namespace aggregates {
+inline constexpr char kReceived[] = "received";
+inline constexpr char kLinked[] = "linked";
+inline constexpr char kAccepted[] = "accepted";
+inline constexpr char kResolved[] = "resolved";
+inline constexpr char kClosed[] = "closed";
+inline constexpr char kReopened[] = "reopened";
+inline constexpr char kRejected[] = "rejected";
+inline constexpr char kAcknowledgeSettled[] = "acknowledge_settled";
+inline constexpr char kInvestigatedSettled[] = "investigated_settled";
+inline constexpr char kHandlingSettled[] = "handling_settled";
+inline constexpr char kConfirmed[] = "confirmed";
+inline constexpr char kConfirmedKept[] = "confirmed_kept";
+inline constexpr char kAcknowledgeMinutes[] = "acknowledge_minutes";
+inline constexpr char kHandlingMinutes[] = "handling_minutes";
+}  // namespace aggregates
+
+// Every aggregated figure, with the FigureSql and hit of figure_sql.h that
+// the reports read from the complaint tables when the day tables do not
+// cover a scope.
+absl::Span<const AggregateFigure> AggregatedComplaintFigures();
+
+// Whether the day tables answer `scope` broken down by `key`: the whole or
+// by department (their only key besides the day).
+bool DayTablesServe(const FigureScope& scope, GroupKey key);
+
+// The batch's end (EventHandlers::OnBatch): refreshes the contributions of
+// the complaints the batch changed, in its transaction.
+absl::Status RefreshChangedComplaints(MysqlConnection& conn);
+
+// key -> (hits, count) of one aggregated rate, by department or for the
+// whole (key.all): from the day tables when they cover `scope`, else from
+// the complaint tables.
+absl::StatusOr<std::map<std::string, Share>> AggregatedShares(
+    MysqlConnection& conn, const FigureScope& scope, GroupKey key,
+    const char* figure);
+
+}  // namespace csm::reporting
+
+#endif  // CSM_REPORTING_SVC_APP_COMPLAINT_AGGREGATES_H_

@@ -1,0 +1,63 @@
+// The pre-aggregated complaint figures (migrations/024): what each
+// complaint contributes per figure, business day and department, and the
+// day tables the company's and departments' reports read. The figures are
+// those of figure_sql.h, aggregated by the same SQL, so a report reads the
+// same numbers from either side (docs/reports.md, "Pre-aggregated
+// figures").
+#ifndef CSM_REPORTING_SVC_STORE_COMPLAINT_AGGREGATES_H_
+#define CSM_REPORTING_SVC_STORE_COMPLAINT_AGGREGATES_H_
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/types/span.h"
+#include "common/mysql_pool.h"
+#include "reporting-svc/src/domain/working_time_stats.h"
+#include "reporting-svc/src/store/figure_queries.h"
+
+namespace csm::reporting {
+
+// One aggregated figure: its id in the day tables, where its rows are (a
+// complaint figure: `sql.from` names the complaint `c`), and either the 0/1
+// `hit` of a rate (nullptr: a count) or the working `minutes` of a
+// histogram.
+struct AggregateFigure {
+  const char* id;
+  FigureSql sql;
+  const char* hit = nullptr;
+  const char* minutes = nullptr;
+};
+
+// Subtracts the stored contributions of `complaints` from the day tables,
+// recomputes them from the complaint tables and adds them back: after the
+// complaints' rows changed, inside the same transaction. Day rows left
+// without a contribution are deleted, so live and rebuilt tables are equal.
+absl::Status RefreshContributions(MysqlConnection& conn,
+                                  absl::Span<const AggregateFigure> figures,
+                                  const std::vector<std::string>& complaints);
+
+// Whether the day tables answer `scope`: whole business days, and no
+// filter but departments (they are not keyed by staff, category, severity
+// or grade).
+bool DayTablesCover(const FigureScope& scope);
+
+// figure id -> department (or "" for the whole) -> (hits, count), groups
+// with a count only.
+using DayShares = std::map<std::string, std::map<std::string, Share>>;
+absl::StatusOr<DayShares> DayCounts(MysqlConnection& conn,
+                                    const FigureScope& scope,
+                                    bool by_department);
+
+// figure id -> department (or "") -> histogram of the working minutes.
+using DayHistograms =
+    std::map<std::string, std::map<std::string, MinutesHistogram>>;
+absl::StatusOr<DayHistograms> DayMinutes(MysqlConnection& conn,
+                                         const FigureScope& scope,
+                                         bool by_department);
+
+}  // namespace csm::reporting
+
+#endif  // CSM_REPORTING_SVC_STORE_COMPLAINT_AGGREGATES_H_
