@@ -11,14 +11,17 @@
 CREATE TABLE complaint_contributions (
   complaint VARCHAR(64) NOT NULL,
   figure VARCHAR(24) NOT NULL,
+  -- 0: complaint_day_counts, 1: complaint_day_minutes, 2: the staff tables
+  kind TINYINT NOT NULL,
   day DATE NOT NULL,
-  department VARCHAR(100) NOT NULL,
+  -- the department credited, or for the staff tables the staff member
+  credited VARCHAR(128) NOT NULL,
   -- 1: counted in the figure's numerator (rates); 0 otherwise
   hit TINYINT NOT NULL,
   -- working minutes (histogram figures); -1 for counts
   minutes BIGINT NOT NULL,
   n INT NOT NULL,
-  PRIMARY KEY (complaint, figure, day, department, hit, minutes)
+  PRIMARY KEY (complaint, figure, day, credited, hit, minutes)
 ) ENGINE=InnoDB;
 
 -- Per day, department and figure: how many, and how many hit.
@@ -43,6 +46,28 @@ CREATE TABLE complaint_day_minutes (
   n BIGINT NOT NULL,
   PRIMARY KEY (day, department, figure, minutes),
   KEY idx_day_minutes_empty (n)
+) ENGINE=InnoDB;
+
+-- Per staff member (the ranking): per day, and per month (the first day)
+-- so that a quarter reads three months per staff member.
+CREATE TABLE complaint_staff_days (
+  day DATE NOT NULL,
+  staff_id VARCHAR(128) NOT NULL,
+  figure VARCHAR(24) NOT NULL,
+  n BIGINT NOT NULL,
+  hits BIGINT NOT NULL,
+  PRIMARY KEY (day, staff_id, figure),
+  KEY idx_staff_days_empty (n)
+) ENGINE=InnoDB;
+
+CREATE TABLE complaint_staff_months (
+  month DATE NOT NULL,
+  staff_id VARCHAR(128) NOT NULL,
+  figure VARCHAR(24) NOT NULL,
+  n BIGINT NOT NULL,
+  hits BIGINT NOT NULL,
+  PRIMARY KEY (month, staff_id, figure),
+  KEY idx_staff_months_empty (n)
 ) ENGINE=InnoDB;
 
 -- The breached complaints of a period (a distinct count, read from the

@@ -34,7 +34,17 @@ constexpr AggregateFigure kFigures[] = {
     {a::kConfirmedKept, f::kConfirmedKept, f::kClosedSince},
     {a::kAcknowledgeMinutes, f::kAccepted, nullptr, "c.acknowledge_minutes"},
     {a::kHandlingMinutes, f::kFirstResolved, nullptr, "c.handling_minutes"},
+    {a::kStaffSettled, f::kSettled, f::kMetOnTime, nullptr, true},
+    {a::kStaffConfirmed, f::kConfirmed, f::kSatisfied, nullptr, true},
+    {a::kStaffResolved, f::kResolved, nullptr, nullptr, true},
 };
+
+const AggregateFigure* Find(const char* figure) {
+  for (const AggregateFigure& agg : kFigures) {
+    if (std::string_view(agg.id) == figure) return &agg;
+  }
+  return nullptr;
+}
 
 }  // namespace
 
@@ -56,16 +66,32 @@ absl::Status RefreshChangedComplaints(MysqlConnection& conn) {
 absl::StatusOr<std::map<std::string, Share>> AggregatedShares(
     MysqlConnection& conn, const FigureScope& scope, GroupKey key,
     const char* figure) {
-  for (const AggregateFigure& agg : kFigures) {
-    if (std::string_view(agg.id) != figure) continue;
-    if (!DayTablesServe(scope, key)) {
-      return ShareGroups(conn, agg.sql, scope, key,
-                         agg.hit == nullptr ? "1" : agg.hit);
-    }
-    CSM_ASSIGN_OR_RETURN(DayShares days, DayCounts(conn, scope, !key.all));
-    return days[figure];
+  const AggregateFigure* agg = Find(figure);
+  if (agg == nullptr) {
+    return absl::InternalError(absl::StrCat("no aggregated figure ", figure));
   }
-  return absl::InternalError(absl::StrCat("no aggregated figure ", figure));
+  if (!DayTablesServe(scope, key)) {
+    return ShareGroups(conn, agg->sql, scope, key,
+                       agg->hit == nullptr ? "0" : agg->hit);
+  }
+  CSM_ASSIGN_OR_RETURN(DayShares days, DayCounts(conn, scope, !key.all));
+  return days[figure];
+}
+
+absl::StatusOr<std::map<std::string, Share>> AggregatedStaffShares(
+    MysqlConnection& conn, const FigureScope& scope, const char* figure) {
+  const AggregateFigure* agg = Find(figure);
+  if (agg == nullptr || !agg->staff) {
+    return absl::InternalError(absl::StrCat("no staff figure ", figure));
+  }
+  // The staff tables carry no department: a department filter reads the
+  // complaint tables.
+  if (!DayTablesCover(scope) || !scope.departments.empty()) {
+    return ShareGroups(conn, agg->sql, scope, GroupByStaff(),
+                       agg->hit == nullptr ? "0" : agg->hit);
+  }
+  CSM_ASSIGN_OR_RETURN(DayShares staff, StaffCounts(conn, scope));
+  return staff[figure];
 }
 
 }  // namespace csm::reporting

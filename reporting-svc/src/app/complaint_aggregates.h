@@ -30,6 +30,10 @@ inline constexpr char kConfirmed[] = "confirmed";
 inline constexpr char kConfirmedKept[] = "confirmed_kept";
 inline constexpr char kAcknowledgeMinutes[] = "acknowledge_minutes";
 inline constexpr char kHandlingMinutes[] = "handling_minutes";
+// Per staff member (the ranking).
+inline constexpr char kStaffSettled[] = "staff_settled";
+inline constexpr char kStaffConfirmed[] = "staff_confirmed";
+inline constexpr char kStaffResolved[] = "staff_resolved";
 }  // namespace aggregates
 
 // Every aggregated figure, with the FigureSql and hit of figure_sql.h that
@@ -51,6 +55,12 @@ absl::Status RefreshChangedComplaints(MysqlConnection& conn);
 absl::StatusOr<std::map<std::string, Share>> AggregatedShares(
     MysqlConnection& conn, const FigureScope& scope, GroupKey key,
     const char* figure);
+
+// staff id -> (hits, count) of one staff figure: from the staff tables
+// when they cover `scope` (and it names no department), else from the
+// complaint tables.
+absl::StatusOr<std::map<std::string, Share>> AggregatedStaffShares(
+    MysqlConnection& conn, const FigureScope& scope, const char* figure);
 
 }  // namespace csm::reporting
 

@@ -239,6 +239,30 @@ class ComplaintAggregatesTest : public ReportFixture {
     return out;
   }
 
+  // The ranking's staff figures, both ways (the staff tables carry no
+  // department: the scope's are dropped, as the ranking does).
+  absl::Status ExpectStaffEqual(MysqlConnection& conn, FigureScope scope,
+                                const std::string& where) {
+    namespace a = aggregates;
+    namespace f = figures;
+    scope.departments.clear();
+    const struct {
+      const char* id;
+      const FigureSql& sql;
+      const char* hit;
+    } kStaff[] = {{a::kStaffSettled, f::kSettled, f::kMetOnTime},
+                  {a::kStaffConfirmed, f::kConfirmed, f::kSatisfied},
+                  {a::kStaffResolved, f::kResolved, "0"}};
+    for (const auto& s : kStaff) {
+      CSM_ASSIGN_OR_RETURN(auto staff,
+                           AggregatedStaffShares(conn, scope, s.id));
+      CSM_ASSIGN_OR_RETURN(
+          auto tables, ShareGroups(conn, s.sql, scope, GroupByStaff(), s.hit));
+      EXPECT_EQ(Text(staff), Text(tables)) << where << " " << s.id;
+    }
+    return absl::OkStatus();
+  }
+
   // Both breakdowns the day tables serve, both ways, equal.
   void ExpectDaysEqualTables(absl::CivilDay first, absl::CivilDay last,
                              std::vector<std::string> departments = {}) {
@@ -272,7 +296,7 @@ class ComplaintAggregatesTest : public ReportFixture {
               ShareGroups(conn, figures::kConfirmedKept, scope,
                           GroupByDepartment(), figures::kClosedSince));
           EXPECT_EQ(Text(kept), Text(tables)) << where;
-          return absl::OkStatus();
+          return ExpectStaffEqual(conn, scope, where);
         });
     ASSERT_TRUE(s.ok()) << s;
   }
@@ -292,6 +316,9 @@ class ComplaintAggregatesTest : public ReportFixture {
       ExpectDaysEqualTables(d + 2, d + 2);
     }
     ExpectDaysEqualTables(CivilDay(2026, 10, 15), CivilDay(2026, 12, 15));
+    ExpectDaysEqualTables(CivilDay(2026, 10, 1), CivilDay(2026, 12, 31));
+    ExpectDaysEqualTables(CivilDay(2026, 11, 3), CivilDay(2026, 11, 29));
+    ExpectDaysEqualTables(CivilDay(2026, 10, 31), CivilDay(2027, 1, 1));
     ExpectDaysEqualTables(CivilDay(2026, 1, 1), CivilDay(2027, 12, 31));
   }
 
@@ -304,11 +331,16 @@ class ComplaintAggregatesTest : public ReportFixture {
           const char* const kChecks[] = {
               "SELECT COUNT(*) FROM complaint_day_counts WHERE n <= 0",
               "SELECT COUNT(*) FROM complaint_day_minutes WHERE n <= 0",
+              "SELECT COUNT(*) FROM complaint_staff_days WHERE n <= 0",
+              "SELECT COUNT(*) FROM complaint_staff_months WHERE n <= 0",
               "SELECT (SELECT SUM(n) FROM complaint_day_counts) - "
-              "(SELECT SUM(n) FROM complaint_contributions WHERE minutes < 0)",
+              "(SELECT SUM(n) FROM complaint_contributions WHERE kind = 0)",
               "SELECT (SELECT SUM(n) FROM complaint_day_minutes) - "
-              "(SELECT SUM(n) FROM complaint_contributions WHERE "
-              "minutes >= 0)"};
+              "(SELECT SUM(n) FROM complaint_contributions WHERE kind = 1)",
+              "SELECT (SELECT SUM(n) FROM complaint_staff_days) - "
+              "(SELECT SUM(n) FROM complaint_contributions WHERE kind = 2)",
+              "SELECT (SELECT SUM(n) FROM complaint_staff_months) - "
+              "(SELECT SUM(n) FROM complaint_contributions WHERE kind = 2)"};
           for (const char* sql : kChecks) {
             std::unique_ptr<sql::ResultSet> rs(
                 conn.Prepare(sql).executeQuery());

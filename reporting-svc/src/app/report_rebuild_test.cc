@@ -186,7 +186,8 @@ TEST_F(ReportFiguresTest, RebuildGivesIdenticalTablesAndFigures) {
   const std::string live = DumpTables();
   // The pre-aggregated day tables are compared too, and hold rows.
   for (const char* table : {"complaint_contributions", "complaint_day_counts",
-                            "complaint_day_minutes"}) {
+                            "complaint_day_minutes", "complaint_staff_days",
+                            "complaint_staff_months"}) {
     const size_t at = live.find(absl::StrCat("== ", table, "\n"));
     ASSERT_NE(at, std::string::npos) << table;
     EXPECT_NE(live.substr(at + std::strlen(table) + 4, 2), "==") << table;

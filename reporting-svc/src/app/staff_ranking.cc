@@ -11,6 +11,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/strip.h"
 #include "common/status.h"
+#include "reporting-svc/src/app/complaint_aggregates.h"
 #include "reporting-svc/src/app/figure_csv.h"
 #include "reporting-svc/src/app/figure_sql.h"
 #include "reporting-svc/src/app/report_config.h"
@@ -39,10 +40,11 @@ absl::StatusOr<StaffTallies> Tally(MysqlConnection& conn,
                                    const FigureScope& scope) {
   const GroupKey staff = GroupByStaff();
   StaffTallies t;
-  CSM_ASSIGN_OR_RETURN(
-      t.on_time, ShareGroups(conn, f::kSettled, scope, staff, f::kMetOnTime));
-  CSM_ASSIGN_OR_RETURN(t.satisfied, ShareGroups(conn, f::kConfirmed, scope,
-                                                staff, f::kSatisfied));
+  namespace a = aggregates;
+  CSM_ASSIGN_OR_RETURN(t.on_time,
+                       AggregatedStaffShares(conn, scope, a::kStaffSettled));
+  CSM_ASSIGN_OR_RETURN(t.satisfied,
+                       AggregatedStaffShares(conn, scope, a::kStaffConfirmed));
   CSM_ASSIGN_OR_RETURN(
       t.promises_on_time,
       ShareGroups(conn, f::kPromisesDue, scope, staff, f::kKeptOnTime));
@@ -54,8 +56,9 @@ absl::StatusOr<StaffTallies> Tally(MysqlConnection& conn,
       ShareGroups(conn, f::kVisitsDue, scope, staff, f::kAnswered));
   CSM_ASSIGN_OR_RETURN(t.valid_visits,
                        CountGroups(conn, f::kVisitsValid, scope, staff, "*"));
-  CSM_ASSIGN_OR_RETURN(t.resolved,
-                       CountGroups(conn, f::kResolved, scope, staff, "*"));
+  CSM_ASSIGN_OR_RETURN(Shares resolved,
+                       AggregatedStaffShares(conn, scope, a::kStaffResolved));
+  for (const auto& [k, share] : resolved) t.resolved[k] = share.denominator;
   return t;
 }
 

@@ -27,43 +27,63 @@ std::string DayOf(const char* time_col) {
   return absl::StrCat("DATE(", time_col, " + INTERVAL 8 HOUR)");
 }
 
+// Which day table a contribution row goes to (complaint_contributions.kind).
+enum Kind { kDepartmentCount = 0, kDepartmentMinutes = 1, kStaffCount = 2 };
+
+Kind KindOf(const AggregateFigure& f) {
+  if (f.staff) return kStaffCount;
+  return f.minutes == nullptr ? kDepartmentCount : kDepartmentMinutes;
+}
+
 // One figure's rows of the complaints in the IN list, as contributions.
 std::string ContributionSelect(const AggregateFigure& f,
                                const std::string& in) {
   const FigureSql& s = f.sql;
   std::string sql = absl::StrCat(
-      "SELECT c.name, '", f.id, "', ", DayOf(s.time_col), ", ",
-      s.department_col, ", ",
+      "SELECT c.name, '", f.id, "', ", KindOf(f), ", ", DayOf(s.time_col), ", ",
+      f.staff ? s.staff_col : s.department_col, ", ",
       f.hit == nullptr ? std::string("0")
                        : absl::StrCat("IF(", f.hit, ", 1, 0)"),
       ", ", f.minutes == nullptr ? "-1" : f.minutes, ", COUNT(*) FROM ", s.from,
       " WHERE ", s.time_col, " IS NOT NULL");
   if (*s.where != '\0') absl::StrAppend(&sql, " AND ", s.where);
-  absl::StrAppend(&sql, " AND c.name IN (", in, ") GROUP BY 1, 2, 3, 4, 5, 6");
+  absl::StrAppend(&sql, " AND c.name IN (", in,
+                  ") GROUP BY 1, 2, 3, 4, 5, 6, 7");
   return sql;
 }
 
+// A table the contributions of one kind add up into: its key columns and
+// what each is in complaint_contributions.
+struct DayTable {
+  const char* table;
+  const char* keys;
+  const char* from_contributions;
+  Kind kind;
+};
+constexpr DayTable kDayTables[] = {
+    {"complaint_day_counts", "day, department, figure", "day, credited, figure",
+     kDepartmentCount},
+    {"complaint_day_minutes", "day, department, figure, minutes",
+     "day, credited, figure, minutes", kDepartmentMinutes},
+    {"complaint_staff_days", "day, staff_id, figure", "day, credited, figure",
+     kStaffCount},
+    {"complaint_staff_months", "month, staff_id, figure",
+     "DATE_FORMAT(day, '%Y-%m-01'), credited, figure", kStaffCount},
+};
+
 // Adds (sign "") or subtracts (sign "-") the contributions of the
 // complaints in the IN list to or from one day table.
-std::string MoveToDays(bool minutes, const char* sign, const std::string& in) {
-  const char* table =
-      minutes ? "complaint_day_minutes" : "complaint_day_counts";
-  std::string select =
-      minutes ? absl::StrCat("SELECT day, department, figure, minutes, ", sign,
-                             "SUM(n) FROM complaint_contributions WHERE "
-                             "minutes >= 0 AND complaint IN (",
-                             in, ") GROUP BY day, department, figure, minutes")
-              : absl::StrCat("SELECT day, department, figure, ", sign,
-                             "SUM(n), ", sign,
-                             "SUM(n * hit) FROM complaint_contributions WHERE "
-                             "minutes < 0 AND complaint IN (",
-                             in, ") GROUP BY day, department, figure");
+std::string MoveToDays(const DayTable& t, const char* sign,
+                       const std::string& in) {
+  const bool hits = t.kind != kDepartmentMinutes;
   return absl::StrCat(
-      "INSERT INTO ", table,
-      minutes ? " (day, department, figure, minutes, n) "
-              : " (day, department, figure, n, hits) ",
-      select, " ON DUPLICATE KEY UPDATE n = ", table, ".n + VALUES(n)",
-      minutes ? "" : absl::StrCat(", hits = ", table, ".hits + VALUES(hits)"));
+      "INSERT INTO ", t.table, " (", t.keys, hits ? ", n, hits) " : ", n) ",
+      "SELECT ", t.from_contributions, ", ", sign, "SUM(n)",
+      hits ? absl::StrCat(", ", sign, "SUM(n * hit)") : "",
+      " FROM complaint_contributions WHERE kind = ", t.kind,
+      " AND complaint IN (", in, ") GROUP BY ", t.from_contributions,
+      " ON DUPLICATE KEY UPDATE n = ", t.table, ".n + VALUES(n)",
+      hits ? absl::StrCat(", hits = ", t.table, ".hits + VALUES(hits)") : "");
 }
 
 void Run(MysqlConnection& conn, const std::string& sql, int lists,
@@ -80,24 +100,24 @@ void RefreshChunk(MysqlConnection& conn,
                   absl::Span<const AggregateFigure> figures,
                   const std::vector<std::string>& names) {
   const std::string in = sql_rows::Placeholders(names.size());
-  for (bool minutes : {false, true})
-    Run(conn, MoveToDays(minutes, "-", in), 1, names);
+  for (const DayTable& t : kDayTables)
+    Run(conn, MoveToDays(t, "-", in), 1, names);
   Run(conn,
       absl::StrCat("DELETE FROM complaint_contributions WHERE complaint IN (",
                    in, ")"),
       1, names);
   std::string insert =
-      "INSERT INTO complaint_contributions (complaint, figure, day, "
-      "department, hit, minutes, n) ";
+      "INSERT INTO complaint_contributions (complaint, figure, kind, day, "
+      "credited, hit, minutes, n) ";
   for (size_t i = 0; i < figures.size(); ++i) {
     absl::StrAppend(&insert, i ? " UNION ALL " : "",
                     ContributionSelect(figures[i], in));
   }
   Run(conn, insert, static_cast<int>(figures.size()), names);
-  for (bool minutes : {false, true})
-    Run(conn, MoveToDays(minutes, "", in), 1, names);
-  for (const char* table : {"complaint_day_counts", "complaint_day_minutes"}) {
-    conn.Prepare(absl::StrCat("DELETE FROM ", table, " WHERE n = 0"))
+  for (const DayTable& t : kDayTables)
+    Run(conn, MoveToDays(t, "", in), 1, names);
+  for (const DayTable& t : kDayTables) {
+    conn.Prepare(absl::StrCat("DELETE FROM ", t.table, " WHERE n = 0"))
         .executeUpdate();
   }
 }
@@ -180,6 +200,52 @@ absl::StatusOr<DayHistograms> DayMinutes(MysqlConnection& conn,
   if (!bad.ok()) {
     return absl::InternalError(
         absl::StrCat("bad working minutes: ", bad.message()));
+  }
+  return out;
+}
+
+namespace {
+
+// The whole months of [first, last] and the days outside them: a quarter
+// is three month rows per staff member.
+struct MonthSplit {
+  absl::CivilDay months_from, months_to;  // first days; empty when from > to
+  absl::CivilDay days_from1, days_to1, days_from2, days_to2;
+};
+
+MonthSplit SplitByMonth(absl::CivilDay first, absl::CivilDay last) {
+  absl::CivilMonth lo(first);
+  if (absl::CivilDay(lo) != first) ++lo;
+  absl::CivilMonth hi(last);
+  if (absl::CivilDay(hi + 1) != last + 1) --hi;
+  if (lo > hi)
+    return {
+        absl::CivilDay(lo), absl::CivilDay(hi), first, last, last + 1, last};
+  return {absl::CivilDay(lo),     absl::CivilDay(hi),     first,
+          absl::CivilDay(lo) - 1, absl::CivilDay(hi + 1), last};
+}
+
+}  // namespace
+
+absl::StatusOr<DayShares> StaffCounts(MysqlConnection& conn,
+                                      const FigureScope& scope) {
+  const MonthSplit m = SplitByMonth(scope.first, scope.last);
+  sql::PreparedStatement& st = conn.Prepare(
+      "SELECT figure, staff_id, CAST(SUM(hits) AS SIGNED), "
+      "CAST(SUM(n) AS SIGNED) FROM (SELECT figure, staff_id, n, hits FROM "
+      "complaint_staff_months WHERE month >= ? AND month <= ? UNION ALL "
+      "SELECT figure, staff_id, n, hits FROM complaint_staff_days WHERE "
+      "(day >= ? AND day <= ?) OR (day >= ? AND day <= ?)) t "
+      "GROUP BY figure, staff_id");
+  Binder b(st);
+  b.Date(m.months_from).Date(m.months_to);
+  b.Date(m.days_from1).Date(m.days_to1).Date(m.days_from2).Date(m.days_to2);
+  DayShares out;
+  ResultSetPtr rs(st.executeQuery());
+  while (rs->next()) {
+    Share& s = out[rs->getString(1)][rs->getString(2)];
+    s.numerator += rs->getInt64(3);
+    s.denominator += rs->getInt64(4);
   }
   return out;
 }

@@ -29,6 +29,9 @@ struct AggregateFigure {
   FigureSql sql;
   const char* hit = nullptr;
   const char* minutes = nullptr;
+  // Credited to the figure's staff column (the staff day and month tables)
+  // instead of its department column.
+  bool staff = false;
 };
 
 // Subtracts the stored contributions of `complaints` from the day tables,
@@ -57,6 +60,12 @@ using DayHistograms =
 absl::StatusOr<DayHistograms> DayMinutes(MysqlConnection& conn,
                                          const FigureScope& scope,
                                          bool by_department);
+
+// figure id -> staff id -> (hits, count) of the staff figures, from the
+// staff month rows of the scope's whole months and the day rows of the
+// rest; the scope's filters are not applied (DayTablesCover first).
+absl::StatusOr<DayShares> StaffCounts(MysqlConnection& conn,
+                                      const FigureScope& scope);
 
 }  // namespace csm::reporting
 

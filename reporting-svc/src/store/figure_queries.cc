@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "common/business_time.h"
 #include "common/sql_rows.h"
 #include "common/status.h"
 #include "cppconn/prepared_statement.h"
@@ -135,12 +136,26 @@ CountByDetail(MysqlConnection& conn, const FigureSql& figure,
 
 absl::StatusOr<std::map<std::string, std::string>> StaffDepartmentsBefore(
     MysqlConnection& conn, absl::Time end) {
+  const absl::CivilDay end_day = BusinessDate(end);
+  const bool whole_days = StartOfBusinessDay(end_day) == end;
+  // A period's end (whole days): the latest day before it per staff member,
+  // found in the primary key by a loose index scan (one entry per staff
+  // member, not every row); a day's row is that day's latest event.
   sql::PreparedStatement& st = conn.Prepare(
-      "SELECT s.staff_id, s.department FROM staff_departments s JOIN "
-      "(SELECT staff_id, MAX(event_time) AS t FROM staff_departments "
-      "WHERE event_time < ? GROUP BY staff_id) latest "
-      "ON latest.staff_id = s.staff_id AND latest.t = s.event_time");
-  Binder(st).Time(end);
+      whole_days
+          ? "SELECT s.staff_id, s.department FROM staff_departments s JOIN "
+            "(SELECT staff_id, MAX(day) AS d FROM staff_departments "
+            "WHERE day < ? GROUP BY staff_id) latest "
+            "ON latest.staff_id = s.staff_id AND latest.d = s.day"
+          : "SELECT s.staff_id, s.department FROM staff_departments s JOIN "
+            "(SELECT staff_id, MAX(event_time) AS t FROM staff_departments "
+            "WHERE event_time < ? GROUP BY staff_id) latest "
+            "ON latest.staff_id = s.staff_id AND latest.t = s.event_time");
+  if (whole_days) {
+    Binder(st).Date(end_day);
+  } else {
+    Binder(st).Time(end);
+  }
   std::map<std::string, std::string> out;
   ResultSetPtr rs(st.executeQuery());
   while (rs->next()) out[rs->getString(1)] = std::string(rs->getString(2));

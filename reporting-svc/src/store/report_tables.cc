@@ -409,7 +409,9 @@ const std::vector<std::string>& ReportTables() {
                                    "complaint_ledger",
                                    "complaint_contributions",
                                    "complaint_day_counts",
-                                   "complaint_day_minutes"};
+                                   "complaint_day_minutes",
+                                   "complaint_staff_days",
+                                   "complaint_staff_months"};
   return *kTables;
 }
 
