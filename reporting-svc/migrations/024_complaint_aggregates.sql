@@ -5,9 +5,10 @@
 -- complaint_contributions holds what each complaint adds, per figure,
 -- business day (Asia/Shanghai) and credited department: 1 row per hit
 -- value, and for the working-minute figures per distinct value. When an
--- event changes a complaint, its old contribution is subtracted from the
--- day tables and its new one, recomputed from the complaint tables,
--- added, in the batch's transaction (src/app/complaint_aggregates.cc).
+-- event changes a complaint, the day tables move by the difference between
+-- its stored contribution and its new one, recomputed from the complaint
+-- tables, in the batch's transaction (src/store/complaint_aggregates.cc);
+-- day rows left at zero are deleted, so live tables equal rebuilt ones.
 CREATE TABLE complaint_contributions (
   complaint VARCHAR(64) NOT NULL,
   figure VARCHAR(24) NOT NULL,
@@ -31,9 +32,7 @@ CREATE TABLE complaint_day_counts (
   figure VARCHAR(24) NOT NULL,
   n BIGINT NOT NULL,
   hits BIGINT NOT NULL,
-  PRIMARY KEY (day, department, figure),
-  -- rows whose last contribution left are deleted (live = rebuilt)
-  KEY idx_day_counts_empty (n)
+  PRIMARY KEY (day, department, figure)
 ) ENGINE=InnoDB;
 
 -- Per figure, day, department and distinct working-minutes value: how
@@ -44,8 +43,7 @@ CREATE TABLE complaint_day_minutes (
   figure VARCHAR(24) NOT NULL,
   minutes BIGINT NOT NULL,
   n BIGINT NOT NULL,
-  PRIMARY KEY (day, department, figure, minutes),
-  KEY idx_day_minutes_empty (n)
+  PRIMARY KEY (day, department, figure, minutes)
 ) ENGINE=InnoDB;
 
 -- Per staff member (the ranking): per day, and per month (the first day)
@@ -56,8 +54,7 @@ CREATE TABLE complaint_staff_days (
   figure VARCHAR(24) NOT NULL,
   n BIGINT NOT NULL,
   hits BIGINT NOT NULL,
-  PRIMARY KEY (day, staff_id, figure),
-  KEY idx_staff_days_empty (n)
+  PRIMARY KEY (day, staff_id, figure)
 ) ENGINE=InnoDB;
 
 CREATE TABLE complaint_staff_months (
@@ -66,8 +63,7 @@ CREATE TABLE complaint_staff_months (
   figure VARCHAR(24) NOT NULL,
   n BIGINT NOT NULL,
   hits BIGINT NOT NULL,
-  PRIMARY KEY (month, staff_id, figure),
-  KEY idx_staff_months_empty (n)
+  PRIMARY KEY (month, staff_id, figure)
 ) ENGINE=InnoDB;
 
 -- The breached complaints of a period (a distinct count, read from the

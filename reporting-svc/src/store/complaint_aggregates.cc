@@ -56,34 +56,82 @@ std::string ContributionSelect(const AggregateFigure& f,
 // what each is in complaint_contributions.
 struct DayTable {
   const char* table;
-  const char* keys;
-  const char* from_contributions;
+  std::vector<const char*> keys;
+  std::vector<const char*> sources;
   Kind kind;
 };
-constexpr DayTable kDayTables[] = {
-    {"complaint_day_counts", "day, department, figure", "day, credited, figure",
-     kDepartmentCount},
-    {"complaint_day_minutes", "day, department, figure, minutes",
-     "day, credited, figure, minutes", kDepartmentMinutes},
-    {"complaint_staff_days", "day, staff_id, figure", "day, credited, figure",
-     kStaffCount},
-    {"complaint_staff_months", "month, staff_id, figure",
-     "DATE_FORMAT(day, '%Y-%m-01'), credited, figure", kStaffCount},
-};
+const std::vector<DayTable>& DayTables() {
+  static const auto* kTables = new std::vector<DayTable>{
+      {"complaint_day_counts",
+       {"day", "department", "figure"},
+       {"day", "credited", "figure"},
+       kDepartmentCount},
+      {"complaint_day_minutes",
+       {"day", "department", "figure", "minutes"},
+       {"day", "credited", "figure", "minutes"},
+       kDepartmentMinutes},
+      {"complaint_staff_days",
+       {"day", "staff_id", "figure"},
+       {"day", "credited", "figure"},
+       kStaffCount},
+      {"complaint_staff_months",
+       {"month", "staff_id", "figure"},
+       {"DATE_FORMAT(day, '%Y-%m-01')", "credited", "figure"},
+       kStaffCount},
+  };
+  return *kTables;
+}
 
-// Adds (sign "") or subtracts (sign "-") the contributions of the
-// complaints in the IN list to or from one day table.
-std::string MoveToDays(const DayTable& t, const char* sign,
-                       const std::string& in) {
+// "<source> AS k0, ..." of a contribution table's rows of the kind.
+std::string KeysOf(const DayTable& t, const char* table, const char* extra,
+                   const std::string& where) {
+  std::string sql = "SELECT ";
+  for (size_t i = 0; i < t.sources.size(); ++i) {
+    absl::StrAppend(&sql, i ? ", " : "", t.sources[i], " AS k", i);
+  }
+  return absl::StrCat(sql, extra, " FROM ", table, " WHERE kind = ", t.kind,
+                      where);
+}
+
+std::string KeyList(const DayTable& t) {
+  std::string out;
+  for (size_t i = 0; i < t.keys.size(); ++i) {
+    absl::StrAppend(&out, i ? ", " : "", "k", i);
+  }
+  return out;
+}
+
+// Moves one day table by the difference between the complaints' stored
+// contributions (IN list) and their recomputed ones (new_contributions):
+// only the rows whose figures changed are written.
+std::string MoveByDifference(const DayTable& t, const std::string& in) {
   const bool hits = t.kind != kDepartmentMinutes;
+  const std::string old_rows =
+      KeysOf(t, "complaint_contributions", ", -n AS n, -n * hit AS h",
+             absl::StrCat(" AND complaint IN (", in, ")"));
+  const std::string new_rows =
+      KeysOf(t, "new_contributions", ", n, n * hit AS h", "");
+  std::string columns;
+  for (const char* k : t.keys) absl::StrAppend(&columns, k, ", ");
   return absl::StrCat(
-      "INSERT INTO ", t.table, " (", t.keys, hits ? ", n, hits) " : ", n) ",
-      "SELECT ", t.from_contributions, ", ", sign, "SUM(n)",
-      hits ? absl::StrCat(", ", sign, "SUM(n * hit)") : "",
-      " FROM complaint_contributions WHERE kind = ", t.kind,
-      " AND complaint IN (", in, ") GROUP BY ", t.from_contributions,
+      "INSERT INTO ", t.table, " (", columns, hits ? "n, hits) " : "n) ",
+      "SELECT ", KeyList(t), ", SUM(n)", hits ? ", SUM(h)" : "", " FROM (",
+      old_rows, " UNION ALL ", new_rows, ") x GROUP BY ", KeyList(t),
+      " HAVING SUM(n) <> 0", hits ? " OR SUM(h) <> 0" : "",
       " ON DUPLICATE KEY UPDATE n = ", t.table, ".n + VALUES(n)",
       hits ? absl::StrCat(", hits = ", t.table, ".hits + VALUES(hits)") : "");
+}
+
+// Deletes the rows of the stored contributions' keys left at zero.
+std::string DeleteEmptied(const DayTable& t, const std::string& in) {
+  std::string on;
+  for (size_t i = 0; i < t.keys.size(); ++i) {
+    absl::StrAppend(&on, i ? " AND " : "", "t.", t.keys[i], " = o.k", i);
+  }
+  return absl::StrCat("DELETE t FROM ", t.table, " t JOIN (",
+                      KeysOf(t, "complaint_contributions", "",
+                             absl::StrCat(" AND complaint IN (", in, ")")),
+                      ") o ON ", on, " WHERE t.n = 0");
 }
 
 void Run(MysqlConnection& conn, const std::string& sql, int lists,
@@ -100,26 +148,32 @@ void RefreshChunk(MysqlConnection& conn,
                   absl::Span<const AggregateFigure> figures,
                   const std::vector<std::string>& names) {
   const std::string in = sql_rows::Placeholders(names.size());
-  for (const DayTable& t : kDayTables)
-    Run(conn, MoveToDays(t, "-", in), 1, names);
-  Run(conn,
-      absl::StrCat("DELETE FROM complaint_contributions WHERE complaint IN (",
-                   in, ")"),
-      1, names);
+  // Per connection, no implicit commit (a TEMPORARY table).
+  conn.Prepare(
+          "CREATE TEMPORARY TABLE IF NOT EXISTS new_contributions LIKE "
+          "complaint_contributions")
+      .executeUpdate();
+  conn.Prepare("DELETE FROM new_contributions").executeUpdate();
   std::string insert =
-      "INSERT INTO complaint_contributions (complaint, figure, kind, day, "
+      "INSERT INTO new_contributions (complaint, figure, kind, day, "
       "credited, hit, minutes, n) ";
   for (size_t i = 0; i < figures.size(); ++i) {
     absl::StrAppend(&insert, i ? " UNION ALL " : "",
                     ContributionSelect(figures[i], in));
   }
   Run(conn, insert, static_cast<int>(figures.size()), names);
-  for (const DayTable& t : kDayTables)
-    Run(conn, MoveToDays(t, "", in), 1, names);
-  for (const DayTable& t : kDayTables) {
-    conn.Prepare(absl::StrCat("DELETE FROM ", t.table, " WHERE n = 0"))
-        .executeUpdate();
+  for (const DayTable& t : DayTables()) {
+    Run(conn, MoveByDifference(t, in), 1, names);
+    Run(conn, DeleteEmptied(t, in), 1, names);
   }
+  Run(conn,
+      absl::StrCat("DELETE FROM complaint_contributions WHERE complaint IN (",
+                   in, ")"),
+      1, names);
+  conn.Prepare(
+          "INSERT INTO complaint_contributions SELECT * FROM "
+          "new_contributions")
+      .executeUpdate();
 }
 
 }  // namespace

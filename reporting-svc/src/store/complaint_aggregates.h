@@ -34,8 +34,9 @@ struct AggregateFigure {
   bool staff = false;
 };
 
-// Subtracts the stored contributions of `complaints` from the day tables,
-// recomputes them from the complaint tables and adds them back: after the
+// Recomputes the contributions of `complaints` from the complaint tables
+// and moves the day tables by the difference to the stored ones (old
+// subtracted, new added; unchanged rows are not written): after the
 // complaints' rows changed, inside the same transaction. Day rows left
 // without a contribution are deleted, so live and rebuilt tables are equal.
 absl::Status RefreshContributions(MysqlConnection& conn,
