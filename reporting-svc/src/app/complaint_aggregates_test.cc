@@ -7,6 +7,7 @@
 // batches that mix complaints and hold several events of one complaint.
 #include "reporting-svc/src/app/complaint_aggregates.h"
 
+#include <memory>
 #include <random>
 #include <string>
 #include <vector>
@@ -14,7 +15,10 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/status.h"
+#include "cppconn/resultset.h"
+#include "cppconn/statement.h"
 #include "gtest/gtest.h"
+#include "reporting-svc/src/app/aggregate_backfill.h"
 #include "reporting-svc/src/app/complaint_figures.h"
 #include "reporting-svc/src/app/figure_sql.h"
 #include "reporting-svc/src/testing/report_fixture.h"
@@ -352,8 +356,60 @@ class ComplaintAggregatesTest : public ReportFixture {
     ASSERT_TRUE(s.ok()) << s;
   }
 
+  // Runs each statement in one transaction; the first column of the last
+  // statement's first row (or -1).
+  int64_t Sql(const std::vector<std::string>& statements) {
+    int64_t value = -1;
+    absl::Status s = RunInTransaction(
+        server_->pool(), absl::Now() + absl::Seconds(30),
+        [&](MysqlConnection& conn) -> absl::Status {
+          std::unique_ptr<sql::Statement> st(conn.raw().createStatement());
+          for (const std::string& text : statements) {
+            if (st->execute(text)) {
+              std::unique_ptr<sql::ResultSet> rs(st->getResultSet());
+              value = rs->next() ? rs->getInt64(1) : -1;
+            }
+          }
+          return absl::OkStatus();
+        });
+    EXPECT_TRUE(s.ok()) << s;
+    return value;
+  }
+
   EventLog log_;
 };
+
+// A schema whose complaints were applied before migrations/024: the
+// start fills their contributions once, then the day tables equal the
+// complaint tables; a second start finds it done.
+TEST_F(ComplaintAggregatesTest, StoredComplaintsAreBackfilledOnceAtTheStart) {
+  std::mt19937 rng(20261203);
+  std::vector<Story> stories(kComplaints, Story{&log_, &rng, {}, {}});
+  for (int i = 0; i < kComplaints; ++i) FirstPhase(stories[i], i + 1);
+  for (Story& st : stories) SecondPhase(st);
+  ASSERT_NO_FATAL_FAILURE(ApplyFrom(0, 7));
+  // As 024 left an upgraded schema: the tables empty, the backfill due.
+  EXPECT_EQ(Sql({"DELETE FROM complaint_contributions",
+                 "DELETE FROM complaint_day_counts",
+                 "DELETE FROM complaint_day_minutes",
+                 "DELETE FROM complaint_staff_days",
+                 "DELETE FROM complaint_staff_months",
+                 "UPDATE aggregate_backfills SET done_time = NULL",
+                 "SELECT COUNT(*) FROM complaint_day_counts"}),
+            0);
+  ASSERT_TRUE(BackfillAggregates(server_->pool()).ok());
+  EXPECT_GT(Sql({"SELECT COUNT(*) FROM complaint_day_counts"}), 0);
+  EXPECT_EQ(Sql({"SELECT COUNT(*) FROM aggregate_backfills "
+                 "WHERE done_time IS NOT NULL"}),
+            1);
+  ASSERT_NO_FATAL_FAILURE(ExpectEveryScopeEqual());
+  ASSERT_NO_FATAL_FAILURE(ExpectDayTablesConsistent());
+  // Done: a second start does not refresh anything.
+  const int64_t rows = Sql({"DELETE FROM complaint_staff_months",
+                            "SELECT COUNT(*) FROM complaint_staff_months"});
+  ASSERT_TRUE(BackfillAggregates(server_->pool()).ok());
+  EXPECT_EQ(Sql({"SELECT COUNT(*) FROM complaint_staff_months"}), rows);
+}
 
 TEST_F(ComplaintAggregatesTest, DayTablesEqualTheComplaintTablesAsEventsMove) {
   std::mt19937 rng(20261202);

@@ -192,6 +192,34 @@ absl::Status RefreshContributions(MysqlConnection& conn,
   return absl::OkStatus();
 }
 
+bool AggregatesBackfilled(MysqlConnection& conn) {
+  ResultSetPtr rs(
+      conn.Prepare("SELECT done_time IS NOT NULL FROM aggregate_backfills "
+                   "WHERE id = 1")
+          .executeQuery());
+  return !rs->next() || rs->getBoolean(1);
+}
+
+void MarkAggregatesBackfilled(MysqlConnection& conn) {
+  conn.Prepare(
+          "UPDATE aggregate_backfills SET done_time = UTC_TIMESTAMP(6) "
+          "WHERE id = 1")
+      .executeUpdate();
+}
+
+std::vector<std::string> ComplaintNamesAfter(MysqlConnection& conn,
+                                             const std::string& after,
+                                             int limit) {
+  sql::PreparedStatement& st = conn.Prepare(
+      "SELECT name FROM complaints WHERE name > ? ORDER BY name LIMIT ?");
+  st.setString(1, after);
+  st.setInt(2, limit);
+  ResultSetPtr rs(st.executeQuery());
+  std::vector<std::string> out;
+  while (rs->next()) out.push_back(rs->getString(1));
+  return out;
+}
+
 bool DayTablesCover(const FigureScope& scope) {
   return scope.staff_ids.empty() && scope.categories.empty() &&
          scope.severities.empty() && scope.grades.empty() &&

@@ -43,6 +43,15 @@ absl::Status RefreshContributions(MysqlConnection& conn,
                                   absl::Span<const AggregateFigure> figures,
                                   const std::vector<std::string>& complaints);
 
+// The backfill of the complaints applied before the aggregates existed
+// (migrations/025): whether it is done, marking it done, and the
+// complaints in name order after `after` (all when empty), at most `limit`.
+bool AggregatesBackfilled(MysqlConnection& conn);
+void MarkAggregatesBackfilled(MysqlConnection& conn);
+std::vector<std::string> ComplaintNamesAfter(MysqlConnection& conn,
+                                             const std::string& after,
+                                             int limit);
+
 // Whether the day tables answer `scope`: whole business days, and no
 // filter but departments (they are not keyed by staff, category, severity
 // or grade).
