@@ -92,5 +92,23 @@ TEST(SqlOpTest, HasOnATimeIsRefused) {
   EXPECT_THAT(where, ElementsAre("create_time >= ?"));
 }
 
+// Positions are found while compiling; a misspelt name does not compile.
+constexpr char kSelectList[] =
+    "id, archive_number, c.title AS contact_title, p.phone, "
+    "cu.display_name";
+static_assert(ColumnOf(kSelectList, "id") == 1);
+static_assert(ColumnOf(kSelectList, "archive_number") == 2);
+static_assert(ColumnOf(kSelectList, "contact_title") == 3);
+static_assert(ColumnOf(kSelectList, "phone") == 4);
+static_assert(ColumnOf(kSelectList, "display_name") == 5);
+static_assert(ColumnCount(kSelectList) == 5);
+static_assert(ColumnCount("id") == 1);
+
+TEST(ColumnOfTest, NamesAColumnByItsAliasOrItsNameWithoutThePrefix) {
+  // The static_asserts above are the test; this keeps them in the report.
+  EXPECT_EQ(ColumnOf(kSelectList, "contact_title"), 3u);
+  EXPECT_EQ(ColumnOf("a, b.c AS d, e", "e"), 3u);
+}
+
 }  // namespace
 }  // namespace csm::sql_rows

@@ -156,7 +156,7 @@ absl::StatusOr<Page<v1::Customer>> CustomerStore::ListCustomers(
   while (rs->next()) {
     CSM_ASSIGN_OR_RETURN(v1::Customer c, CustomerFromRow(rs));
     PageCursor cursor;
-    cursor.id = rs->getInt64("id");
+    cursor.id = rs->getInt64(sql_rows::ColumnOf(kCustomerColumns, "id"));
     if (!key_column.empty()) cursor.key = Str(rs, key_column.c_str());
     items.push_back(std::move(c));
     cursors.push_back(std::move(cursor));

@@ -90,7 +90,7 @@ absl::StatusOr<v1::Customer> CustomerStore::GetCustomer(MysqlConnection& conn,
   ResultSetPtr rs(stmt.executeQuery());
   if (!rs->next()) return NoSuchCustomer(id);
   CSM_ASSIGN_OR_RETURN(v1::Customer c, CustomerFromRow(rs));
-  ContactRows contacts;
+  ContactRows contacts(kCustomerColumnCount + 1);
   do {
     CSM_RETURN_IF_ERROR(contacts.Add(rs));
   } while (rs->next());
