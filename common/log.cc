@@ -98,9 +98,7 @@ void AppendField(std::string* out, absl::string_view key,
 
 template <typename FieldRange>
 void WriteLine(Level level, absl::string_view msg, const FieldRange& fields) {
-  if (static_cast<int>(level) < g_min_level.load(std::memory_order_relaxed)) {
-    return;
-  }
+  if (!Enabled(level)) return;
   std::string line;
   line.reserve(160 + msg.size());
   line.append("{\"ts\":\"");
@@ -124,6 +122,10 @@ void WriteLine(Level level, absl::string_view msg, const FieldRange& fields) {
 }
 
 }  // namespace
+
+bool Enabled(Level level) {
+  return static_cast<int>(level) >= g_min_level.load(std::memory_order_relaxed);
+}
 
 void Write(Level level, absl::string_view msg, Fields fields) {
   WriteLine(level, msg, fields);

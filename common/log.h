@@ -38,6 +38,10 @@ inline void Debug(absl::string_view msg, Fields fields = {}) {
   Write(Level::kDebug, msg, fields);
 }
 
+// Whether a line of `level` would be written: callers that build fields
+// for a line (RpcRuntime's per-call line) skip the work when it would not.
+bool Enabled(Level level);
+
 // Process-wide settings, set once at start-up.
 void SetService(std::string service);
 void SetMinLevel(Level level);

@@ -178,6 +178,17 @@ TEST(LogTest, MinLevelFilters) {
   EXPECT_THAT(out, HasSubstr("\"level\":\"error\""));
 }
 
+TEST(LogTest, EnabledFollowsTheMinimumLevel) {
+  log::SetMinLevel(log::Level::kWarning);
+  const bool info = log::Enabled(log::Level::kInfo);
+  const bool warning = log::Enabled(log::Level::kWarning);
+  log::SetMinLevel(log::Level::kInfo);
+  EXPECT_FALSE(info);
+  EXPECT_TRUE(warning);
+  EXPECT_TRUE(log::Enabled(log::Level::kInfo));
+  EXPECT_FALSE(log::Enabled(log::Level::kDebug));
+}
+
 TEST(LogTest, RequestIdScopesNest) {
   log::RequestIdScope outer("outer");
   {

@@ -21,6 +21,9 @@ namespace csm {
 // Parses the command line after applying the environment. Exits with a
 // usage message on bad flags; --help (and --helpfull, --helpshort) prints
 // `usage` and every flag (default, environment variable, help) and exits 0.
+// Every service's main calls it first, so it also turns off Abseil's mutex
+// deadlock detector for the process (a debugging aid Debian's Abseil keeps
+// on).
 void ParseFlags(int argc, char** argv, const char* usage);
 
 absl::StatusOr<MysqlOptions> MysqlOptionsFromFlags();

@@ -34,6 +34,24 @@ absl::StatusOr<std::optional<absl::CivilDay>> DateCol(const ResultSetPtr& rs,
   return std::optional<absl::CivilDay>(day);
 }
 
+std::string Str(const ResultSetPtr& rs, unsigned column) {
+  return std::string(rs->getString(column));
+}
+
+absl::Status SetTime(const ResultSetPtr& rs, unsigned column,
+                     google::protobuf::Timestamp* out) {
+  CSM_ASSIGN_OR_RETURN(absl::Time t, FromSqlTime(Str(rs, column)));
+  ToProtoTimestamp(t, out);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::optional<absl::CivilDay>> DateCol(const ResultSetPtr& rs,
+                                                      unsigned column) {
+  if (rs->isNull(column)) return std::optional<absl::CivilDay>();
+  CSM_ASSIGN_OR_RETURN(absl::CivilDay day, FromSqlDate(Str(rs, column)));
+  return std::optional<absl::CivilDay>(day);
+}
+
 int64_t LastInsertId(MysqlConnection& conn) {
   ResultSetPtr rs(conn.Prepare("SELECT LAST_INSERT_ID()").executeQuery());
   rs->next();

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "common/sql_values.h"
 #include "csm/common/v1/common.pb.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -90,6 +91,53 @@ TEST(SqlOpTest, HasOnATimeIsRefused) {
                          col, &where, &params)
           .ok());
   EXPECT_THAT(where, ElementsAre("create_time >= ?"));
+}
+
+// Positions are found while compiling; a misspelt name does not compile.
+constexpr char kSelectList[] =
+    "id, archive_number, c.title AS contact_title, p.phone, "
+    "cu.display_name";
+static_assert(ColumnOf(kSelectList, "id") == 1);
+static_assert(ColumnOf(kSelectList, "archive_number") == 2);
+static_assert(ColumnOf(kSelectList, "contact_title") == 3);
+static_assert(ColumnOf(kSelectList, "phone") == 4);
+static_assert(ColumnOf(kSelectList, "display_name") == 5);
+static_assert(ColumnCount(kSelectList) == 5);
+static_assert(ColumnCount("id") == 1);
+
+TEST(ColumnOfTest, NamesAColumnByItsAliasOrItsNameWithoutThePrefix) {
+  // The static_asserts above are the test; this keeps them in the report.
+  EXPECT_EQ(ColumnOf(kSelectList, "contact_title"), 3u);
+  EXPECT_EQ(ColumnOf("a, b.c AS d, e", "e"), 3u);
+}
+
+// FromSqlTime reads MariaDB's DATETIME text by hand; it must agree with
+// absl::ParseTime (its general parser) on every form and refuse what that
+// refuses.
+TEST(FromSqlTimeTest, AgreesWithTheGeneralParser) {
+  for (const char* text :
+       {"2026-12-02 00:42:00", "2026-12-02 00:42:00.1",
+        "1999-02-28 23:59:59.05", "2024-02-29 12:00:00.123456",
+        "2026-01-01 00:00:00.000001", "2026-07-15 08:30:15.12345"}) {
+    absl::Time expected;
+    std::string err;
+    ASSERT_TRUE(absl::ParseTime("%Y-%m-%d %H:%M:%E*S", text,
+                                absl::UTCTimeZone(), &expected, &err))
+        << text;
+    absl::StatusOr<absl::Time> got = FromSqlTime(text);
+    ASSERT_TRUE(got.ok()) << text << ": " << got.status();
+    EXPECT_EQ(*got, expected) << text;
+    EXPECT_EQ(FromSqlTime(ToSqlTime(expected)).value(), expected) << text;
+  }
+}
+
+TEST(FromSqlTimeTest, RefusesWhatIsNotADatetime) {
+  for (const char* text :
+       {"", "2026-02-30 00:00:00", "2026-13-01 00:00:00", "2026-12-02",
+        "2026-12-02 24:00:00", "2026-12-02 00:42:00.", "2026-12-02T00:42:00",
+        "2026-12-02 00:42:0x", "2026-12-02 00:42:00.12345a"}) {
+    EXPECT_FALSE(FromSqlTime(text).ok()) << text;
+  }
 }
 
 }  // namespace

@@ -220,6 +220,60 @@ TEST_F(CustomerApiTest, LikelyDuplicatesAreCreatedWithWarnings) {
   EXPECT_EQ(ListAll().size(), 3u);
 }
 
+// More than ten archives share a phone: the warnings name the ten of
+// smallest id, each once, in id order, whatever order MariaDB returns the
+// join in: the smallest archive's matching contact is its newest (last in
+// the phone's index), one archive has the phone on two contacts, and one
+// whose matching contact was removed is not named.
+TEST_F(CustomerApiTest, ASharedPhoneNamesTheTenArchivesOfSmallestId) {
+  CreateStandardTeam();
+  const std::string phone = "13900007777";
+  auto with_phone = [](v1::Customer c, const std::string& number) {
+    c.mutable_contacts(0)->clear_phones();
+    c.mutable_contacts(0)->add_phones(number);
+    return c;
+  };
+  auto add_contact = [&](const v1::Customer& c, const std::string& number) {
+    v1::AddContactRequest add;
+    add.set_parent(c.name());
+    add.mutable_contact()->set_display_name("陈静");
+    add.mutable_contact()->add_phones(number);
+    v1::Contact added;
+    EXPECT_TRUE(Call(&Stub::AddContact, c.owner_id(), add, &added).ok());
+  };
+  std::vector<v1::Customer> archives;  // in creation order: ids ascending
+  for (int64_t n = 1; n <= 13; ++n) {
+    v1::CreateCustomerResponse resp;
+    CSM_ASSERT_OK(
+        Create(with_phone(NewCustomer(absl::StrCat("共用号码公司", n), n),
+                          n == 1 ? "13900008888" : phone),
+               "arch", &resp));
+    archives.push_back(resp.customer());
+  }
+  add_contact(archives[0], phone);  // archive 1: the phone comes last
+  add_contact(archives[2], phone);  // archive 3: the phone twice
+  add_contact(archives[3], "13900009999");
+  v1::RemoveContactRequest remove;  // archive 4: no longer has the phone
+  remove.set_name(archives[3].contacts(0).name());
+  v1::Customer after;
+  CSM_ASSERT_OK(
+      Call(&Stub::RemoveContact, archives[3].owner_id(), remove, &after));
+
+  std::vector<std::string> expected;
+  for (size_t i = 0; i < archives.size() && expected.size() < 10; ++i) {
+    if (i != 3) expected.push_back(archives[i].name());
+  }
+  v1::CreateCustomerResponse probe;
+  CSM_ASSERT_OK(
+      Create(with_phone(NewCustomer("探测公司", 20), phone), "arch", &probe));
+  std::vector<std::string> named;
+  for (const v1::DuplicateWarning& w : probe.duplicate_warnings()) {
+    EXPECT_EQ(w.reason(), v1::DuplicateWarning::REASON_SAME_PHONE);
+    named.push_back(w.customer());
+  }
+  EXPECT_EQ(named, expected);
+}
+
 // The number an archive stores and the number duplicate detection looks for
 // are normalised by the one domain rule (NormalizePhone): each pair below is
 // one number written two ways, and the second archive is warned of the

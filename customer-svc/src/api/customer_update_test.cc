@@ -1,5 +1,11 @@
 // CustomerService: updates, closing and reopening, contacts.
 
+#include <map>
+#include <memory>
+#include <utility>
+
+#include "common/mysql_pool.h"
+#include "cppconn/resultset.h"
 #include "customer-svc/testing/customer_api_test_fixture.h"
 
 namespace csm::customer::testing {
@@ -213,6 +219,97 @@ TEST_F(CustomerApiTest, CloseAndReopen) {
                   grpc::StatusCode::FAILED_PRECONDITION);
   CSM_EXPECT_OK(Update(owner, patch, {"industry"}, &out));
   EXPECT_EQ(out.industry(), "信息技术");
+}
+
+// ------------------------------------------------------- open-archive counter
+
+// Per owner: (COUNT of open archives, the counter owner_open_archives), for
+// every owner either has; they must agree.
+std::map<std::string, std::pair<int64_t, int64_t>> OpenCounts(
+    const MysqlOptions& options) {
+  std::map<std::string, std::pair<int64_t, int64_t>> out;
+  auto pool = MysqlPool::Create(options);
+  EXPECT_TRUE(pool.ok()) << pool.status();
+  if (!pool.ok()) return out;
+  const absl::Status s = RunWithConnection(
+      **pool, absl::Now() + absl::Seconds(30), [&](MysqlConnection& conn) {
+        std::unique_ptr<sql::ResultSet> rs(
+            conn.Prepare("SELECT owner_id, COUNT(*) FROM customers WHERE "
+                         "state = 1 GROUP BY owner_id")
+                .executeQuery());
+        while (rs->next()) out[rs->getString(1)].first = rs->getInt64(2);
+        rs.reset(conn.Prepare("SELECT owner_id, open_archives FROM "
+                              "owner_open_archives")
+                     .executeQuery());
+        while (rs->next()) out[rs->getString(1)].second = rs->getInt64(2);
+        return absl::OkStatus();
+      });
+  EXPECT_TRUE(s.ok()) << s;
+  return out;
+}
+
+MATCHER(CountsAgree, "the counter equals the COUNT for every owner") {
+  for (const auto& [owner, counts] : arg) {
+    if (counts.first != counts.second) {
+      *result_listener << owner << ": COUNT " << counts.first << ", counter "
+                       << counts.second;
+      return false;
+    }
+  }
+  return true;
+}
+
+TEST_F(CustomerApiTest, TheOpenArchiveCounterEqualsTheCountAfterEveryWrite) {
+  CreateStandardTeam();
+  std::vector<v1::Customer> archives;
+  for (int64_t n = 1; n <= 6; ++n) {
+    archives.push_back(MustCreate(absl::StrCat("计数客户", n), n));
+  }
+  EXPECT_THAT(OpenCounts(db_->options()), CountsAgree());
+  for (const std::string& m : TeamMembers()) {  // allocated fairly
+    EXPECT_EQ(OpenCounts(db_->options())[m].second, 2) << m;
+  }
+
+  v1::Customer out;
+  CSM_ASSERT_OK(Close("sup", archives[0].name(), &out));
+  CSM_ASSERT_OK(Close("sup", archives[1].name(), &out));
+  EXPECT_THAT(OpenCounts(db_->options()), CountsAgree());
+
+  v1::ReopenCustomerRequest reopen;
+  reopen.set_name(archives[1].name());
+  reopen.set_reason("客户恢复经营");
+  CSM_ASSERT_OK(Call(&Stub::ReopenCustomer, "sup", reopen, &out));
+  EXPECT_THAT(OpenCounts(db_->options()), CountsAgree());
+
+  // Transfers onto one member; a field update changes no count.
+  const std::string next = archives[2].owner_id();
+  for (size_t i : {3, 4}) {
+    if (archives[i].owner_id() == next) continue;
+    v1::TransferOwnershipRequest req;
+    req.set_name(archives[i].name());
+    req.set_new_owner_id(next);
+    req.set_reason("原客户经理调岗");
+    CSM_ASSERT_OK(Call(&Stub::TransferOwnership, "sup", req, &out));
+  }
+  v1::Customer patch;
+  patch.set_name(archives[5].name());
+  patch.set_industry("信息技术");
+  CSM_ASSERT_OK(Update(archives[5].owner_id(), patch, {"industry"}, &out));
+  auto counts = OpenCounts(db_->options());
+  EXPECT_THAT(counts, CountsAgree());
+  EXPECT_GE(counts[next].first, 3);
+
+  // The next create goes to the member with the fewest open archives (the
+  // allocation reads the counter), when only one has that few.
+  std::map<int64_t, std::vector<std::string>> by_count;
+  for (const std::string& m : TeamMembers()) {
+    by_count[counts[m].first].push_back(m);
+  }
+  const v1::Customer fresh = MustCreate("计数客户7", 7);
+  if (by_count.begin()->second.size() == 1) {
+    EXPECT_EQ(fresh.owner_id(), by_count.begin()->second[0]);
+  }
+  EXPECT_THAT(OpenCounts(db_->options()), CountsAgree());
 }
 
 // ------------------------------------------------------------------ contacts

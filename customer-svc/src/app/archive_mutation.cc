@@ -146,6 +146,8 @@ absl::Status MutateArchive(
                              b.customers.GetCustomer(conn, id, /*lock=*/true));
         CSM_RETURN_IF_ERROR(Guard(call, m, c));
         const int64_t version = VersionOf(c);
+        const CustomerStore::OpenHolder before{
+            c.owner_id(), c.state() == v1::ARCHIVE_STATE_OPEN};
         ArchiveScope scope{conn, call, b, id, c, {}, false, {}, nullptr};
         CSM_RETURN_IF_ERROR(apply(scope));
         if (scope.changes.empty()) {
@@ -156,7 +158,7 @@ absl::Status MutateArchive(
             scope.touch_only ? b.customers.TouchCustomer(conn, id, call.start)
                              : b.customers.UpdateCustomer(
                                    conn, c, NormalizeName(c.display_name()),
-                                   version, call.start));
+                                   version, before, call.start));
         CSM_RETURN_IF_ERROR(b.customers.InsertChange(
             conn, id, m.method, call.principal, call.request_id, scope.changes,
             call.start));

@@ -66,6 +66,7 @@ const std::vector<ColumnLimit>& TextColumnLimits() {
       {"credit_rating_changes", "actor_department", kMaxDepartmentLength},
       {"owner_changes", "from_owner_id", kMaxStaffIdLength},
       {"owner_changes", "to_owner_id", kMaxStaffIdLength},
+      {"owner_open_archives", "owner_id", kMaxStaffIdLength},
       {"owner_changes", "from_team_id", kMaxTeamIdLength},
       {"owner_changes", "to_team_id", kMaxTeamIdLength},
       {"owner_changes", "reason", kMaxReasonLength},

@@ -4,6 +4,7 @@
 #include <limits>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <utility>
 
 #include "absl/strings/numbers.h"
@@ -32,42 +33,57 @@ const std::string& CustomerColumnsOfCu() {
   return *columns;
 }
 
+namespace {
+
+// Positions in kCustomerColumns (the first columns of every archive query)
+// and in kContactColumns.
+consteval unsigned Cu(std::string_view name) {
+  return sql_rows::ColumnOf(kCustomerColumns, name);
+}
+consteval unsigned Co(std::string_view name) {
+  return sql_rows::ColumnOf(kContactColumns, name);
+}
+
+}  // namespace
+
 absl::StatusOr<v1::Customer> CustomerFromRow(const ResultSetPtr& rs) {
   v1::Customer c;
-  c.set_name(CustomerStore::CustomerName(rs->getInt64("id")));
-  c.set_archive_number(Str(rs, "archive_number"));
-  c.set_display_name(Str(rs, "display_name"));
-  c.set_kind(static_cast<v1::CustomerKind>(rs->getInt("kind")));
-  if (!rs->isNull("credit_code")) c.set_credit_code(Str(rs, "credit_code"));
-  c.set_province(Str(rs, "province"));
-  c.set_city(Str(rs, "city"));
-  c.set_industry(Str(rs, "industry"));
-  c.set_address(Str(rs, "address"));
-  c.set_legal_representative(Str(rs, "legal_representative"));
-  c.set_business_scope(Str(rs, "business_scope"));
-  c.set_company_size(Str(rs, "company_size"));
-  c.set_acquisition_channel(
-      static_cast<v1::AcquisitionChannel>(rs->getInt("acquisition_channel")));
+  c.set_name(CustomerStore::CustomerName(rs->getInt64(Cu("id"))));
+  c.set_archive_number(Str(rs, Cu("archive_number")));
+  c.set_display_name(Str(rs, Cu("display_name")));
+  c.set_kind(static_cast<v1::CustomerKind>(rs->getInt(Cu("kind"))));
+  if (!rs->isNull(Cu("credit_code"))) {
+    c.set_credit_code(Str(rs, Cu("credit_code")));
+  }
+  c.set_province(Str(rs, Cu("province")));
+  c.set_city(Str(rs, Cu("city")));
+  c.set_industry(Str(rs, Cu("industry")));
+  c.set_address(Str(rs, Cu("address")));
+  c.set_legal_representative(Str(rs, Cu("legal_representative")));
+  c.set_business_scope(Str(rs, Cu("business_scope")));
+  c.set_company_size(Str(rs, Cu("company_size")));
+  c.set_acquisition_channel(static_cast<v1::AcquisitionChannel>(
+      rs->getInt(Cu("acquisition_channel"))));
   c.set_lifecycle_status(
-      static_cast<v1::LifecycleStatus>(rs->getInt("lifecycle_status")));
-  c.set_grade(static_cast<v1::Grade>(rs->getInt("grade")));
+      static_cast<v1::LifecycleStatus>(rs->getInt(Cu("lifecycle_status"))));
+  c.set_grade(static_cast<v1::Grade>(rs->getInt(Cu("grade"))));
   c.set_credit_rating(
-      static_cast<v1::CreditRating>(rs->getInt("credit_rating")));
-  c.set_owner_id(Str(rs, "owner_id"));
-  c.set_team(Str(rs, "team_id"));
-  c.set_department(Str(rs, "department"));
-  c.set_state(static_cast<v1::ArchiveState>(rs->getInt("state")));
-  c.set_close_reason(Str(rs, "close_reason"));
-  c.set_creator_id(Str(rs, "creator_id"));
-  CSM_RETURN_IF_ERROR(SetTime(rs, "create_time", c.mutable_create_time()));
-  CSM_RETURN_IF_ERROR(SetTime(rs, "update_time", c.mutable_update_time()));
-  c.set_etag(std::to_string(rs->getInt64("version")));
+      static_cast<v1::CreditRating>(rs->getInt(Cu("credit_rating"))));
+  c.set_owner_id(Str(rs, Cu("owner_id")));
+  c.set_team(Str(rs, Cu("team_id")));
+  c.set_department(Str(rs, Cu("department")));
+  c.set_state(static_cast<v1::ArchiveState>(rs->getInt(Cu("state"))));
+  c.set_close_reason(Str(rs, Cu("close_reason")));
+  c.set_creator_id(Str(rs, Cu("creator_id")));
+  CSM_RETURN_IF_ERROR(SetTime(rs, Cu("create_time"), c.mutable_create_time()));
+  CSM_RETURN_IF_ERROR(SetTime(rs, Cu("update_time"), c.mutable_update_time()));
+  c.set_etag(std::to_string(rs->getInt64(Cu("version"))));
   CSM_ASSIGN_OR_RETURN(std::optional<absl::CivilDay> signing,
-                       sql_rows::DateCol(rs, "expected_signing_date"));
+                       sql_rows::DateCol(rs, Cu("expected_signing_date")));
   if (signing.has_value()) {
     ToProtoDate(*signing, c.mutable_expected_signing_date());
   }
-  c.set_importance(static_cast<v1::Importance>(rs->getInt("importance")));
+  c.set_importance(static_cast<v1::Importance>(rs->getInt(Cu("importance"))));
   return c;
 }
 
@@ -121,25 +137,30 @@ absl::StatusOr<int64_t> ExecuteArchiveInsert(sql::PreparedStatement& stmt) {
 }
 
 absl::Status ContactRows::Add(const ResultSetPtr& rs) {
-  if (rs->isNull("contact_id")) return absl::OkStatus();
-  const int64_t id = rs->getInt64("contact_id");
+  // The position of a contact column in the row.
+  const auto at = [this](unsigned column) {
+    return first_column_ - 1 + column;
+  };
+  if (rs->isNull(at(Co("contact_id")))) return absl::OkStatus();
+  const int64_t id = rs->getInt64(at(Co("contact_id")));
   auto [it, fresh] = by_contact_.try_emplace(id);
   Entry& e = it->second;
   if (fresh) {
-    e.customer_id = rs->getInt64("contact_customer_id");
+    e.customer_id = rs->getInt64(at(Co("contact_customer_id")));
     v1::Contact& c = e.contact;
     c.set_name(absl::StrCat(CustomerStore::CustomerName(e.customer_id),
                             "/contacts/", id));
-    c.set_display_name(Str(rs, "contact_display_name"));
-    c.set_title(Str(rs, "contact_title"));
-    c.set_email(Str(rs, "contact_email"));
-    c.set_primary(rs->getBoolean("contact_primary"));
+    c.set_display_name(Str(rs, at(Co("contact_display_name"))));
+    c.set_title(Str(rs, at(Co("contact_title"))));
+    c.set_email(Str(rs, at(Co("contact_email"))));
+    c.set_primary(rs->getBoolean(at(Co("contact_primary"))));
     CSM_RETURN_IF_ERROR(
-        SetTime(rs, "contact_create_time", c.mutable_create_time()));
-    c.set_etag(std::to_string(rs->getInt64("contact_version")));
+        SetTime(rs, at(Co("contact_create_time")), c.mutable_create_time()));
+    c.set_etag(std::to_string(rs->getInt64(at(Co("contact_version")))));
   }
-  if (!rs->isNull("phone")) {
-    e.phones.emplace_back(rs->getInt("phone_position"), Str(rs, "phone"));
+  if (!rs->isNull(at(Co("phone")))) {
+    e.phones.emplace_back(rs->getInt(at(Co("phone_position"))),
+                          Str(rs, at(Co("phone"))));
   }
   return absl::OkStatus();
 }
@@ -181,7 +202,7 @@ absl::Status LoadContacts(MysqlConnection& conn,
                   i < ids.size() ? ids[i] : int64_t{-1});
   }
   ResultSetPtr rs(stmt.executeQuery());
-  ContactRows contacts;
+  ContactRows contacts(/*first_column=*/1);
   while (rs->next()) CSM_RETURN_IF_ERROR(contacts.Add(rs));
   contacts.MoveInto(by_id);
   return absl::OkStatus();

@@ -38,9 +38,14 @@ inline constexpr char kCustomerColumns[] =
     "team_id, department, state, close_reason, creator_id, create_time, "
     "update_time, version, expected_signing_date, importance";
 
+inline constexpr unsigned kCustomerColumnCount =
+    sql_rows::ColumnCount(kCustomerColumns);
+
 // kCustomerColumns of the table aliased `cu` (for joins).
 const std::string& CustomerColumnsOfCu();
 
+// An archive from the first kCustomerColumnCount columns of a row (read by
+// position: every archive query's select list starts with kCustomerColumns).
 absl::StatusOr<v1::Customer> CustomerFromRow(const sql_rows::ResultSetPtr& rs);
 
 // A contact with one of its phones per row of contacts c LEFT JOIN
@@ -58,6 +63,9 @@ inline constexpr char kContactColumns[] =
 // phones by position (the order the API has always returned).
 class ContactRows {
  public:
+  // kContactColumns start at 1-based position `first_column` of each row.
+  explicit ContactRows(unsigned first_column) : first_column_(first_column) {}
+
   // One row; a row without a contact (an outer join's) adds nothing.
   absl::Status Add(const sql_rows::ResultSetPtr& rs);
   // Appends its contacts to each archive of `by_id` (archive id -> archive).
@@ -69,6 +77,7 @@ class ContactRows {
     v1::Contact contact;
     std::vector<std::pair<int, std::string>> phones;  // (position, phone)
   };
+  unsigned first_column_;
   absl::btree_map<int64_t, Entry> by_contact_;
 };
 

@@ -90,7 +90,7 @@ absl::StatusOr<v1::Customer> CustomerStore::GetCustomer(MysqlConnection& conn,
   ResultSetPtr rs(stmt.executeQuery());
   if (!rs->next()) return NoSuchCustomer(id);
   CSM_ASSIGN_OR_RETURN(v1::Customer c, CustomerFromRow(rs));
-  ContactRows contacts;
+  ContactRows contacts(kCustomerColumnCount + 1);
   do {
     CSM_RETURN_IF_ERROR(contacts.Add(rs));
   } while (rs->next());
@@ -181,6 +181,9 @@ absl::Status CustomerStore::InsertCustomer(
   ToProtoTimestamp(now, c->mutable_create_time());
   ToProtoTimestamp(now, c->mutable_update_time());
   c->set_etag("1");
+  CSM_RETURN_IF_ERROR(
+      MoveOpenArchive(conn, std::nullopt,
+                      {c->owner_id(), c->state() == v1::ARCHIVE_STATE_OPEN}));
   for (int i = 0; i < c->contacts_size(); ++i) {
     CSM_RETURN_IF_ERROR(InsertContact(conn, id, c->mutable_contacts(i),
                                       contact_phones[i], now));
@@ -192,6 +195,7 @@ absl::Status CustomerStore::UpdateCustomer(MysqlConnection& conn,
                                            const v1::Customer& c,
                                            absl::string_view normalized_name,
                                            int64_t expected_version,
+                                           const OpenHolder& before,
                                            absl::Time now) {
   CSM_ASSIGN_OR_RETURN(int64_t id, ParseCustomerName(c.name(), "name"));
   sql::PreparedStatement& stmt = conn.Prepare(
@@ -238,7 +242,8 @@ absl::Status CustomerStore::UpdateCustomer(MysqlConnection& conn,
         absl::StrCat(c.name(), " was changed by someone else since version ",
                      expected_version, "; read it again and retry"));
   }
-  return absl::OkStatus();
+  return MoveOpenArchive(conn, before,
+                         {c.owner_id(), c.state() == v1::ARCHIVE_STATE_OPEN});
 }
 
 absl::Status CustomerStore::TouchCustomer(MysqlConnection& conn, int64_t id,

@@ -82,12 +82,19 @@ class CustomerStore {
       absl::string_view normalized_name,
       const std::vector<std::vector<std::string>>& contact_phones,
       absl::Time now);
+  // Who holds an archive, for the open-archive counter (MoveOpenArchive).
+  struct OpenHolder {
+    std::string owner_id;
+    bool open = false;
+  };
   // Writes every column of `customer` (not contacts) if its version is still
-  // `expected_version`, bumping it; ABORTED otherwise.
+  // `expected_version`, bumping it; ABORTED otherwise. `before`: its owner
+  // and whether it was open, as read FOR UPDATE in this transaction.
   absl::Status UpdateCustomer(MysqlConnection& conn,
                               const v1::Customer& customer,
                               absl::string_view normalized_name,
-                              int64_t expected_version, absl::Time now);
+                              int64_t expected_version,
+                              const OpenHolder& before, absl::Time now);
   // Bumps the archive's version and update time (contact changes).
   absl::Status TouchCustomer(MysqlConnection& conn, int64_t id, absl::Time now);
 
@@ -172,9 +179,26 @@ class CustomerStore {
   absl::StatusOr<Page<v1::Team>> ListTeams(MysqlConnection& conn,
                                            std::optional<PageCursor> after,
                                            int limit);
-  // Open archives owned by each of `staff_ids` (absent means 0).
+  // Open archives owned by each of `staff_ids` (absent means 0), from the
+  // per-owner counter (owner_open_archives): one key lookup per member.
   absl::StatusOr<absl::flat_hash_map<std::string, int64_t>> OpenArchiveCounts(
       MysqlConnection& conn, const std::vector<std::string>& staff_ids);
+  // Keeps the counter equal to the COUNT of open archives per owner: called
+  // in the transaction of every write of an archive row, with who held it
+  // open before (nullopt for a new archive) and after. Why it stays equal:
+  // an archive's owner and state change only through InsertCustomer and
+  // UpdateCustomer, each followed by this call in the same transaction;
+  // the "before" comes from the row read FOR UPDATE in that transaction
+  // (MutateArchive), so no other writer changed it in between; the
+  // counter's rows are updated by increments under their row locks (taken
+  // in owner id order, so two transfers between the same two owners cannot
+  // deadlock), and commit or roll back with the archive. Migration 006
+  // starts it from the COUNT; a replica of an older version writing during
+  // a rolling upgrade would not keep it (upgrade with the writers stopped,
+  // or recount: the migration's INSERT ... SELECT).
+  absl::Status MoveOpenArchive(MysqlConnection& conn,
+                               const std::optional<OpenHolder>& before,
+                               const OpenHolder& after);
 };
 
 }  // namespace csm::customer

@@ -154,23 +154,51 @@ CustomerStore::OpenArchiveCounts(MysqlConnection& conn,
   absl::flat_hash_map<std::string, int64_t> counts;
   if (staff_ids.empty()) return counts;
   // One round trip for the whole team: a row of one count per member, each
-  // the same index-only `owner_id = ?` count as before (the comparison in
-  // the column's collation, so no grouping that could merge two spellings).
+  // a primary-key lookup in the counter (the comparison in the column's
+  // collation, as the COUNT's `owner_id = ?` was; NULL: no row, none open).
   std::vector<std::string> columns(
       staff_ids.size(),
-      "(SELECT COUNT(*) FROM customers WHERE owner_id = ? AND state = ?)");
+      "(SELECT open_archives FROM owner_open_archives WHERE owner_id = ?)");
   sql::PreparedStatement& stmt =
       conn.Prepare(absl::StrCat("SELECT ", absl::StrJoin(columns, ", ")));
   for (size_t i = 0; i < staff_ids.size(); ++i) {
-    stmt.setString(static_cast<unsigned>(2 * i + 1), staff_ids[i]);
-    stmt.setInt(static_cast<unsigned>(2 * i + 2), v1::ARCHIVE_STATE_OPEN);
+    stmt.setString(static_cast<unsigned>(i + 1), staff_ids[i]);
   }
   ResultSetPtr rs(stmt.executeQuery());
   rs->next();
   for (size_t i = 0; i < staff_ids.size(); ++i) {
-    counts[staff_ids[i]] = rs->getInt64(static_cast<unsigned>(i + 1));
+    const unsigned column = static_cast<unsigned>(i + 1);
+    counts[staff_ids[i]] = rs->isNull(column) ? 0 : rs->getInt64(column);
   }
   return counts;
+}
+
+absl::Status CustomerStore::MoveOpenArchive(
+    MysqlConnection& conn, const std::optional<OpenHolder>& before,
+    const OpenHolder& after) {
+  std::vector<std::pair<std::string, int>> deltas;  // (owner, +1 or -1)
+  if (before.has_value() && before->open) {
+    deltas.emplace_back(before->owner_id, -1);
+  }
+  if (after.open) deltas.emplace_back(after.owner_id, 1);
+  if (deltas.empty() ||
+      (deltas.size() == 2 && deltas[0].first == deltas[1].first)) {
+    return absl::OkStatus();
+  }
+  // Row locks in owner id order (see the header).
+  std::sort(deltas.begin(), deltas.end());
+  std::vector<std::string> rows(deltas.size(), "(?, ?)");
+  sql::PreparedStatement& stmt = conn.Prepare(absl::StrCat(
+      "INSERT INTO owner_open_archives (owner_id, open_archives) VALUES ",
+      absl::StrJoin(rows, ", "),
+      " ON DUPLICATE KEY UPDATE open_archives = open_archives + "
+      "VALUES(open_archives)"));
+  for (size_t i = 0; i < deltas.size(); ++i) {
+    stmt.setString(static_cast<unsigned>(2 * i + 1), deltas[i].first);
+    stmt.setInt(static_cast<unsigned>(2 * i + 2), deltas[i].second);
+  }
+  stmt.executeUpdate();
+  return absl::OkStatus();
 }
 
 }  // namespace csm::customer
