@@ -2,7 +2,10 @@
 #define CSM_COMMON_CLOCK_H_
 
 #include <atomic>
+#include <memory>
+#include <string>
 
+#include "absl/status/statusor.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 
@@ -31,6 +34,25 @@ class ManualClock : public Clock {
 
  private:
   std::atomic<int64_t> now_ns_;
+};
+
+// TESTS ONLY (--test_clock_file): the business clock of a service process
+// read from a file holding one RFC 3339 instant, re-read at every Now(), so
+// that a test can set and advance the clock of several processes at once
+// (tests/reporting_crash_test.cc). The time stands still between writes.
+// Write the file atomically (a new file renamed over it); an unreadable or
+// unparsable read keeps the last good instant. Never in production.
+class FileClock : public Clock {
+ public:
+  // Fails when `path` does not hold an instant yet.
+  static absl::StatusOr<std::unique_ptr<FileClock>> Open(std::string path);
+  absl::Time Now() const override;
+
+ private:
+  FileClock(std::string path, absl::Time start)
+      : path_(std::move(path)), last_ns_(absl::ToUnixNanos(start)) {}
+  const std::string path_;
+  mutable std::atomic<int64_t> last_ns_;
 };
 
 }  // namespace csm

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -246,7 +247,16 @@ absl::Status EventFollower::ApplyBatch(const std::vector<Event>& events) {
   return absl::OkStatus();
 }
 
-bool EventFollower::FollowOnce() {
+// Where a stream is: the last sequence read, and the event at the cursor,
+// which the stream delivers first, to check against what was applied.
+struct EventFollower::StreamPosition {
+  int64_t previous = 0;
+  int64_t check = 0;
+  std::string check_event_id;
+  bool verified = false;
+};
+
+std::optional<EventCursor> EventFollower::ReadCursor() {
   absl::StatusOr<EventCursor> cursor = absl::UnknownError("not read");
   absl::Status read =
       RunInTransaction(*pool_, absl::Now() + options_.apply_timeout,
@@ -258,80 +268,62 @@ bool EventFollower::FollowOnce() {
     log::Warning("reading the event cursor failed",
                  {{"source", options_.source},
                   {"code", absl::StatusCodeToString(read.code())}});
-    return false;
+    return std::nullopt;
   }
-  absl::StatusOr<std::unique_ptr<grpc::ClientContext>> context =
-      client_->NewContext(absl::InfiniteFuture());
-  if (!context.ok()) return false;
-  auto stub = EventService::NewStub(client_->channel());
-  StreamEventsRequest request;
-  // The event at the cursor again, to check the source's history.
-  const int64_t check = cursor->last_sequence;
-  request.set_after_sequence(std::max<int64_t>(0, check - 1));
-  request.set_max_batch_size(options_.max_batch_size);
+  return *std::move(cursor);
+}
+
+bool EventFollower::BeginStream(grpc::ClientContext* context) {
   {
     std::lock_guard<std::mutex> lock(mu_);
     if (stopping_ || paused_) return false;
-    stream_context_ = context->get();
+    stream_context_ = context;
     last_read_ = absl::Now();
     ++state_.reconnects;
   }
   metrics_->reconnects->Increment();
-  auto reader = stub->StreamEvents(context->get(), request);
+  return true;
+}
 
-  bool progressed = false;
-  bool verified = check == 0;
-  int64_t previous = request.after_sequence();
-  StreamEventsResponse response;
-  std::vector<Event> batch;
-  while (reader->Read(&response)) {
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      state_.connected = true;
-      last_read_ = absl::Now();
+bool EventFollower::TakeCheckedEvents(StreamEventsResponse& response,
+                                      StreamPosition* at,
+                                      std::vector<Event>* batch) {
+  batch->clear();
+  for (Event& e : *response.mutable_events()) {
+    if (e.sequence() <= at->previous) {
+      StopSource(
+          absl::StrCat("the source's sequence went backwards: ", e.sequence(),
+                       " after ", at->previous, " (a restored database?)"),
+          0);
+      return false;
     }
-    batch.clear();
-    for (Event& e : *response.mutable_events()) {
-      if (e.sequence() <= previous) {
-        StopSource(
-            absl::StrCat("the source's sequence went backwards: ", e.sequence(),
-                         " after ", previous, " (a restored database?)"),
-            0);
-        break;
-      }
-      previous = e.sequence();
-      if (!verified) {
-        if (e.sequence() != check || e.event_id() != cursor->last_event_id) {
-          StopSource(
-              absl::StrCat("the source's history changed: event ", check,
-                           " was ", cursor->last_event_id,
-                           " when applied, the source now has ", e.sequence(),
-                           " ", e.event_id(), " (a restored database?)"),
-              0);
-          break;
-        }
-        verified = true;
-        continue;
-      }
-      batch.push_back(std::move(e));
+    at->previous = e.sequence();
+    if (at->verified) {
+      batch->push_back(std::move(e));
+      continue;
     }
-    if (Status().stopped) break;
-    if (!batch.empty()) {
-      if (!ApplyBatch(batch).ok()) break;
-      progressed = true;
+    if (e.sequence() != at->check || e.event_id() != at->check_event_id) {
+      StopSource(
+          absl::StrCat("the source's history changed: event ", at->check,
+                       " was ", at->check_event_id,
+                       " when applied, the source now has ", e.sequence(), " ",
+                       e.event_id(), " (a restored database?)"),
+          0);
+      return false;
     }
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      // Quiet is counted from the end of the last apply.
-      last_read_ = absl::Now();
-      // The source had no more than this, now applied: the head.
-      if (response.events_size() < request.max_batch_size()) {
-        state_.caught_up = true;
-      }
-    }
+    at->verified = true;
   }
-  context->get()->TryCancel();
-  const grpc::Status finished = reader->Finish();
+  return true;
+}
+
+void EventFollower::MarkRead(bool connected, bool at_head) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (connected) state_.connected = true;
+  last_read_ = absl::Now();
+  if (at_head) state_.caught_up = true;
+}
+
+void EventFollower::EndStream(const grpc::Status& finished) {
   bool stopping;
   {
     std::lock_guard<std::mutex> lock(mu_);
@@ -345,6 +337,41 @@ bool EventFollower::FollowOnce() {
               {{"source", options_.source},
                {"code", absl::StrCat(finished.error_code())}});
   }
+}
+
+bool EventFollower::FollowOnce() {
+  const std::optional<EventCursor> cursor = ReadCursor();
+  if (!cursor.has_value()) return false;
+  absl::StatusOr<std::unique_ptr<grpc::ClientContext>> context =
+      client_->NewContext(absl::InfiniteFuture());
+  if (!context.ok()) return false;
+  auto stub = EventService::NewStub(client_->channel());
+  StreamEventsRequest request;
+  // The event at the cursor again, to check the source's history.
+  request.set_after_sequence(std::max<int64_t>(0, cursor->last_sequence - 1));
+  request.set_max_batch_size(options_.max_batch_size);
+  if (!BeginStream(context->get())) return false;
+  auto reader = stub->StreamEvents(context->get(), request);
+
+  StreamPosition at{request.after_sequence(), cursor->last_sequence,
+                    cursor->last_event_id, cursor->last_sequence == 0};
+  bool progressed = false;
+  StreamEventsResponse response;
+  std::vector<Event> batch;
+  while (reader->Read(&response)) {
+    MarkRead(/*connected=*/true, /*at_head=*/false);
+    if (!TakeCheckedEvents(response, &at, &batch) || Status().stopped) break;
+    if (!batch.empty()) {
+      if (!ApplyBatch(batch).ok()) break;
+      progressed = true;
+    }
+    // Quiet is counted from the end of the last apply; a response with
+    // fewer events than asked for, now applied, was the source's head.
+    MarkRead(/*connected=*/false,
+             response.events_size() < request.max_batch_size());
+  }
+  context->get()->TryCancel();
+  EndStream(reader->Finish());
   return progressed;
 }
 

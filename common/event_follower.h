@@ -30,6 +30,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -40,6 +41,10 @@
 #include "common/event_cursor.h"
 #include "common/mysql_pool.h"
 #include "common/service_client.h"
+
+namespace csm::events::v1 {
+class StreamEventsResponse;
+}  // namespace csm::events::v1
 
 namespace prometheus {
 class Registry;
@@ -109,6 +114,21 @@ class EventFollower {
   // One connection: streams and applies until the stream ends, an error, or
   // a stop. Returns true when a batch was applied (resets the backoff).
   bool FollowOnce();
+  struct StreamPosition;
+  // The cursor, locked and read in a transaction of its own; none when the
+  // database fails (logged).
+  std::optional<EventCursor> ReadCursor();
+  // Registers the stream (Stop() cancels it); false when stopping or paused.
+  bool BeginStream(grpc::ClientContext* context);
+  // Moves the response's events after the one at the cursor into `batch`,
+  // checking the sequence and the cursor's event; false when that stopped
+  // the source.
+  bool TakeCheckedEvents(csm::events::v1::StreamEventsResponse& response,
+                         StreamPosition* at, std::vector<Event>* batch);
+  // A read (or the apply after it) ended now; `at_head`: the follower has
+  // read everything the source had.
+  void MarkRead(bool connected, bool at_head);
+  void EndStream(const grpc::Status& finished);
   absl::Status ApplyBatch(const std::vector<Event>& events);
   void StopSource(std::string reason, int64_t dead_letter_sequence);
   // While stopped: whether an operator has decided (a dead letter skipped or

@@ -23,6 +23,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "common/log.h"
 
 ABSL_FLAG(std::string, listen_address, "0.0.0.0:50051",
           "gRPC listen address (host:port; port 0 picks a free one)");
@@ -63,6 +64,10 @@ ABSL_FLAG(int64_t, jwt_max_lifetime_seconds,
           absl::ToInt64Seconds(csm::kDefaultMaxTokenLifetime),
           "Longest accepted bearer-token lifetime: exp - iat and exp - now "
           "may not exceed it");
+ABSL_FLAG(std::string, test_clock_file, "",
+          "TESTS ONLY: read the business clock from this file (one RFC 3339 "
+          "instant, re-read at every use) instead of the system clock; "
+          "empty (always in production) uses the system clock");
 
 namespace csm {
 namespace {
@@ -269,6 +274,17 @@ absl::StatusOr<ServiceConfig> ServiceConfigFromFlags(
   config.server = ServerOptionsFromFlags(service_name);
   config.runtime = RpcRuntimeOptionsFromFlags(service_name);
   return config;
+}
+
+absl::StatusOr<const Clock*> ClockFromFlags() {
+  const std::string path = absl::GetFlag(FLAGS_test_clock_file);
+  if (path.empty()) return &Clock::Real();
+  absl::StatusOr<std::unique_ptr<FileClock>> clock = FileClock::Open(path);
+  if (!clock.ok()) return clock.status();
+  log::Warning(
+      "the business clock is read from --test_clock_file (tests only)");
+  // Read by every thread until exit: never destroyed.
+  return clock->release();
 }
 
 absl::StatusOr<std::unique_ptr<TokenVerifier>> TokenVerifierFromFlags() {

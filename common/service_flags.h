@@ -6,6 +6,7 @@
 
 #include "absl/status/statusor.h"
 #include "common/auth.h"
+#include "common/clock.h"
 #include "common/mysql_pool.h"
 #include "common/rpc.h"
 #include "common/server.h"
@@ -33,6 +34,11 @@ absl::StatusOr<std::unique_ptr<TokenVerifier>> TokenVerifierFromFlags();
 // The three above in one, for ServiceAssembly::Create.
 absl::StatusOr<ServiceConfig> ServiceConfigFromFlags(
     const std::string& service_name);
+
+// The business clock: the real one, or, TESTS ONLY, the instant in
+// --test_clock_file (common/clock.h: FileClock), which the process keeps
+// for its lifetime.
+absl::StatusOr<const Clock*> ClockFromFlags();
 
 // The bearer-token secret and issuer, for a service that mints its own token
 // to call another service (complaint-svc calling customer-svc). Validated as

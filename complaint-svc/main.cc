@@ -34,6 +34,7 @@ int main(int argc, char** argv) {
   auto mysql = csm::MysqlOptionsFromFlags();
   auto jwt = csm::JwtConfigFromFlags();
   auto verifier = csm::TokenVerifierFromFlags();
+  auto clock = csm::ClockFromFlags();
   const int sweep_seconds =
       absl::GetFlag(FLAGS_escalation_sweep_interval_seconds);
   std::string error;
@@ -43,6 +44,8 @@ int main(int argc, char** argv) {
     error = std::string(jwt.status().message());
   } else if (!verifier.ok()) {
     error = std::string(verifier.status().message());
+  } else if (!clock.ok()) {
+    error = std::string(clock.status().message());
   } else if (absl::GetFlag(FLAGS_customer_address).empty()) {
     error = "--customer_address is required";
   } else if (sweep_seconds < 0) {
@@ -61,8 +64,8 @@ int main(int argc, char** argv) {
   config.jwt_issuer = jwt->issuer;
   config.escalation_sweep_interval = absl::Seconds(sweep_seconds);
 
-  auto server = csm::complaint::ComplaintServer::Start(config, verifier->get(),
-                                                       &csm::Clock::Real());
+  auto server =
+      csm::complaint::ComplaintServer::Start(config, verifier->get(), *clock);
   if (!server.ok()) {
     csm::log::Error("complaint-svc failed to start",
                     {{"error", server.status().ToString()}});

@@ -19,10 +19,12 @@ int main(int argc, char** argv) {
 
   auto mysql = csm::MysqlOptionsFromFlags();
   auto verifier = csm::TokenVerifierFromFlags();
-  if (!mysql.ok() || !verifier.ok()) {
+  auto clock = csm::ClockFromFlags();
+  if (!mysql.ok() || !verifier.ok() || !clock.ok()) {
     csm::log::Error("bad configuration",
-                    {{"error", !mysql.ok() ? mysql.status().message()
-                                           : verifier.status().message()}});
+                    {{"error", !mysql.ok()      ? mysql.status().message()
+                               : !verifier.ok() ? verifier.status().message()
+                                                : clock.status().message()}});
     return EXIT_FAILURE;
   }
   csm::customer::CustomerServerConfig config;
@@ -32,8 +34,8 @@ int main(int argc, char** argv) {
   config.visit_sweep_interval =
       absl::Seconds(absl::GetFlag(FLAGS_visit_sweep_interval_seconds));
 
-  auto server = csm::customer::CustomerServer::Start(config, verifier->get(),
-                                                     &csm::Clock::Real());
+  auto server =
+      csm::customer::CustomerServer::Start(config, verifier->get(), *clock);
   if (!server.ok()) {
     csm::log::Error("customer-svc failed to start",
                     {{"error", server.status().ToString()}});

@@ -145,9 +145,11 @@ int main(int argc, char** argv) {
   auto service = csm::ServiceConfigFromFlags("reporting-svc");
   auto verifier = csm::TokenVerifierFromFlags();
   auto jwt = csm::JwtConfigFromFlags();
+  auto clock = csm::ClockFromFlags();
   if (!service.ok()) return Fail("bad configuration", service.status());
   if (!verifier.ok()) return Fail("bad configuration", verifier.status());
   if (!jwt.ok()) return Fail("bad configuration", jwt.status());
+  if (!clock.ok()) return Fail("bad configuration", clock.status());
 
   csm::reporting::ReportingServerConfig config;
   config.service = *std::move(service);
@@ -171,8 +173,7 @@ int main(int argc, char** argv) {
     config.service.server.listen_address = "127.0.0.1:0";
     config.service.server.metrics_address = "";
   }
-  auto server =
-      ReportingServer::Start(config, verifier->get(), &csm::Clock::Real());
+  auto server = ReportingServer::Start(config, verifier->get(), *clock);
   if (!server.ok()) return Fail("failed to start", server.status());
   if (command) {
     const int rc = RunOperatorCommand(**server);

@@ -7,14 +7,9 @@
 // report table as the live run left it.
 #include <cppconn/resultset.h>
 #include <cppconn/statement.h>
-#include <fcntl.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <netinet/in.h>
 #include <signal.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <memory>
 #include <string>
@@ -27,6 +22,7 @@
 #include "csm/reporting/v1/reports.grpc.pb.h"
 #include "reporting-svc/src/testing/report_fixture.h"
 #include "tests/service_pair.h"
+#include "tests/testing/service_process.h"
 
 namespace csm {
 namespace {
@@ -38,18 +34,6 @@ namespace rv1 = ::csm::reporting::v1;
 constexpr int kCustomers = 12;
 constexpr int kComplaints = 9;
 
-int FreePort() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
-  socklen_t len = sizeof(addr);
-  getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  close(fd);
-  return ntohs(addr.sin_port);
-}
-
 class ReportingFlowTest : public testing::ServicePairFixture {
  protected:
   void SetUp() override {
@@ -57,7 +41,7 @@ class ReportingFlowTest : public testing::ServicePairFixture {
     auto db = testing::TestDatabase::Create();
     ASSERT_TRUE(db.ok()) << db.status();
     reporting_db_ = *std::move(db);
-    address_ = absl::StrCat("127.0.0.1:", FreePort());
+    address_ = absl::StrCat("127.0.0.1:", testing::FreeLoopbackPort());
     channel_ =
         grpc::CreateChannel(address_, grpc::InsecureChannelCredentials());
     reports_ = rv1::ReportService::NewStub(channel_);
@@ -75,31 +59,13 @@ class ReportingFlowTest : public testing::ServicePairFixture {
 
   // reporting-svc, the binary, following both sources.
   void StartReporting() {
-    const MysqlOptions& db = reporting_db_->options();
-    std::vector<std::string> args = {
-        CSM_REPORTING_SVC_BIN,
-        "--listen_address=" + address_,
-        "--metrics_address=",
-        "--mysql_socket=" + db.unix_socket,
-        "--mysql_user=" + db.user,
-        "--mysql_database=" + db.database,
-        "--mysql_pool_size=4",
-        std::string("--jwt_secret=") + testing::kTestJwtSecret,
-        std::string("--jwt_issuer=") + testing::kTestIssuer,
-        "--customer_address=" + server_->address(),
-        "--complaint_address=" + complaint_server_->address(),
-        "--shutdown_grace_seconds=1"};
-    pid_ = fork();
-    ASSERT_GE(pid_, 0);
-    if (pid_ == 0) {
-      const int devnull = open("/dev/null", O_WRONLY);
-      dup2(devnull, STDERR_FILENO);
-      std::vector<char*> argv;
-      for (std::string& a : args) argv.push_back(a.data());
-      argv.push_back(nullptr);
-      execv(argv[0], argv.data());
-      _exit(127);
-    }
+    std::vector<std::string> flags =
+        testing::TestServiceFlags(address_, reporting_db_->options(), "");
+    flags.push_back("--customer_address=" + server_->address());
+    flags.push_back("--complaint_address=" + complaint_server_->address());
+    reporting_ = std::make_unique<testing::ServiceProcess>(
+        CSM_REPORTING_SVC_BIN, flags, "/dev/null");
+    ASSERT_TRUE(reporting_->Start());
     ASSERT_TRUE(WaitFor([&] {
       rv1::Freshness f;
       return config_->GetFreshness(Ctx().get(), {}, &f).ok();
@@ -107,11 +73,7 @@ class ReportingFlowTest : public testing::ServicePairFixture {
   }
 
   void StopReporting(int signal) {
-    if (pid_ <= 0) return;
-    kill(pid_, signal);
-    int status = 0;
-    waitpid(pid_, &status, 0);
-    pid_ = 0;
+    if (reporting_ != nullptr) reporting_->Stop(signal);
   }
 
   std::unique_ptr<grpc::ClientContext> Ctx(RoleSet roles = {
@@ -197,7 +159,7 @@ class ReportingFlowTest : public testing::ServicePairFixture {
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<rv1::ReportService::Stub> reports_;
   std::unique_ptr<rv1::ReportConfigService::Stub> config_;
-  pid_t pid_ = 0;
+  std::unique_ptr<testing::ServiceProcess> reporting_;
 };
 
 TEST_F(ReportingFlowTest,

@@ -78,6 +78,63 @@ v1::VisitPlan PlanToProto(const PlanRecord& p, absl::CivilDay today,
   return out;
 }
 
+namespace {
+
+// The delivery date the schedule counts from: given, real and not in the
+// future; the project name within its length.
+absl::StatusOr<absl::CivilDay> ValidDeliveryDate(const v1::VisitPlan& in,
+                                                 absl::CivilDay today) {
+  FieldViolations v;
+  absl::CivilDay delivery;
+  if (!in.has_delivery_date()) {
+    v.Add("visit_plan.delivery_date",
+          "is required: the schedule counts from the delivery date");
+  } else if (!IsValidDate(in.delivery_date())) {
+    v.Add("visit_plan.delivery_date", "is not a real date");
+  } else {
+    CSM_ASSIGN_OR_RETURN(delivery, FromProtoDate(in.delivery_date()));
+    if (delivery > today) {
+      v.Add("visit_plan.delivery_date",
+            absl::StrCat("must not be in the future: today is ",
+                         absl::FormatCivilTime(today), " (Asia/Shanghai)"));
+    }
+  }
+  if (CountCodePoints(in.project()) > kMaxProjectLength) {
+    v.Add("visit_plan.project",
+          absl::StrCat("must be at most ", kMaxProjectLength, " characters"));
+  }
+  CSM_RETURN_IF_ERROR(v.ToStatus());
+  return delivery;
+}
+
+// A new plan of archive `c`: owned by its owner, first due as the schedule
+// of its grade says.
+PlanRecord NewPlan(int64_t customer_id, const v1::Customer& c,
+                   const std::string& project, absl::CivilDay delivery,
+                   absl::CivilDay today, const VisitPolicy& policy) {
+  const VisitPlanState s = EvaluateVisitPlan(
+      delivery, VisitStore::GradeLetter(c.grade()), {}, today, policy);
+  PlanRecord plan;
+  plan.customer_id = customer_id;
+  plan.project = project;
+  plan.delivery_date = delivery;
+  plan.next_due_date = s.next_due;
+  plan.owner_id = c.owner_id();
+  return plan;
+}
+
+ev::VisitPlanCreated PlanCreated(const v1::Customer& c,
+                                 const v1::VisitPlan& plan) {
+  ev::VisitPlanCreated event;
+  *event.mutable_customer() = Snapshot(c);
+  event.set_visit_plan(plan.name());
+  *event.mutable_delivery_date() = plan.delivery_date();
+  *event.mutable_next_due_date() = plan.next_due_date();
+  return event;
+}
+
+}  // namespace
+
 absl::Status CreateVisitPlan(Backend& b, const CallContext& call,
                              const v1::CreateVisitPlanRequest& req,
                              v1::VisitPlan* resp) {
@@ -85,29 +142,8 @@ absl::Status CreateVisitPlan(Backend& b, const CallContext& call,
       int64_t id, CustomerStore::ParseCustomerName(req.parent(), "parent"));
   const absl::CivilDay today = BusinessDate(call.start);
   const v1::VisitPlan& in = req.visit_plan();
-  absl::CivilDay delivery;
-  {
-    FieldViolations v;
-    if (!in.has_delivery_date()) {
-      v.Add("visit_plan.delivery_date",
-            "is required: the schedule counts from the delivery date");
-    } else if (!IsValidDate(in.delivery_date())) {
-      v.Add("visit_plan.delivery_date", "is not a real date");
-    } else {
-      CSM_ASSIGN_OR_RETURN(delivery, FromProtoDate(in.delivery_date()));
-      if (delivery > today) {
-        v.Add("visit_plan.delivery_date",
-              absl::StrCat("must not be in the future: today is ",
-                           absl::FormatCivilTime(today), " (Asia/Shanghai)"));
-      }
-    }
-    if (CountCodePoints(in.project()) > kMaxProjectLength) {
-      v.Add("visit_plan.project",
-            absl::StrCat("must be at most ", kMaxProjectLength, " characters"));
-    }
-    CSM_RETURN_IF_ERROR(v.ToStatus());
-  }
-
+  CSM_ASSIGN_OR_RETURN(const absl::CivilDay delivery,
+                       ValidDeliveryDate(in, today));
   return RunMutation(
       b.pool, b.outbox, call, req.request_id(), req, resp,
       [&](MysqlConnection& conn) -> absl::Status {
@@ -118,23 +154,11 @@ absl::Status CreateVisitPlan(Backend& b, const CallContext& call,
                              b.customers.GetCustomer(conn, id, true));
         CSM_RETURN_IF_ERROR(RequireMaintainer(call, c));
         CSM_RETURN_IF_ERROR(RequireOpen(c));
-        const VisitPlanState s =
-            EvaluateVisitPlan(delivery, VisitStore::GradeLetter(c.grade()), {},
-                              today, policy.policy);
-        PlanRecord plan;
-        plan.customer_id = id;
-        plan.project = in.project();
-        plan.delivery_date = delivery;
-        plan.next_due_date = s.next_due;
-        plan.owner_id = c.owner_id();
+        PlanRecord plan =
+            NewPlan(id, c, in.project(), delivery, today, policy.policy);
         CSM_RETURN_IF_ERROR(b.visits.InsertPlan(conn, &plan, call.start));
         *resp = PlanToProto(plan, today, policy.policy);
-        ev::VisitPlanCreated event;
-        *event.mutable_customer() = Snapshot(c);
-        event.set_visit_plan(resp->name());
-        *event.mutable_delivery_date() = resp->delivery_date();
-        *event.mutable_next_due_date() = resp->next_due_date();
-        return b.outbox.Append(conn, call, c.name(), event);
+        return b.outbox.Append(conn, call, c.name(), PlanCreated(c, *resp));
       });
 }
 
