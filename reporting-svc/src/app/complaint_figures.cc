@@ -97,13 +97,10 @@ absl::Status CountDistinct(MysqlConnection& conn, const FigureScope& scope,
 }
 
 // The same figures from the day tables (DayTablesServe).
-absl::StatusOr<Figures> FiguresFromDays(MysqlConnection& conn,
-                                        const FigureScope& scope,
-                                        GroupKey key) {
+// The counts and rates of the day rows into `out`, by key.
+absl::Status DayCountsInto(DayShares& days, Figures* out) {
   namespace a = aggregates;
   using F = rv1::ComplaintFigures;
-  CSM_ASSIGN_OR_RETURN(DayShares days, DayCounts(conn, scope, !key.all));
-  Figures out;
   for (const auto& [id, set] :
        std::initializer_list<std::pair<const char*, CountSetter>>{
            {a::kReceived, &F::set_received},
@@ -114,10 +111,9 @@ absl::StatusOr<Figures> FiguresFromDays(MysqlConnection& conn,
            {a::kReopened, &F::set_reopened},
            {a::kRejected, &F::set_rejected}}) {
     for (const auto& [k, share] : days[id]) {
-      (out[k].*set)(static_cast<int32_t>(share.denominator));
+      ((*out)[k].*set)(static_cast<int32_t>(share.denominator));
     }
   }
-  CSM_RETURN_IF_ERROR(CountDistinct(conn, scope, key, &out));
   for (const auto& [id, field] :
        std::initializer_list<std::pair<const char*, RatioField>>{
            {a::kAcknowledgeSettled, &F::mutable_acknowledge_on_time},
@@ -128,19 +124,37 @@ absl::StatusOr<Figures> FiguresFromDays(MysqlConnection& conn,
     for (const auto& [k, share] : days[id]) {
       CSM_ASSIGN_OR_RETURN(Ratio r,
                            Ratio::Of(share.numerator, share.denominator));
-      CSM_RETURN_IF_ERROR(ToProto(r, (out[k].*field)()));
+      CSM_RETURN_IF_ERROR(ToProto(r, ((*out)[k].*field)()));
     }
   }
-  CSM_ASSIGN_OR_RETURN(DayHistograms minutes,
-                       DayMinutes(conn, scope, !key.all));
+  return absl::OkStatus();
+}
+
+// The working-minute summaries of the day histograms into `out`, by key.
+absl::Status DayMinutesInto(DayHistograms& minutes, Figures* out) {
+  namespace a = aggregates;
+  using F = rv1::ComplaintFigures;
   for (const auto& [id, field] :
        std::initializer_list<std::pair<const char*, StatsField>>{
            {a::kAcknowledgeMinutes, &F::mutable_acknowledge_time},
            {a::kHandlingMinutes, &F::mutable_handling_time}}) {
     for (const auto& [k, histogram] : minutes[id]) {
-      CSM_RETURN_IF_ERROR(ToProto(Summarize(histogram), (out[k].*field)()));
+      CSM_RETURN_IF_ERROR(ToProto(Summarize(histogram), ((*out)[k].*field)()));
     }
   }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<Figures> FiguresFromDays(MysqlConnection& conn,
+                                        const FigureScope& scope,
+                                        GroupKey key) {
+  CSM_ASSIGN_OR_RETURN(DayShares days, DayCounts(conn, scope, !key.all));
+  Figures out;
+  CSM_RETURN_IF_ERROR(DayCountsInto(days, &out));
+  CSM_RETURN_IF_ERROR(CountDistinct(conn, scope, key, &out));
+  CSM_ASSIGN_OR_RETURN(DayHistograms minutes,
+                       DayMinutes(conn, scope, !key.all));
+  CSM_RETURN_IF_ERROR(DayMinutesInto(minutes, &out));
   for (auto& [k, figures] : out) FillNoData(figures);
   return out;
 }
