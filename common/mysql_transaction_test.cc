@@ -60,14 +60,8 @@ TEST_F(MysqlPoolTest, ErrorMapping) {
 
 TEST_F(MysqlPoolTest, TransactionCommitsOnOk) {
   auto pool = NewPool(2);
-  ASSERT_TRUE(RunWithConnection(*pool, Deadline(),
-                                [&](MysqlConnection& c) -> absl::Status {
-                                  Exec(c,
-                                       "CREATE TABLE t (id INT PRIMARY KEY) "
-                                       "ENGINE=InnoDB");
-                                  return absl::OkStatus();
-                                })
-                  .ok());
+  ASSERT_NO_FATAL_FAILURE(
+      ExecElsewhere("CREATE TABLE t (id INT PRIMARY KEY) ENGINE=InnoDB"));
   absl::Status status = RunInTransaction(
       *pool, Deadline(), [&](MysqlConnection& c) -> absl::Status {
         EXPECT_EQ(QueryInt(c, "SELECT @@in_transaction"), 1);
@@ -89,14 +83,8 @@ TEST_F(MysqlPoolTest, TransactionCommitsOnOk) {
 
 TEST_F(MysqlPoolTest, TransactionRollsBackOnErrorAndException) {
   auto pool = NewPool(2);
-  ASSERT_TRUE(RunWithConnection(*pool, Deadline(),
-                                [&](MysqlConnection& c) -> absl::Status {
-                                  Exec(c,
-                                       "CREATE TABLE t (id INT PRIMARY KEY) "
-                                       "ENGINE=InnoDB");
-                                  return absl::OkStatus();
-                                })
-                  .ok());
+  ASSERT_NO_FATAL_FAILURE(
+      ExecElsewhere("CREATE TABLE t (id INT PRIMARY KEY) ENGINE=InnoDB"));
   absl::Status returned = RunInTransaction(
       *pool, Deadline(), [&](MysqlConnection& c) -> absl::Status {
         Exec(c, "INSERT INTO t VALUES (1)");

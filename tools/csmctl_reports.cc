@@ -51,8 +51,8 @@ std::vector<ReportFlag> With(std::vector<ReportFlag> flags,
   return flags;
 }
 
-// Every report reporting-svc's contracts define; docs/reports.md section 15
-// says which it serves so far (the others answer UNIMPLEMENTED).
+// Every report reporting-svc's contracts define (docs/reports.md section
+// 15).
 const std::vector<Report>& Reports() {
   static const auto* const kReports = new std::vector<Report>{
       {"freshness", "数据时效", "ReportConfigService/GetFreshness"},
