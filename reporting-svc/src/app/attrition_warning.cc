@@ -211,8 +211,23 @@ std::vector<std::string> CsvRow(const rv1::ArchiveAtRisk& a) {
   return row;
 }
 
-// The page's archives; the header only on the first page, so that pages
-// concatenate into one file.
+// The page of `at_risk` after `after` into `out`, and the next page's token.
+void TakePage(std::vector<rv1::ArchiveAtRisk>& at_risk,
+              const std::optional<PageCursor>& after, int size,
+              const std::string& fingerprint, rv1::AttritionWarning* out) {
+  const size_t first = after.has_value() ? static_cast<size_t>(after->id) : 0;
+  const size_t end = std::min(at_risk.size(), first + size);
+  for (size_t i = first; i < end; ++i) {
+    *out->add_archives() = std::move(at_risk[i]);
+  }
+  if (end < at_risk.size()) {
+    out->set_next_page_token(
+        EncodeToken(PageCursor{"", static_cast<int64_t>(end)}, fingerprint));
+  }
+}
+
+}  // namespace
+
 rv1::CsvExport AttritionCsv(const rv1::AttritionWarning& w, bool first_page) {
   std::vector<std::string> header = {
       "customer",   "archive_number", "display_name",     "owner_id", "team",
@@ -231,23 +246,6 @@ rv1::CsvExport AttritionCsv(const rv1::AttritionWarning& w, bool first_page) {
   if (!first_page) csv.set_text(csv.text().substr(csv.text().find("\r\n") + 2));
   return csv;
 }
-
-// The page of `at_risk` after `after` into `out`, and the next page's token.
-void TakePage(std::vector<rv1::ArchiveAtRisk>& at_risk,
-              const std::optional<PageCursor>& after, int size,
-              const std::string& fingerprint, rv1::AttritionWarning* out) {
-  const size_t first = after.has_value() ? static_cast<size_t>(after->id) : 0;
-  const size_t end = std::min(at_risk.size(), first + size);
-  for (size_t i = first; i < end; ++i) {
-    *out->add_archives() = std::move(at_risk[i]);
-  }
-  if (end < at_risk.size()) {
-    out->set_next_page_token(
-        EncodeToken(PageCursor{"", static_cast<int64_t>(end)}, fingerprint));
-  }
-}
-
-}  // namespace
 
 absl::StatusOr<rv1::AttritionWarning> GetAttritionWarning(
     const ReportContext& ctx, const CallContext& call,

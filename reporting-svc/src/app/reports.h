@@ -98,6 +98,10 @@ rv1::CsvExport RankingCsv(const rv1::StaffRanking& report);
 rv1::CsvExport SatisfactionCsv(const rv1::SatisfactionReport& report);
 rv1::CsvExport ReturnVisitCsv(const rv1::ReturnVisitReport& report);
 rv1::CsvExport CustomerAnalysisCsv(const rv1::CustomerAnalysis& report);
+// One page's archives; the header only on the first page, so that pages
+// concatenate into one file.
+rv1::CsvExport AttritionCsv(const rv1::AttritionWarning& warning,
+                            bool first_page);
 
 // Runs `read` in one read-only transaction (a consistent snapshot) within
 // the call's deadline.

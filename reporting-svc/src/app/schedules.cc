@@ -60,11 +60,6 @@ absl::StatusOr<std::string> IdOf(absl::string_view name,
 absl::Status Validate(MysqlConnection& conn, const rv1::ReportSchedule& s) {
   FieldViolations v;
   DecodeScheduleRule(s, "report_schedule", &v);
-  if (s.report() != rv1::REPORT_KIND_UNSPECIFIED &&
-      s.report() != rv1::REPORT_KIND_COMPLAINT_LEDGER &&
-      !IsSnapshotKindServed(s.report())) {
-    v.Add("report_schedule.report", "is not computed by this version");
-  }
   KnownValues known;
   CSM_ASSIGN_OR_RETURN(known.departments, KnownValuesOf(conn, "department"));
   CSM_ASSIGN_OR_RETURN(known.categories, KnownValuesOf(conn, "category"));

@@ -24,22 +24,23 @@ absl::Status Fill(const ReportContext& ctx, const CallContext& call,
   return absl::OkStatus();
 }
 
-}  // namespace
-
-bool IsSnapshotKindServed(rv1::ReportKind kind) {
-  switch (kind) {
-    case rv1::REPORT_KIND_WEEKLY:
-    case rv1::REPORT_KIND_SUPERVISION:
-    case rv1::REPORT_KIND_COMPLAINT_ANALYSIS:
-    case rv1::REPORT_KIND_SLA_ACCOUNTABILITY:
-    case rv1::REPORT_KIND_SATISFACTION:
-    case rv1::REPORT_KIND_RETURN_VISITS:
-    case rv1::REPORT_KIND_STAFF_RANKING:
-      return true;
-    default:
-      return false;
-  }
+// The warning as of the call's business date, its first archives only: a
+// page token would page the live warning, not the snapshot, so none is kept.
+absl::Status FillAttrition(const ReportContext& ctx, const CallContext& call,
+                           const ReportPeriod& period,
+                           const rv1::ReportFilter& filter,
+                           rv1::ReportSnapshot* out) {
+  rv1::GetAttritionWarningRequest request;
+  *request.mutable_filter() = filter;
+  request.set_page_size(kSnapshotArchivesAtRisk);
+  rv1::AttritionWarning* content = out->mutable_attrition_warning();
+  CSM_ASSIGN_OR_RETURN(*content, GetAttritionWarning(ctx, call, request));
+  content->clear_next_page_token();
+  ToProto(period, out->mutable_period());
+  return absl::OkStatus();
 }
+
+}  // namespace
 
 absl::Status ComputeSnapshotContent(const ReportContext& ctx,
                                     const CallContext& call,
@@ -78,10 +79,16 @@ absl::Status ComputeSnapshotContent(const ReportContext& ctx,
       return Fill<rv1::GetStaffRankingRequest>(
           ctx, call, p, filter, GetStaffRanking, out->mutable_staff_ranking(),
           out);
+    case rv1::REPORT_KIND_CUSTOMER_ANALYSIS:
+      return Fill<rv1::GetCustomerAnalysisRequest>(
+          ctx, call, p, filter, GetCustomerAnalysis,
+          out->mutable_customer_analysis(), out);
+    case rv1::REPORT_KIND_ATTRITION_WARNING:
+      return FillAttrition(ctx, call, period, filter, out);
     default:
-      return absl::UnimplementedError(
+      return absl::InvalidArgumentError(
           absl::StrCat(rv1::ReportKind_Name(kind),
-                       " snapshots are not served by this version"));
+                       " has no snapshots (the ledger is exported)"));
   }
 }
 

@@ -15,12 +15,15 @@
 
 namespace csm::reporting {
 
-// The report kinds this version computes (snapshots and schedules of other
-// kinds are INVALID_ARGUMENT when created).
-bool IsSnapshotKindServed(rv1::ReportKind kind);
+// The most archives an attrition-warning snapshot keeps (its first page at
+// the largest page size); its counts stay whole.
+inline constexpr int kSnapshotArchivesAtRisk = 1000;
 
 // Fills the snapshot's content and period with the report of `kind` over
-// `period`, filtered by `filter`. UNIMPLEMENTED for a kind not served.
+// `period`, filtered by `filter`. An attrition warning is as of the business
+// date of `call` (the warning has no period; the snapshot keeps the
+// schedule's). INVALID_ARGUMENT for the ledger, which is exported, not
+// snapshotted (schedules of it are refused when created).
 absl::Status ComputeSnapshotContent(const ReportContext& ctx,
                                     const CallContext& call,
                                     rv1::ReportKind kind,

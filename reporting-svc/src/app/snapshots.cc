@@ -32,6 +32,10 @@ const rv1::ReportFilter* FilterOf(const rv1::ReportSnapshot& s) {
       return &s.satisfaction_report().applied_filter();
     case rv1::ReportSnapshot::kReturnVisitReport:
       return &s.return_visit_report().applied_filter();
+    case rv1::ReportSnapshot::kCustomerAnalysis:
+      return &s.customer_analysis().applied_filter();
+    case rv1::ReportSnapshot::kAttritionWarning:
+      return &s.attrition_warning().applied_filter();
     default:
       return nullptr;
   }
@@ -71,6 +75,12 @@ void SetCsv(rv1::ReportSnapshot& s) {
       break;
     case rv1::ReportSnapshot::kReturnVisitReport:
       *s.mutable_csv() = ReturnVisitCsv(s.return_visit_report());
+      break;
+    case rv1::ReportSnapshot::kCustomerAnalysis:
+      *s.mutable_csv() = CustomerAnalysisCsv(s.customer_analysis());
+      break;
+    case rv1::ReportSnapshot::kAttritionWarning:
+      *s.mutable_csv() = AttritionCsv(s.attrition_warning(), true);
       break;
     default:
       break;

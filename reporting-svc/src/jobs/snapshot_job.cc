@@ -29,8 +29,10 @@ namespace {
 // A run computes a report of the whole company: generous.
 constexpr absl::Duration kRunTimeout = absl::Minutes(5);
 
-CallContext JobCall(absl::Time deadline) {
+// `now` on the business clock: the attrition warning is as of its date.
+CallContext JobCall(absl::Time now, absl::Time deadline) {
   CallContext call;
+  call.start = now;
   call.principal.staff_id = "system";
   call.principal.roles = RoleSet{Role::kService};
   call.deadline = deadline;
@@ -123,7 +125,7 @@ absl::StatusOr<int> SnapshotJob::RunOnce() {
   // history, not from what the followers have applied so far.
   if (!FollowersCaughtUp()) return 0;
   const absl::Time now = clock_->Now();
-  const CallContext call = JobCall(absl::Now() + kRunTimeout);
+  const CallContext call = JobCall(now, absl::Now() + kRunTimeout);
   std::vector<DueRun> due;
   CSM_RETURN_IF_ERROR(
       ReadSnapshot(context_, call, [&](MysqlConnection& conn) -> absl::Status {

@@ -13,6 +13,7 @@
 #include "absl/time/clock.h"
 #include "common/clock.h"
 #include "cppconn/resultset.h"
+#include "csm/reporting/v1/customer_reports.grpc.pb.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "reporting-svc/src/store/schedule_store.h"
@@ -158,6 +159,107 @@ TEST_F(SnapshotJobTest, ASnapshotShowsWhatManagementSawThatDay) {
   EXPECT_EQ(now.complaints().received(), 3);
 }
 
+// The customer analysis and the attrition warning, scheduled by an
+// archivist, are snapshotted as the live reports showed them that day (the
+// warning as of the run's business date), CSV byte for byte; an archive
+// created afterwards moves the live figures only.
+TEST_F(SnapshotJobTest, CustomerSnapshotsAreTheLiveReportsOfTheirDay) {
+  auto stub = rv1::ReportSnapshotService::NewStub(channel_);
+  for (rv1::ReportKind kind : {rv1::REPORT_KIND_CUSTOMER_ANALYSIS,
+                               rv1::REPORT_KIND_ATTRITION_WARNING}) {
+    rv1::CreateReportScheduleRequest create;
+    create.set_report_schedule_id(
+        kind == rv1::REPORT_KIND_CUSTOMER_ANALYSIS ? "customers" : "risk");
+    rv1::ReportSchedule* s = create.mutable_report_schedule();
+    s->set_report(kind);
+    s->set_frequency(rv1::SCHEDULE_FREQUENCY_WEEKLY);
+    s->set_weekday(5);
+    s->set_time_of_day("15:30");
+    s->set_period(rv1::SCHEDULE_PERIOD_CURRENT);
+    s->set_active(true);
+    rv1::ReportSchedule out;
+    grpc::Status st =
+        stub->CreateReportSchedule(Archivist().get(), create, &out);
+    ASSERT_TRUE(st.ok()) << st.error_message();
+  }
+  ASSERT_EQ(RunBoth(), 5);
+
+  // The live reports from a replica on the test's business clock.
+  auto live = rv1::CustomerReportService::NewStub(
+      grpc::CreateChannel(a_->address(), grpc::InsecureChannelCredentials()));
+  rv1::GetCustomerAnalysisRequest analysis_req;
+  *analysis_req.mutable_period() = Week(2026, 47);
+  analysis_req.set_format(rv1::REPORT_FORMAT_CSV);
+  rv1::CustomerAnalysis analysis;
+  ASSERT_TRUE(
+      live->GetCustomerAnalysis(ManagerContext().get(), analysis_req, &analysis)
+          .ok());
+  rv1::GetAttritionWarningRequest risk_req;
+  risk_req.set_page_size(1000);
+  risk_req.set_format(rv1::REPORT_FORMAT_CSV);
+  rv1::AttritionWarning risk;
+  ASSERT_TRUE(
+      live->GetAttritionWarning(ManagerContext().get(), risk_req, &risk).ok());
+  ASSERT_GT(risk.archives_at_risk(), 0);
+
+  ev::CustomerCreated created;
+  ev::CustomerSnapshot* c = created.mutable_customer();
+  c->set_name("customers/3");
+  c->set_archive_number("KH-3");
+  c->set_grade("GRADE_C");
+  c->set_lifecycle_status("LIFECYCLE_STATUS_ACTIVE");
+  c->set_state("CUSTOMER_STATE_ACTIVE");
+  c->set_owner_id("li.na");
+  c->set_team("teams/east");
+  c->set_department("客服部");
+  ToProtoTimestamp(Beijing(2026, 11, 20, 17), c->mutable_create_time());
+  log_.Add(kCustomerSource, Beijing(2026, 11, 20, 17), created, "li.na",
+           "客服部");
+  ASSERT_NO_FATAL_FAILURE(ApplyAll(log_));
+
+  rv1::ListReportSnapshotsRequest list_req;
+  rv1::ListReportSnapshotsResponse list;
+  ASSERT_TRUE(
+      stub->ListReportSnapshots(ManagerContext().get(), list_req, &list).ok());
+  int checked = 0;
+  for (const auto& listed : list.report_snapshots()) {
+    rv1::GetReportSnapshotRequest get;
+    get.set_name(listed.name());
+    get.set_format(rv1::REPORT_FORMAT_CSV);
+    rv1::ReportSnapshot snap;
+    ASSERT_TRUE(
+        stub->GetReportSnapshot(ManagerContext().get(), get, &snap).ok());
+    if (snap.schedule() == "reportSchedules/customers") {
+      EXPECT_EQ(snap.period().label(), "2026-W47");
+      EXPECT_EQ(snap.csv().text(), analysis.csv().text());
+      rv1::CustomerAnalysis stored = snap.customer_analysis();
+      stored.clear_freshness();
+      rv1::CustomerAnalysis seen = analysis;
+      seen.clear_freshness();
+      seen.clear_csv();
+      EXPECT_EQ(stored.SerializeAsString(), seen.SerializeAsString());
+      ++checked;
+    } else if (snap.schedule() == "reportSchedules/risk") {
+      EXPECT_EQ(snap.period().label(), "2026-W47");
+      EXPECT_EQ(snap.csv().text(), risk.csv().text());
+      const rv1::AttritionWarning& stored = snap.attrition_warning();
+      EXPECT_EQ(stored.as_of().day(), 20);
+      EXPECT_EQ(stored.archives_at_risk(), risk.archives_at_risk());
+      EXPECT_EQ(stored.archives_size(), risk.archives_size());
+      EXPECT_TRUE(stored.next_page_token().empty());
+      ++checked;
+    }
+  }
+  EXPECT_EQ(checked, 2);
+
+  rv1::CustomerAnalysis now;
+  analysis_req.clear_format();
+  ASSERT_TRUE(
+      live->GetCustomerAnalysis(ManagerContext().get(), analysis_req, &now)
+          .ok());
+  EXPECT_EQ(now.total().opened(), analysis.total().opened() + 1);
+}
+
 // With a calendar announced that makes 2026-12-01 (a Tuesday) a holiday,
 // December's supervision report waits for Wednesday 12-02 09:00.
 TEST_F(SnapshotJobTest, WorkingDaysFollowTheAnnouncedCalendar) {
@@ -224,7 +326,7 @@ TEST_F(SchedulesTest, SchedulesAreDataArchivistsChange) {
   create.set_report_schedule_id("cs-monday");
   rv1::ReportSchedule* s = create.mutable_report_schedule();
   s->set_display_name("客服部周一");
-  s->set_report(rv1::REPORT_KIND_CUSTOMER_ANALYSIS);
+  s->set_report(rv1::REPORT_KIND_COMPLAINT_LEDGER);
   s->set_frequency(rv1::SCHEDULE_FREQUENCY_WEEKLY);
   s->set_weekday(8);
   s->set_time_of_day("25:00");
