@@ -28,6 +28,8 @@ packages=(
   # libraries
   libmysqlcppconn-dev libboost-dev prometheus-cpp-dev libjwt-dev
   nlohmann-json3-dev libssl-dev
+  # the services' allocator (tcmalloc_minimal; docs/architecture.md)
+  libgoogle-perftools-dev
   # the REST gateway (gateway/): Go 1.19 in GOPATH mode, grpc-gateway 1.6.4
   # (protoc plugins and runtime), golang/protobuf 1.3 with protoc-gen-go 1.3,
   # grpc-go, genproto (google.api, google.rpc in Go)
