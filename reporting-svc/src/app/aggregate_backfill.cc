@@ -35,35 +35,47 @@ void ReleaseLock(MysqlConnection& conn) {
           .executeQuery());
 }
 
-// One chunk after `*after` in its own transaction; false when none is left
-// (and then the backfill is marked done in that transaction).
-absl::StatusOr<bool> NextChunk(MysqlConnection& conn, std::string* after) {
+using NamesAfter = std::vector<std::string> (*)(MysqlConnection&,
+                                                const std::string&, int);
+
+// One chunk of the complaints (then the archives: `*archives`) after
+// `*after` in its own transaction; false when none is left (and then the
+// backfill is marked done in that transaction).
+absl::StatusOr<bool> NextChunk(MysqlConnection& conn, std::string* after,
+                               bool* archives) {
   bool more = false;
-  CSM_RETURN_IF_ERROR(
-      RunInTransactionOn(conn, absl::Now() + absl::Minutes(10),
-                         [&](MysqlConnection& c) -> absl::Status {
-                           const std::vector<std::string> names =
-                               ComplaintNamesAfter(c, *after, kChunk);
-                           if (names.empty()) {
-                             MarkAggregatesBackfilled(c);
-                             return absl::OkStatus();
-                           }
-                           CSM_RETURN_IF_ERROR(RefreshContributions(
-                               c, AggregatedComplaintFigures(), names));
-                           *after = names.back();
-                           more = true;
-                           return absl::OkStatus();
-                         }));
+  CSM_RETURN_IF_ERROR(RunInTransactionOn(
+      conn, absl::Now() + absl::Minutes(10),
+      [&](MysqlConnection& c) -> absl::Status {
+        NamesAfter next = *archives ? ArchiveNamesAfter : ComplaintNamesAfter;
+        std::vector<std::string> names = next(c, *after, kChunk);
+        if (names.empty() && !*archives) {
+          *archives = true;
+          after->clear();
+          names = ArchiveNamesAfter(c, *after, kChunk);
+        }
+        if (names.empty()) {
+          MarkAggregatesBackfilled(c);
+          return absl::OkStatus();
+        }
+        CSM_RETURN_IF_ERROR(RefreshNamed(c, names));
+        *after = names.back();
+        more = true;
+        return absl::OkStatus();
+      }));
   return more;
 }
 
 absl::Status BackfillOn(MysqlConnection& conn) {
   if (AggregatesBackfilled(conn)) return absl::OkStatus();
-  log::Info("filling the pre-aggregated figures of the stored complaints");
+  log::Info(
+      "filling the pre-aggregated figures of the stored complaints and "
+      "archives");
   std::string after;
+  bool archives = false;
   int64_t chunks = 0;
   for (;;) {
-    CSM_ASSIGN_OR_RETURN(bool more, NextChunk(conn, &after));
+    CSM_ASSIGN_OR_RETURN(bool more, NextChunk(conn, &after, &archives));
     if (!more) break;
     ++chunks;
   }

@@ -19,6 +19,8 @@ namespace {
 absl::Status Track(MysqlConnection& c, const Event& e,
                    const ev::CustomerSnapshot& s) {
   CSM_RETURN_IF_ERROR(UpsertCustomer(c, s));
+  // Its pre-aggregated visit and promise figures (archive_aggregates.h).
+  CSM_RETURN_IF_ERROR(RememberChangedArchive(c, s.name()));
   CSM_RETURN_IF_ERROR(TrackArchiveVersion(
       c, e.sequence(), FromProtoTimestamp(e.occur_time()), s));
   CSM_RETURN_IF_ERROR(RememberValue(c, "department", s.department()));

@@ -4,8 +4,10 @@
 #ifndef CSM_REPORTING_SVC_APP_COMPLAINT_AGGREGATES_H_
 #define CSM_REPORTING_SVC_APP_COMPLAINT_AGGREGATES_H_
 
+#include <initializer_list>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -34,9 +36,21 @@ inline constexpr char kHandlingMinutes[] = "handling_minutes";
 inline constexpr char kStaffSettled[] = "staff_settled";
 inline constexpr char kStaffConfirmed[] = "staff_confirmed";
 inline constexpr char kStaffResolved[] = "staff_resolved";
+// Escalation rungs per level (the supervision's escalations).
+inline constexpr char kEscalationsSupervisor[] = "escalations_supervisor";
+inline constexpr char kEscalationsManager[] = "escalations_manager";
+inline constexpr char kEscalationsGeneral[] = "escalations_general";
 }  // namespace aggregates
 
-// Every aggregated figure, with the FigureSql and hit of figure_sql.h that
+// ESCALATION_LEVEL_* name -> the figure of its rungs.
+struct EscalationLevelFigure {
+  const char* level;
+  const char* figure;
+};
+absl::Span<const EscalationLevelFigure> EscalationLevelFigures();
+
+// Every aggregated figure (with distinct_figures.h's and
+// archive_aggregates.h's), with the FigureSql and hit of figure_sql.h that
 // the reports read from the complaint tables when the day tables do not
 // cover a scope.
 absl::Span<const AggregateFigure> AggregatedComplaintFigures();
@@ -45,8 +59,13 @@ absl::Span<const AggregateFigure> AggregatedComplaintFigures();
 // by department (their only key besides the day).
 bool DayTablesServe(const FigureScope& scope, GroupKey key);
 
+// Refreshes the contributions of the named complaints and archives
+// ("customers/…"), each with its own figures.
+absl::Status RefreshNamed(MysqlConnection& conn,
+                          const std::vector<std::string>& names);
+
 // The batch's end (EventHandlers::OnBatch): refreshes the contributions of
-// the complaints the batch changed, in its transaction.
+// the complaints and archives the batch changed, in its transaction.
 absl::Status RefreshChangedComplaints(MysqlConnection& conn);
 
 // key -> (hits, count) of one aggregated rate, by department or for the
@@ -61,6 +80,13 @@ absl::StatusOr<std::map<std::string, Share>> AggregatedShares(
 // complaint tables.
 absl::StatusOr<std::map<std::string, Share>> AggregatedStaffShares(
     MysqlConnection& conn, const FigureScope& scope, const char* figure);
+
+// figure id -> staff id -> (hits, count) of the staff figures `ids`:
+// every staff figure in one read of the staff tables when they cover
+// `scope` (and it names no department), else each from its tables.
+absl::StatusOr<DayShares> AggregatedStaffFigures(
+    MysqlConnection& conn, const FigureScope& scope,
+    std::initializer_list<const char*> ids);
 
 }  // namespace csm::reporting
 

@@ -6,6 +6,7 @@
 
 #include "common/status.h"
 #include "reporting-svc/src/app/complaint_aggregates.h"
+#include "reporting-svc/src/app/distinct_figures.h"
 #include "reporting-svc/src/app/figure_sql.h"
 #include "reporting-svc/src/domain/rates.h"
 #include "reporting-svc/src/domain/working_time_stats.h"
@@ -145,17 +146,42 @@ absl::Status DayMinutesInto(DayHistograms& minutes, Figures* out) {
   return absl::OkStatus();
 }
 
+// The distinct counts from the day rows of a whole week, month or quarter
+// (distinct_figures.h), else from the complaint tables. The company's rows
+// are credited to no department: a department filter of the whole reads
+// the complaint tables.
+absl::Status DistinctInto(MysqlConnection& conn, const FigureScope& scope,
+                          GroupKey key, DayShares& days, Figures* out) {
+  using F = rv1::ComplaintFigures;
+  const auto ids = DistinctDayFigures(scope.first, scope.last, key.all);
+  if (!ids.has_value() || (key.all && !scope.departments.empty())) {
+    return CountDistinct(conn, scope, key, out);
+  }
+  for (const auto& [id, set] :
+       std::initializer_list<std::pair<const char*, CountSetter>>{
+           {ids->escalated, &F::set_escalated},
+           {ids->overdue, &F::set_overdue}}) {
+    for (const auto& [k, share] : days[id]) {
+      ((*out)[k].*set)(static_cast<int32_t>(share.denominator));
+    }
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<Figures> FiguresFromDays(MysqlConnection& conn,
-                                        const FigureScope& scope,
-                                        GroupKey key) {
+                                        const FigureScope& scope, GroupKey key,
+                                        DayShares* days_read, bool minutes) {
   CSM_ASSIGN_OR_RETURN(DayShares days, DayCounts(conn, scope, !key.all));
   Figures out;
   CSM_RETURN_IF_ERROR(DayCountsInto(days, &out));
-  CSM_RETURN_IF_ERROR(CountDistinct(conn, scope, key, &out));
-  CSM_ASSIGN_OR_RETURN(DayHistograms minutes,
-                       DayMinutes(conn, scope, !key.all));
-  CSM_RETURN_IF_ERROR(DayMinutesInto(minutes, &out));
+  CSM_RETURN_IF_ERROR(DistinctInto(conn, scope, key, days, &out));
+  if (minutes) {
+    CSM_ASSIGN_OR_RETURN(DayHistograms histograms,
+                         DayMinutes(conn, scope, !key.all));
+    CSM_RETURN_IF_ERROR(DayMinutesInto(histograms, &out));
+  }
   for (auto& [k, figures] : out) FillNoData(figures);
+  if (days_read != nullptr) *days_read = std::move(days);
   return out;
 }
 
@@ -163,9 +189,12 @@ absl::StatusOr<Figures> FiguresFromDays(MysqlConnection& conn,
 
 absl::StatusOr<Figures> ComplaintFiguresBy(MysqlConnection& conn,
                                            const FigureScope& scope,
-                                           rv1::ComplaintDimension dimension) {
+                                           rv1::ComplaintDimension dimension,
+                                           DayShares* days_read, bool minutes) {
   const GroupKey key = KeyOf(dimension);
-  if (DayTablesServe(scope, key)) return FiguresFromDays(conn, scope, key);
+  if (DayTablesServe(scope, key)) {
+    return FiguresFromDays(conn, scope, key, days_read, minutes);
+  }
   return ComplaintFiguresFromComplaintTables(conn, scope, dimension);
 }
 
@@ -213,14 +242,30 @@ absl::StatusOr<Figures> ComplaintFiguresFromComplaintTables(
   return out;
 }
 
-absl::StatusOr<rv1::ComplaintFigures> ComplaintTotals(
-    MysqlConnection& conn, const FigureScope& scope) {
+absl::StatusOr<rv1::ComplaintFigures> ComplaintTotals(MysqlConnection& conn,
+                                                      const FigureScope& scope,
+                                                      DayShares* days_read) {
   CSM_ASSIGN_OR_RETURN(
       Figures all,
-      ComplaintFiguresBy(conn, scope, rv1::COMPLAINT_DIMENSION_UNSPECIFIED));
+      ComplaintFiguresBy(conn, scope, rv1::COMPLAINT_DIMENSION_UNSPECIFIED,
+                         days_read));
   rv1::ComplaintFigures total = all[""];
   FillNoData(total);
   return total;
+}
+
+absl::StatusOr<int64_t> CompanyOverdue(MysqlConnection& conn,
+                                       const FigureScope& scope,
+                                       DayShares& days) {
+  const auto ids = DistinctDayFigures(scope.first, scope.last, true);
+  if (ids.has_value() && scope.departments.empty() &&
+      DayTablesServe(scope, GroupAll())) {
+    return days[ids->overdue][""].denominator;
+  }
+  CSM_ASSIGN_OR_RETURN(auto all,
+                       CountGroups(conn, figures::kBreached, scope, GroupAll(),
+                                   "DISTINCT d.complaint"));
+  return all[""];
 }
 
 void SetEscalationCounts(

@@ -21,6 +21,12 @@ namespace csm::reporting::figures {
     CSM_COMPLAINT_FILTERS                                                  \
   }
 
+// `sql` with `where` instead of its own condition.
+constexpr FigureSql WithWhere(FigureSql sql, const char* where) {
+  sql.where = where;
+  return sql;
+}
+
 // Registrations, by registration time; the handling department then and
 // the first responder.
 inline constexpr FigureSql kReceived{.from = "complaints c",
@@ -135,33 +141,31 @@ inline constexpr char kSatisfied[] =
 inline constexpr char kClosedSince[] =
     "c.close_time IS NOT NULL AND c.close_time >= f.fact_time";
 
-// ---- return visits, archives' departments and owners
+// ---- return visits, archives' departments and owners (the archive is
+// `c`, as the complaint above: complaint_aggregates.h keys both by `c.name`)
 
 // Due occurrences not dropped, by due date; the owner at the end of it.
 inline constexpr FigureSql kVisitsDue{
-    .from = "visit_occurrences o JOIN customers cu ON cu.name = o.customer",
+    .from = "visit_occurrences o JOIN customers c ON c.name = o.customer",
     .time_col = "o.due_date",
     .by_date = true,
     .department_col = "o.department",
     .staff_col = "o.owner_id",
     .where = "o.dropped = 0",
-    .grade_col = "cu.grade",
+    .grade_col = "c.grade",
     .team_col = "o.team"};
 // Visits made, by actual date, credited to the visitor.
 inline constexpr FigureSql kVisitsDone{
-    .from = "visits v JOIN customers cu ON cu.name = v.customer",
+    .from = "visits v JOIN customers c ON c.name = v.customer",
     .time_col = "v.actual_date",
     .by_date = true,
     .department_col = "v.department",
     .staff_col = "v.staff_id",
-    .grade_col = "cu.grade",
+    .grade_col = "c.grade",
     .team_col = "v.team"};
 // Those that count (连续三次短信回访视为无效回访).
-inline constexpr FigureSql kVisitsValid = [] {
-  FigureSql sql = kVisitsDone;
-  sql.where = "v.counted = 1";
-  return sql;
-}();
+inline constexpr FigureSql kVisitsValid =
+    WithWhere(kVisitsDone, "v.counted = 1");
 
 inline constexpr char kAnswered[] = "o.answered_date IS NOT NULL";
 inline constexpr char kAnsweredOnTime[] =
@@ -176,9 +180,9 @@ inline constexpr char kVisitSatisfied[] =
 
 #define CSM_PROMISES(time, date)                                         \
   FigureSql {                                                            \
-    .from = "promises p JOIN customers cu ON cu.name = p.customer",      \
+    .from = "promises p JOIN customers c ON c.name = p.customer",        \
     .time_col = time, .by_date = date, .department_col = "p.department", \
-    .staff_col = "p.staff_id", .grade_col = "cu.grade"                   \
+    .staff_col = "p.staff_id", .grade_col = "c.grade"                    \
   }
 inline constexpr FigureSql kPromisesMade =
     CSM_PROMISES("p.contact_time", false);

@@ -11,6 +11,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/strip.h"
 #include "common/status.h"
+#include "reporting-svc/src/app/archive_aggregates.h"
 #include "reporting-svc/src/app/complaint_aggregates.h"
 #include "reporting-svc/src/app/figure_csv.h"
 #include "reporting-svc/src/app/figure_sql.h"
@@ -38,27 +39,26 @@ struct StaffTallies {
 
 absl::StatusOr<StaffTallies> Tally(MysqlConnection& conn,
                                    const FigureScope& scope) {
-  const GroupKey staff = GroupByStaff();
-  StaffTallies t;
   namespace a = aggregates;
-  CSM_ASSIGN_OR_RETURN(t.on_time,
-                       AggregatedStaffShares(conn, scope, a::kStaffSettled));
-  CSM_ASSIGN_OR_RETURN(t.satisfied,
-                       AggregatedStaffShares(conn, scope, a::kStaffConfirmed));
   CSM_ASSIGN_OR_RETURN(
-      t.promises_on_time,
-      ShareGroups(conn, f::kPromisesDue, scope, staff, f::kKeptOnTime));
-  CSM_ASSIGN_OR_RETURN(
-      t.promises_settled,
-      ShareGroups(conn, f::kPromisesDue, scope, staff, f::kPromiseSettled));
-  CSM_ASSIGN_OR_RETURN(
-      t.visits_answered,
-      ShareGroups(conn, f::kVisitsDue, scope, staff, f::kAnswered));
-  CSM_ASSIGN_OR_RETURN(t.valid_visits,
-                       CountGroups(conn, f::kVisitsValid, scope, staff, "*"));
-  CSM_ASSIGN_OR_RETURN(Shares resolved,
-                       AggregatedStaffShares(conn, scope, a::kStaffResolved));
-  for (const auto& [k, share] : resolved) t.resolved[k] = share.denominator;
+      DayShares staff,
+      AggregatedStaffFigures(
+          conn, scope,
+          {a::kStaffSettled, a::kStaffConfirmed, a::kStaffResolved,
+           a::kStaffPromisesOnTime, a::kStaffPromisesSettled,
+           a::kStaffVisitsDue, a::kStaffVisitsValid}));
+  StaffTallies t;
+  t.on_time = std::move(staff[a::kStaffSettled]);
+  t.satisfied = std::move(staff[a::kStaffConfirmed]);
+  t.promises_on_time = std::move(staff[a::kStaffPromisesOnTime]);
+  t.promises_settled = std::move(staff[a::kStaffPromisesSettled]);
+  t.visits_answered = std::move(staff[a::kStaffVisitsDue]);
+  for (const auto& [k, share] : staff[a::kStaffVisitsValid]) {
+    t.valid_visits[k] = share.denominator;
+  }
+  for (const auto& [k, share] : staff[a::kStaffResolved]) {
+    t.resolved[k] = share.denominator;
+  }
   return t;
 }
 

@@ -38,26 +38,82 @@ void CopyComplaintFigures(const rv1::ComplaintFigures& c,
   d->set_complaints_overdue(c.overdue());
 }
 
-// The rows by department (key) or the company ("" with GroupAll).
-absl::StatusOr<Rows> SupervisionRows(MysqlConnection& conn,
-                                     const FigureScope& scope, GroupKey key) {
-  CSM_ASSIGN_OR_RETURN(
-      auto complaints,
-      ComplaintFiguresBy(conn, scope,
-                         key.all ? rv1::COMPLAINT_DIMENSION_UNSPECIFIED
-                                 : rv1::COMPLAINT_DIMENSION_DEPARTMENT));
+// The customer figures ignore the complaint classification filters.
+FigureScope CustomerScope(const FigureScope& scope) {
   FigureScope customers = scope;
   customers.categories.clear();
   customers.severities.clear();
-  CSM_ASSIGN_OR_RETURN(auto visits, VisitFiguresBy(conn, customers, key));
-  CSM_ASSIGN_OR_RETURN(auto kept, AggregatedShares(conn, scope, key,
-                                                   aggregates::kConfirmedKept));
+  return customers;
+}
+
+// One department's row from its figures.
+absl::Status FillRow(const rv1::ComplaintFigures& c, const rv1::VisitFigures& v,
+                     const Share& kept,
+                     const std::map<std::string, int64_t>& levels,
+                     int64_t faults, rv1::DepartmentSupervision* d) {
+  CopyComplaintFigures(c, d);
+  CSM_ASSIGN_OR_RETURN(Ratio r, Ratio::Of(kept.numerator, kept.denominator));
+  CSM_RETURN_IF_ERROR(ToProto(r, d->mutable_return_visit_rate()));
+  for (rv1::Ratio* ratio :
+       {d->mutable_on_time_handling(), d->mutable_resolution_rate(),
+        d->mutable_satisfaction_rate()}) {
+    if (ratio->denominator() == 0) ratio->set_no_data(true);
+  }
+  *d->mutable_customer_visit_rate() = v.visit_rate();
+  if (v.due() == 0) d->mutable_customer_visit_rate()->set_no_data(true);
+  d->set_proactive_visits(v.done());
+  SetEscalationCounts(levels, d->mutable_escalations());
+  d->set_major_faults(static_cast<int32_t>(faults));
+  return absl::OkStatus();
+}
+
+using Kept = std::map<std::string, Share>;
+using Levels = std::map<std::string, std::map<std::string, int64_t>>;
+
+// The return-visit rate's shares and the escalations per level, by
+// department: from `days` (the day rows read) when given, else from the
+// complaint tables.
+absl::Status KeptAndLevels(MysqlConnection& conn, const FigureScope& scope,
+                           DayShares* days, Kept* kept, Levels* levels) {
+  const GroupKey key = GroupByDepartment();
+  if (days == nullptr) {
+    CSM_ASSIGN_OR_RETURN(
+        *kept, AggregatedShares(conn, scope, key, aggregates::kConfirmedKept));
+    CSM_ASSIGN_OR_RETURN(
+        *levels, CountByDetail(conn, f::kEscalated, scope, key, "f.detail"));
+    return absl::OkStatus();
+  }
+  *kept = (*days)[aggregates::kConfirmedKept];
+  for (const EscalationLevelFigure& l : EscalationLevelFigures()) {
+    for (const auto& [k, share] : (*days)[l.figure]) {
+      (*levels)[k][l.level] = share.denominator;
+    }
+  }
+  return absl::OkStatus();
+}
+
+// The rows by department, and the day rows the complaint figures were read
+// from (when the day tables serve the scope).
+absl::StatusOr<Rows> DepartmentRows(MysqlConnection& conn,
+                                    const FigureScope& scope, DayShares* days) {
+  const GroupKey key = GroupByDepartment();
   CSM_ASSIGN_OR_RETURN(
-      auto levels, CountByDetail(conn, f::kEscalated, scope, key, "f.detail"));
-  CSM_ASSIGN_OR_RETURN(auto faults, CountGroups(conn, f::kFaults, customers,
-                                                key, "DISTINCT fa.name"));
+      auto complaints,
+      // The supervision shows no working-minute statistics.
+      ComplaintFiguresBy(conn, scope, rv1::COMPLAINT_DIMENSION_DEPARTMENT, days,
+                         false));
+  const bool from_days = DayTablesServe(scope, key);
+  CSM_ASSIGN_OR_RETURN(auto visits,
+                       VisitFiguresBy(conn, CustomerScope(scope), key,
+                                      from_days ? days : nullptr));
+  Kept kept;
+  Levels levels;
+  CSM_RETURN_IF_ERROR(
+      KeptAndLevels(conn, scope, from_days ? days : nullptr, &kept, &levels));
+  CSM_ASSIGN_OR_RETURN(auto faults,
+                       CountGroups(conn, f::kFaults, CustomerScope(scope), key,
+                                   "DISTINCT fa.name"));
   Rows rows;
-  if (key.all) rows[""];
   for (const auto& [k, v] : complaints) rows[k];
   for (const auto& [k, v] : visits) {
     if (v.due() + v.done() > 0) rows[k];
@@ -65,24 +121,78 @@ absl::StatusOr<Rows> SupervisionRows(MysqlConnection& conn,
   for (const auto& [k, v] : faults) rows[k];
   for (auto& [k, d] : rows) {
     d.set_department(k);
-    rv1::ComplaintFigures c = complaints[k];
-    CopyComplaintFigures(c, &d);
-    CSM_ASSIGN_OR_RETURN(Ratio r,
-                         Ratio::Of(kept[k].numerator, kept[k].denominator));
-    CSM_RETURN_IF_ERROR(ToProto(r, d.mutable_return_visit_rate()));
-    for (rv1::Ratio* ratio :
-         {d.mutable_on_time_handling(), d.mutable_resolution_rate(),
-          d.mutable_satisfaction_rate()}) {
-      if (ratio->denominator() == 0) ratio->set_no_data(true);
-    }
-    const rv1::VisitFigures& v = visits[k];
-    *d.mutable_customer_visit_rate() = v.visit_rate();
-    if (v.due() == 0) d.mutable_customer_visit_rate()->set_no_data(true);
-    d.set_proactive_visits(v.done());
-    SetEscalationCounts(levels[k], d.mutable_escalations());
-    d.set_major_faults(static_cast<int32_t>(faults[k]));
+    CSM_RETURN_IF_ERROR(
+        FillRow(complaints[k], visits[k], kept[k], levels[k], faults[k], &d));
   }
   return rows;
+}
+
+// Adds `from`'s numerator and denominator to `*sum`'s.
+void AddTo(const rv1::Ratio& from, Share* sum) {
+  sum->numerator += from.numerator();
+  sum->denominator += from.denominator();
+}
+
+// The sums of the department rows: counts into `total`, the ratios'
+// numerators and denominators, the escalations per level.
+struct RowSums {
+  rv1::DepartmentSupervision total;
+  Share ratios[5];
+  int64_t levels[3] = {0, 0, 0};
+};
+
+RowSums SumOf(const Rows& rows) {
+  RowSums s;
+  rv1::DepartmentSupervision& t = s.total;
+  for (const auto& [k, d] : rows) {
+    t.set_complaints_accepted(t.complaints_accepted() +
+                              d.complaints_accepted());
+    t.set_complaints_received(t.complaints_received() +
+                              d.complaints_received());
+    t.set_complaints_resolved(t.complaints_resolved() +
+                              d.complaints_resolved());
+    t.set_proactive_visits(t.proactive_visits() + d.proactive_visits());
+    const rv1::Ratio* ratios[5] = {
+        &d.on_time_handling(), &d.resolution_rate(), &d.satisfaction_rate(),
+        &d.return_visit_rate(), &d.customer_visit_rate()};
+    for (int i = 0; i < 5; ++i) AddTo(*ratios[i], &s.ratios[i]);
+    for (int i = 0; i < 3 && i < d.escalations_size(); ++i) {
+      s.levels[i] += d.escalations(i).count();
+    }
+  }
+  return s;
+}
+
+// The company: every figure the sum of the department rows (each fact is
+// credited to exactly one department, docs/reports.md "Departments and
+// staff"), but the distinct counts: overdue complaints and faults (a
+// complaint or fault of two departments counts once).
+absl::StatusOr<rv1::DepartmentSupervision> CompanyRow(MysqlConnection& conn,
+                                                      const FigureScope& scope,
+                                                      const Rows& rows,
+                                                      DayShares& days) {
+  RowSums s = SumOf(rows);
+  rv1::DepartmentSupervision& t = s.total;
+  rv1::Ratio* ratios[5] = {
+      t.mutable_on_time_handling(), t.mutable_resolution_rate(),
+      t.mutable_satisfaction_rate(), t.mutable_return_visit_rate(),
+      t.mutable_customer_visit_rate()};
+  for (int i = 0; i < 5; ++i) {
+    CSM_ASSIGN_OR_RETURN(
+        Ratio r, Ratio::Of(s.ratios[i].numerator, s.ratios[i].denominator));
+    CSM_RETURN_IF_ERROR(ToProto(r, ratios[i]));
+  }
+  SetEscalationCounts({}, t.mutable_escalations());
+  for (int i = 0; i < 3; ++i) {
+    t.mutable_escalations(i)->set_count(static_cast<int32_t>(s.levels[i]));
+  }
+  CSM_ASSIGN_OR_RETURN(int64_t overdue, CompanyOverdue(conn, scope, days));
+  t.set_complaints_overdue(static_cast<int32_t>(overdue));
+  CSM_ASSIGN_OR_RETURN(auto faults,
+                       CountGroups(conn, f::kFaults, CustomerScope(scope),
+                                   GroupAll(), "DISTINCT fa.name"));
+  t.set_major_faults(static_cast<int32_t>(faults[""]));
+  return std::move(t);
 }
 
 }  // namespace
@@ -115,15 +225,14 @@ absl::StatusOr<rv1::SupervisionReport> GetSupervisionReport(
       ctx, call, request, FilterPolicyOf(rv1::REPORT_KIND_SUPERVISION),
       [](MysqlConnection& conn, const ReportRequest& r,
          rv1::SupervisionReport* out) -> absl::Status {
-        CSM_ASSIGN_OR_RETURN(
-            Rows by_department,
-            SupervisionRows(conn, r.scope, GroupByDepartment()));
+        DayShares days;
+        CSM_ASSIGN_OR_RETURN(Rows by_department,
+                             DepartmentRows(conn, r.scope, &days));
+        CSM_ASSIGN_OR_RETURN(*out->mutable_total(),
+                             CompanyRow(conn, r.scope, by_department, days));
         for (auto& [k, d] : by_department) {
           *out->add_departments() = std::move(d);
         }
-        CSM_ASSIGN_OR_RETURN(Rows total,
-                             SupervisionRows(conn, r.scope, GroupAll()));
-        *out->mutable_total() = std::move(total[""]);
         CSM_ASSIGN_OR_RETURN(std::vector<rv1::MajorFault> faults,
                              MajorFaultsIn(conn, r.scope));
         for (auto& fault : faults) *out->add_major_faults() = std::move(fault);

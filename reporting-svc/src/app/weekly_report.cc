@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/status.h"
+#include "reporting-svc/src/app/complaint_aggregates.h"
 #include "reporting-svc/src/app/complaint_figures.h"
 #include "reporting-svc/src/app/figure_csv.h"
 #include "reporting-svc/src/app/report_request.h"
@@ -106,16 +107,21 @@ absl::StatusOr<rv1::WeeklyReport> GetWeeklyReport(
       ctx, call, request, FilterPolicyOf(rv1::REPORT_KIND_WEEKLY),
       [](MysqlConnection& conn, const ReportRequest& r,
          rv1::WeeklyReport* out) -> absl::Status {
+        DayShares read;
         CSM_ASSIGN_OR_RETURN(*out->mutable_complaints(),
-                             ComplaintTotals(conn, r.scope));
+                             ComplaintTotals(conn, r.scope, &read));
+        // The same day rows, when they served the complaints (then the
+        // scope has no complaint filter to drop).
+        const DayShares* days =
+            DayTablesServe(r.scope, GroupAll()) ? &read : nullptr;
         const FigureScope customers = WithoutComplaintFilters(r.scope);
         CSM_ASSIGN_OR_RETURN(auto visits,
-                             VisitFiguresBy(conn, customers, GroupAll()));
+                             VisitFiguresBy(conn, customers, GroupAll(), days));
         *out->mutable_visits() = visits[""];
         CSM_RETURN_IF_ERROR(
             FillArchives(conn, customers, out->mutable_archives()));
         CSM_ASSIGN_OR_RETURN(*out->mutable_promises(),
-                             PromiseTotals(conn, customers));
+                             PromiseTotals(conn, customers, days));
         std::vector<rv1::FeedbackHighlight> feedback;
         CSM_ASSIGN_OR_RETURN(
             int total, FeedbackIn(conn, r.scope, kMaxFeedback, &feedback));

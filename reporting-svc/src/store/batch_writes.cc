@@ -163,6 +163,11 @@ absl::Status RememberChangedComplaint(MysqlConnection& conn,
   return absl::OkStatus();
 }
 
+absl::Status RememberChangedArchive(MysqlConnection& conn,
+                                    absl::string_view customer) {
+  return RememberChangedComplaint(conn, customer);
+}
+
 std::vector<std::string> TakeChangedComplaints(MysqlConnection& conn) {
   std::lock_guard<std::mutex> lock(mu);
   auto it = Open().find(&conn);

@@ -46,7 +46,12 @@ absl::Status RememberStaffDepartment(MysqlConnection& conn,
 // of the batch.
 absl::Status RememberChangedComplaint(MysqlConnection& conn,
                                       absl::string_view complaint);
-// The complaints the open batch changed, sorted; forgets them.
+// An archive an event of the batch changed (its row, visits, due
+// occurrences or promises): refreshed with the complaints, whose names
+// ("complaints/…") never equal an archive's ("customers/…").
+absl::Status RememberChangedArchive(MysqlConnection& conn,
+                                    absl::string_view customer);
+// The complaints and archives the open batch changed, sorted; forgets them.
 std::vector<std::string> TakeChangedComplaints(MysqlConnection& conn);
 
 }  // namespace csm::reporting

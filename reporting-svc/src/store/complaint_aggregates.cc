@@ -70,6 +70,12 @@ const std::vector<DayTable>& DayTables() {
        {"day", "department", "figure", "minutes"},
        {"day", "credited", "figure", "minutes"},
        kDepartmentMinutes},
+      // The same per month (its first day): a month reads one row per
+      // department and figure.
+      {"complaint_department_months",
+       {"month", "department", "figure"},
+       {"DATE_FORMAT(day, '%Y-%m-01')", "credited", "figure"},
+       kDepartmentCount},
       {"complaint_staff_days",
        {"day", "staff_id", "figure"},
        {"day", "credited", "figure"},
@@ -207,17 +213,32 @@ void MarkAggregatesBackfilled(MysqlConnection& conn) {
       .executeUpdate();
 }
 
-std::vector<std::string> ComplaintNamesAfter(MysqlConnection& conn,
-                                             const std::string& after,
-                                             int limit) {
-  sql::PreparedStatement& st = conn.Prepare(
-      "SELECT name FROM complaints WHERE name > ? ORDER BY name LIMIT ?");
+namespace {
+
+std::vector<std::string> NamesAfter(MysqlConnection& conn, const char* table,
+                                    const std::string& after, int limit) {
+  sql::PreparedStatement& st = conn.Prepare(absl::StrCat(
+      "SELECT name FROM ", table, " WHERE name > ? ORDER BY name LIMIT ?"));
   st.setString(1, after);
   st.setInt(2, limit);
   ResultSetPtr rs(st.executeQuery());
   std::vector<std::string> out;
   while (rs->next()) out.push_back(rs->getString(1));
   return out;
+}
+
+}  // namespace
+
+std::vector<std::string> ComplaintNamesAfter(MysqlConnection& conn,
+                                             const std::string& after,
+                                             int limit) {
+  return NamesAfter(conn, "complaints", after, limit);
+}
+
+std::vector<std::string> ArchiveNamesAfter(MysqlConnection& conn,
+                                           const std::string& after,
+                                           int limit) {
+  return NamesAfter(conn, "customers", after, limit);
 }
 
 bool DayTablesCover(const FigureScope& scope) {
@@ -253,21 +274,6 @@ void ReadDays(MysqlConnection& conn, const FigureScope& scope,
 
 }  // namespace
 
-absl::StatusOr<DayShares> DayCounts(MysqlConnection& conn,
-                                    const FigureScope& scope,
-                                    bool by_department) {
-  DayShares out;
-  ReadDays(conn, scope, by_department,
-           "CAST(SUM(hits) AS SIGNED), CAST(SUM(n) AS SIGNED)",
-           "complaint_day_counts", " HAVING SUM(n) > 0",
-           [&](const ResultSetPtr& rs) {
-             Share& s = out[rs->getString(1)][rs->getString(2)];
-             s.numerator += rs->getInt64(3);
-             s.denominator += rs->getInt64(4);
-           });
-  return out;
-}
-
 absl::StatusOr<DayHistograms> DayMinutes(MysqlConnection& conn,
                                          const FigureScope& scope,
                                          bool by_department) {
@@ -295,6 +301,18 @@ struct MonthSplit {
   absl::CivilDay days_from1, days_to1, days_from2, days_to2;
 };
 
+// figure, key, hits, count rows of `st` as shares.
+DayShares SharesOf(sql::PreparedStatement& st) {
+  DayShares out;
+  ResultSetPtr rs(st.executeQuery());
+  while (rs->next()) {
+    Share& s = out[rs->getString(1)][rs->getString(2)];
+    s.numerator += rs->getInt64(3);
+    s.denominator += rs->getInt64(4);
+  }
+  return out;
+}
+
 MonthSplit SplitByMonth(absl::CivilDay first, absl::CivilDay last) {
   absl::CivilMonth lo(first);
   if (absl::CivilDay(lo) != first) ++lo;
@@ -309,6 +327,31 @@ MonthSplit SplitByMonth(absl::CivilDay first, absl::CivilDay last) {
 
 }  // namespace
 
+absl::StatusOr<DayShares> DayCounts(MysqlConnection& conn,
+                                    const FigureScope& scope,
+                                    bool by_department) {
+  const MonthSplit m = SplitByMonth(scope.first, scope.last);
+  SqlCondition w;
+  AppendIn("department", scope.departments, &w);
+  const char* k = by_department ? "department" : "''";
+  sql::PreparedStatement& st = conn.Prepare(absl::StrCat(
+      "SELECT figure, ", k,
+      " AS k, CAST(SUM(hits) AS SIGNED), CAST(SUM(n) AS SIGNED) FROM (SELECT "
+      "figure, department, n, hits FROM complaint_department_months WHERE "
+      "month >= ? AND month <= ?",
+      w.sql,
+      " UNION ALL SELECT figure, department, n, hits FROM "
+      "complaint_day_counts WHERE ((day >= ? AND day <= ?) OR (day >= ? AND "
+      "day <= ?))",
+      w.sql, ") t GROUP BY figure, k HAVING SUM(n) > 0"));
+  Binder b(st);
+  b.Date(m.months_from).Date(m.months_to);
+  for (const std::string& v : w.values) b.Str(v);
+  b.Date(m.days_from1).Date(m.days_to1).Date(m.days_from2).Date(m.days_to2);
+  for (const std::string& v : w.values) b.Str(v);
+  return SharesOf(st);
+}
+
 absl::StatusOr<DayShares> StaffCounts(MysqlConnection& conn,
                                       const FigureScope& scope) {
   const MonthSplit m = SplitByMonth(scope.first, scope.last);
@@ -322,14 +365,7 @@ absl::StatusOr<DayShares> StaffCounts(MysqlConnection& conn,
   Binder b(st);
   b.Date(m.months_from).Date(m.months_to);
   b.Date(m.days_from1).Date(m.days_to1).Date(m.days_from2).Date(m.days_to2);
-  DayShares out;
-  ResultSetPtr rs(st.executeQuery());
-  while (rs->next()) {
-    Share& s = out[rs->getString(1)][rs->getString(2)];
-    s.numerator += rs->getInt64(3);
-    s.denominator += rs->getInt64(4);
-  }
-  return out;
+  return SharesOf(st);
 }
 
 }  // namespace csm::reporting

@@ -51,6 +51,9 @@ void MarkAggregatesBackfilled(MysqlConnection& conn);
 std::vector<std::string> ComplaintNamesAfter(MysqlConnection& conn,
                                              const std::string& after,
                                              int limit);
+// The same for the archives (their visit and promise figures, 027).
+std::vector<std::string> ArchiveNamesAfter(MysqlConnection& conn,
+                                           const std::string& after, int limit);
 
 // Whether the day tables answer `scope`: whole business days, and no
 // filter but departments (they are not keyed by staff, category, severity
@@ -58,7 +61,8 @@ std::vector<std::string> ComplaintNamesAfter(MysqlConnection& conn,
 bool DayTablesCover(const FigureScope& scope);
 
 // figure id -> department (or "" for the whole) -> (hits, count), groups
-// with a count only.
+// with a count only: the department month rows of the scope's whole months
+// and the day rows of the rest.
 using DayShares = std::map<std::string, std::map<std::string, Share>>;
 absl::StatusOr<DayShares> DayCounts(MysqlConnection& conn,
                                     const FigureScope& scope,

@@ -411,7 +411,8 @@ const std::vector<std::string>& ReportTables() {
                                    "complaint_day_counts",
                                    "complaint_day_minutes",
                                    "complaint_staff_days",
-                                   "complaint_staff_months"};
+                                   "complaint_staff_months",
+                                   "complaint_department_months"};
   return *kTables;
 }
 

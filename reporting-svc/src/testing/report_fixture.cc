@@ -98,27 +98,49 @@ void Week47Fixture::SetUp() {
 
 void ReportFixture::ApplyAll(const EventLog& log, size_t batch) {
   for (const char* source : {kCustomerSource, kComplaintSource}) {
-    const EventHandlers& handlers = std::string(source) == kComplaintSource
-                                        ? complaint_handlers_
-                                        : customer_handlers_;
-    const std::vector<Event>& events = log.of(source);
-    for (size_t i = 0; i < events.size(); i += batch) {
-      std::vector<Event> part(
-          events.begin() + i,
-          events.begin() + std::min(events.size(), i + batch));
-      absl::Status s = RunInTransaction(
-          server_->pool(), absl::Now() + absl::Seconds(10),
-          [&](MysqlConnection& conn) -> absl::Status {
-            auto outcome = ApplyEvents(conn, source, handlers, part);
-            if (!outcome.ok()) return outcome.status();
-            if (outcome->dead_letter.has_value()) {
-              return absl::DataLossError(outcome->dead_letter->error);
-            }
-            return absl::OkStatus();
-          });
-      ASSERT_TRUE(s.ok()) << s;
-    }
+    ASSERT_NO_FATAL_FAILURE(ApplyFrom(log, source, 0, batch));
   }
+}
+
+void ReportFixture::ApplyFrom(const EventLog& log, absl::string_view source,
+                              size_t from, size_t batch) {
+  const EventHandlers& handlers =
+      source == kComplaintSource ? complaint_handlers_ : customer_handlers_;
+  const std::vector<Event>& events = log.of(source);
+  for (size_t i = from; i < events.size(); i += batch) {
+    std::vector<Event> part(
+        events.begin() + i,
+        events.begin() + std::min(events.size(), i + batch));
+    absl::Status s = RunInTransaction(
+        server_->pool(), absl::Now() + absl::Seconds(30),
+        [&](MysqlConnection& conn) -> absl::Status {
+          auto outcome = ApplyEvents(conn, source, handlers, part);
+          if (!outcome.ok()) return outcome.status();
+          if (outcome->dead_letter.has_value()) {
+            return absl::DataLossError(outcome->dead_letter->error);
+          }
+          return absl::OkStatus();
+        });
+    ASSERT_TRUE(s.ok()) << s;
+  }
+}
+
+int64_t ReportFixture::Sql(const std::vector<std::string>& statements) {
+  int64_t value = -1;
+  absl::Status s = RunInTransaction(
+      server_->pool(), absl::Now() + absl::Seconds(30),
+      [&](MysqlConnection& conn) -> absl::Status {
+        std::unique_ptr<sql::Statement> st(conn.raw().createStatement());
+        for (const std::string& text : statements) {
+          if (st->execute(text)) {
+            std::unique_ptr<sql::ResultSet> rs(st->getResultSet());
+            value = rs->next() ? rs->getInt64(1) : -1;
+          }
+        }
+        return absl::OkStatus();
+      });
+  EXPECT_TRUE(s.ok()) << s;
+  return value;
 }
 
 absl::StatusOr<rv1::Rebuild> ReportFixture::RebuildFrom(const EventLog& log) {

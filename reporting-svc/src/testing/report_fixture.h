@@ -64,6 +64,13 @@ class ReportFixture : public ::testing::Test {
 
   // Applies the log's events of both sources in batches of `batch`.
   void ApplyAll(const EventLog& log, size_t batch = 4);
+  // Applies the log's events of `source` from the `from`-th on, in batches
+  // of `batch`.
+  void ApplyFrom(const EventLog& log, absl::string_view source, size_t from,
+                 size_t batch);
+  // Runs each statement in one transaction; the first column of the last
+  // statement's first row (or -1).
+  int64_t Sql(const std::vector<std::string>& statements);
   // Every report table's rows, as text, for comparisons.
   std::string DumpTables();
   // Recomputes every report table from the log's events of both sources,
