@@ -1,5 +1,6 @@
 #include "reporting-svc/src/store/snapshot_store.h"
 
+#include <map>
 #include <memory>
 #include <string>
 #include <utility>
@@ -72,19 +73,23 @@ absl::Status AddConditions(const std::vector<FilterTerm>& filter,
                            std::vector<std::string>* where,
                            std::vector<sql_rows::Param>* params) {
   using sql_rows::FilterColumn;
+  static const auto* kColumns = new std::map<std::string, FilterColumn>{
+      {"schedule", {"schedule", FilterColumn::kKeyword, nullptr}},
+      {"report", {"report", FilterColumn::kEnum, &rv1::ReportKind_descriptor}},
+      {"scheduled_time", {"scheduled_time", FilterColumn::kTime, nullptr}},
+  };
   for (const FilterTerm& term : filter) {
     if (term.field == "period_start") {
       CSM_RETURN_IF_ERROR(AddPeriodStart(term, where, params));
       continue;
     }
-    const FilterColumn col =
-        term.field == "schedule"
-            ? FilterColumn{"schedule", FilterColumn::kKeyword, nullptr}
-        : term.field == "report"
-            ? FilterColumn{"report", FilterColumn::kEnum,
-                           &rv1::ReportKind_descriptor}
-            : FilterColumn{"scheduled_time", FilterColumn::kTime, nullptr};
-    CSM_RETURN_IF_ERROR(sql_rows::AddFilterCondition(term, col, where, params));
+    auto col = kColumns->find(term.field);
+    if (col == kColumns->end()) {
+      return InvalidField("filter",
+                          absl::StrCat("unknown field ", Quote(term.field)));
+    }
+    CSM_RETURN_IF_ERROR(
+        sql_rows::AddFilterCondition(term, col->second, where, params));
   }
   return absl::OkStatus();
 }
