@@ -7,6 +7,7 @@
 #include "reporting-svc/src/api/report_api.h"
 #include "reporting-svc/src/app/aggregate_backfill.h"
 #include "reporting-svc/src/app/event_appliers.h"
+#include "reporting-svc/src/app/snapshots.h"
 #include "reporting-svc/src/jobs/snapshot_job.h"
 #include "reporting-svc/src/store/report_tables.h"
 
@@ -57,6 +58,7 @@ absl::StatusOr<std::unique_ptr<ReportingServer>> ReportingServer::Start(
   ServiceAssembly& a = *s->assembly_;
   // Before anything applies events or reads the day tables.
   CSM_RETURN_IF_ERROR(BackfillAggregates(a.pool()));
+  CSM_RETURN_IF_ERROR(FillSnapshotColumns(a.pool()));
   std::vector<ReplaySource> replays;
   for (const auto& [source, address] :
        {std::pair{kCustomerSource, config.customer_address},

@@ -8,6 +8,9 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "absl/time/clock.h"
+#include "common/filter.h"
+#include "common/log.h"
 #include "common/paging.h"
 #include "common/status.h"
 #include "reporting-svc/src/store/snapshot_store.h"
@@ -100,11 +103,12 @@ absl::StatusOr<rv1::ListReportSnapshotsResponse> ListReportSnapshots(
       order != "scheduled_time") {
     v.Add("order_by", "must be \"scheduled_time desc\" or \"scheduled_time\"");
   }
-  if (!request.filter().empty()) {
-    v.Add("filter", "filtering snapshots is not supported by this version");
-  }
+  absl::StatusOr<std::vector<FilterTerm>> filter =
+      ParseFilter(request.filter(), SnapshotFilterFields());
+  if (!filter.ok()) return filter.status();
   CSM_RETURN_IF_ERROR(v.ToStatus());
-  const std::string fingerprint = absl::StrCat("snapshots|", order);
+  const std::string fingerprint =
+      absl::StrCat("snapshots|", order, "|", request.filter());
   CSM_ASSIGN_OR_RETURN(std::optional<PageCursor> after,
                        DecodeToken(request.page_token(), fingerprint));
   rv1::ListReportSnapshotsResponse out;
@@ -112,7 +116,8 @@ absl::StatusOr<rv1::ListReportSnapshotsResponse> ListReportSnapshots(
       ReadSnapshot(ctx, call, [&](MysqlConnection& conn) -> absl::Status {
         CSM_ASSIGN_OR_RETURN(
             Page<rv1::ReportSnapshot> page,
-            ListSnapshots(conn, order == "scheduled_time", after, *size));
+            ListSnapshots(conn, *filter, order == "scheduled_time", after,
+                          *size));
         for (rv1::ReportSnapshot& s : page.items) {
           if (!MayRead(call, s)) continue;
           s.clear_content();
@@ -145,6 +150,31 @@ absl::StatusOr<rv1::ReportSnapshot> GetReportSnapshot(
   }
   if (request.format() == rv1::REPORT_FORMAT_CSV) SetCsv(out);
   return out;
+}
+
+absl::Status FillSnapshotColumns(MysqlPool& pool) {
+  int64_t after = 0;
+  int64_t filled = 0;  // chunks
+  for (bool more = true; more;) {
+    int64_t last = after;
+    // A retried transaction starts again from `after`: a chunk moves it
+    // only once committed.
+    CSM_RETURN_IF_ERROR(RunInTransaction(
+        pool, absl::Now() + absl::Minutes(1),
+        [&](MysqlConnection& conn) -> absl::Status {
+          last = after;
+          CSM_ASSIGN_OR_RETURN(more,
+                               FillSnapshotColumnsAfter(conn, &last, 200));
+          return absl::OkStatus();
+        }));
+    after = last;
+    filled += more ? 1 : 0;
+  }
+  if (filled > 0) {
+    log::Info("filled the filter columns of the stored snapshots",
+              {{"chunks", absl::StrCat(filled)}});
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace csm::reporting

@@ -6,6 +6,7 @@
 
 #include "absl/status/statusor.h"
 #include "common/call_context.h"
+#include "common/mysql_pool.h"
 #include "csm/reporting/v1/snapshots.pb.h"
 #include "reporting-svc/src/app/reports.h"
 
@@ -17,6 +18,12 @@ absl::StatusOr<rv1::ListReportSnapshotsResponse> ListReportSnapshots(
 absl::StatusOr<rv1::ReportSnapshot> GetReportSnapshot(
     const ReportContext& ctx, const CallContext& call,
     const rv1::GetReportSnapshotRequest& request);
+
+// At start-up, before serving: the filter's columns (report, period_start)
+// of the snapshots stored before migrations/026, from their blobs, in
+// chunks of their own transactions. Nothing when none is missing; replicas
+// starting together write the same values.
+absl::Status FillSnapshotColumns(MysqlPool& pool);
 
 }  // namespace csm::reporting
 

@@ -4,10 +4,13 @@
 
 #include <cstdint>
 #include <optional>
+#include <set>
+#include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "common/filter.h"
 #include "common/mysql_pool.h"
 #include "common/paging.h"
 #include "csm/reporting/v1/snapshots.pb.h"
@@ -27,10 +30,20 @@ absl::StatusOr<bool> SnapshotExists(MysqlConnection& conn,
 // NOT_FOUND when there is none.
 absl::StatusOr<rv1::ReportSnapshot> LoadSnapshot(MysqlConnection& conn,
                                                  int64_t id);
-// A page by scheduled time (newest first unless `ascending`).
+// The fields ListReportSnapshots' filter may name.
+const std::set<std::string>& SnapshotFilterFields();
+// A page by scheduled time (newest first unless `ascending`) of the
+// snapshots matching every term of `filter` (parsed with
+// SnapshotFilterFields()); INVALID_ARGUMENT on "filter" for an operator or
+// value a field does not take.
 absl::StatusOr<Page<rv1::ReportSnapshot>> ListSnapshots(
-    MysqlConnection& conn, bool ascending,
-    const std::optional<PageCursor>& after, int limit);
+    MysqlConnection& conn, const std::vector<FilterTerm>& filter,
+    bool ascending, const std::optional<PageCursor>& after, int limit);
+// Sets report and period_start, from its blob, on up to `limit` snapshots
+// after id `*after` stored without them (before migrations/026), advancing
+// `*after`; false when none was left. Idempotent: it only fills NULLs.
+absl::StatusOr<bool> FillSnapshotColumnsAfter(MysqlConnection& conn,
+                                              int64_t* after, int limit);
 
 }  // namespace csm::reporting
 
