@@ -20,7 +20,7 @@ absl::StatusOr<rv1::ReportSnapshot> GetReportSnapshot(
     const rv1::GetReportSnapshotRequest& request);
 
 // At start-up, before serving: the filter's columns (report, period_start)
-// of the snapshots stored before migrations/026, from their blobs, in
+// of the snapshots stored before migrations/029, from their blobs, in
 // chunks of their own transactions. Nothing when none is missing; replicas
 // starting together write the same values.
 absl::Status FillSnapshotColumns(MysqlPool& pool);

@@ -40,7 +40,7 @@ absl::StatusOr<Page<rv1::ReportSnapshot>> ListSnapshots(
     MysqlConnection& conn, const std::vector<FilterTerm>& filter,
     bool ascending, const std::optional<PageCursor>& after, int limit);
 // Sets report and period_start, from its blob, on up to `limit` snapshots
-// after id `*after` stored without them (before migrations/026), advancing
+// after id `*after` stored without them (before migrations/029), advancing
 // `*after`; false when none was left. Idempotent: it only fills NULLs.
 absl::StatusOr<bool> FillSnapshotColumnsAfter(MysqlConnection& conn,
                                               int64_t* after, int limit);
