@@ -247,6 +247,24 @@ absl::Status EventFollower::ApplyBatch(const std::vector<Event>& events) {
   return absl::OkStatus();
 }
 
+void EventFollower::AfterApply(bool at_head) {
+  if (!options_.after_apply) return;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (stopping_ || paused_) return;
+    applying_ = true;
+  }
+  options_.after_apply(at_head, [this] {
+    std::lock_guard<std::mutex> lock(mu_);
+    return stopping_ || paused_;
+  });
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    applying_ = false;
+  }
+  cv_.notify_all();
+}
+
 // Where a stream is: the last sequence read, and the event at the cursor,
 // which the stream delivers first, to check against what was applied.
 struct EventFollower::StreamPosition {
@@ -367,8 +385,9 @@ bool EventFollower::FollowOnce() {
     }
     // Quiet is counted from the end of the last apply; a response with
     // fewer events than asked for, now applied, was the source's head.
-    MarkRead(/*connected=*/false,
-             response.events_size() < request.max_batch_size());
+    const bool at_head = response.events_size() < request.max_batch_size();
+    if (!batch.empty() || at_head) AfterApply(at_head);
+    MarkRead(/*connected=*/false, at_head);
   }
   context->get()->TryCancel();
   EndStream(reader->Finish());

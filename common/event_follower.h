@@ -64,6 +64,14 @@ struct EventFollowerOptions {
   absl::Duration apply_timeout = absl::Seconds(30);
   // A stream with nothing to read for this long is at the source's head.
   absl::Duration caught_up_quiet = absl::Seconds(2);
+  // Work a consumer defers past its batches' transactions (say, what its
+  // batches only queued): run on the follower's thread after each applied
+  // batch and after a read that found the source at its head (`at_head`;
+  // also the first read after a restart), before the follower counts as
+  // caught up; `stopping` turns true on Stop() or Pause(), which wait for
+  // it.
+  std::function<void(bool at_head, const std::function<bool()>& stopping)>
+      after_apply = nullptr;
 };
 
 // What Status() reports (GetFreshness, health detail).
@@ -130,6 +138,7 @@ class EventFollower {
   void MarkRead(bool connected, bool at_head);
   void EndStream(const grpc::Status& finished);
   absl::Status ApplyBatch(const std::vector<Event>& events);
+  void AfterApply(bool at_head);
   void StopSource(std::string reason, int64_t dead_letter_sequence);
   // While stopped: whether an operator has decided (a dead letter skipped or
   // retried).

@@ -6,11 +6,14 @@
 // a source that is down delays and then catches up.
 #include "common/event_follower.h"
 
+#include <algorithm>
 #include <atomic>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
@@ -236,7 +239,8 @@ class EventFollowerTest : public ::testing::Test {
                              .max_batch_size = 5,
                              .min_backoff = absl::Milliseconds(20),
                              .max_backoff = absl::Milliseconds(200),
-                             .recheck_interval = absl::Milliseconds(50)},
+                             .recheck_interval = absl::Milliseconds(50),
+                             .after_apply = after_apply_},
         client_.get(), pool_.get(), &handlers_, nullptr);
     follower_->Start();
   }
@@ -270,6 +274,7 @@ class EventFollowerTest : public ::testing::Test {
   std::unique_ptr<EventFollower> follower_;
   std::string fail_at_;
   std::atomic<int> failures_left_{0};
+  std::function<void(bool, const std::function<bool()>&)> after_apply_;
 };
 
 TEST_F(EventFollowerTest, AppliesEveryEventOnceAndFollowsNewOnes) {
@@ -349,6 +354,39 @@ TEST_F(EventFollowerTest, CaughtUpOnceItHasAppliedTheSourcesHead) {
   // Batches of 5: the third (2 events) is the source's head.
   ASSERT_TRUE(WaitFor([&] { return follower_->Status().caught_up; }));
   EXPECT_EQ(Cursor(), 12);
+  ExpectEachOnce(12);
+}
+
+// after_apply: after each committed batch, at the head before caught up,
+// and on the first read after a restart.
+TEST_F(EventFollowerTest, AfterApplyRunsAfterBatchesAndAtTheHead) {
+  std::mutex mu;
+  std::vector<std::pair<bool, int64_t>> calls;  // at_head, cursor then
+  after_apply_ = [&](bool at_head, const std::function<bool()>&) {
+    const int64_t cursor = Cursor();
+    std::lock_guard<std::mutex> lock(mu);
+    calls.emplace_back(at_head, cursor);
+  };
+  auto heads = [&] {
+    std::lock_guard<std::mutex> lock(mu);
+    return std::count_if(calls.begin(), calls.end(),
+                         [](const auto& c) { return c.first; });
+  };
+  for (int i = 1; i <= 12; ++i) source_.Append(Created(i));
+  ASSERT_NO_FATAL_FAILURE(source_.WaitSequenced(12));
+  StartFollower();
+  ASSERT_TRUE(WaitFor([&] { return follower_->Status().caught_up; }));
+  {  // Batches of 5: after 5 and 10 committed, then at the head after 12.
+    std::lock_guard<std::mutex> lock(mu);
+    ASSERT_GE(calls.size(), 3u);
+    EXPECT_EQ(calls[0], std::make_pair(false, int64_t{5}));
+    EXPECT_EQ(calls[1], std::make_pair(false, int64_t{10}));
+    EXPECT_EQ(calls[2], std::make_pair(true, int64_t{12}));
+  }
+  follower_.reset();  // the process goes away
+  const int64_t before = heads();
+  StartFollower();  // nothing new: its first read is the source's head
+  ASSERT_TRUE(WaitFor([&] { return heads() > before; }));
   ExpectEachOnce(12);
 }
 

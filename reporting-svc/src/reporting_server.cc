@@ -1,5 +1,6 @@
 #include "reporting-svc/src/reporting_server.h"
 
+#include <string>
 #include <utility>
 
 #include "absl/time/clock.h"
@@ -7,6 +8,7 @@
 #include "reporting-svc/src/api/report_api.h"
 #include "reporting-svc/src/app/aggregate_backfill.h"
 #include "reporting-svc/src/app/event_appliers.h"
+#include "reporting-svc/src/app/refresh_queue.h"
 #include "reporting-svc/src/app/snapshots.h"
 #include "reporting-svc/src/jobs/snapshot_job.h"
 #include "reporting-svc/src/store/report_tables.h"
@@ -30,6 +32,21 @@ ServiceClientOptions ClientOptions(const ReportingServerConfig& config,
   o.jwt_secret = config.jwt_secret;
   o.jwt_issuer = config.jwt_issuer;
   return o;
+}
+
+EventFollowerOptions FollowerOptions(const ReportingServerConfig& config,
+                                     const char* source, MysqlPool* pool) {
+  EventFollowerOptions options{.source = source,
+                               .min_backoff = config.min_backoff,
+                               .max_backoff = config.max_backoff,
+                               .recheck_interval = config.recheck_interval};
+  // The names a catch-up's batches of this source queued
+  // (app/refresh_queue.h).
+  const std::string queue_of = source;
+  options.after_apply = [pool, queue_of](bool at_head, const auto& stopping) {
+    DrainAfterBatch(*pool, queue_of, at_head, stopping);
+  };
+  return options;
 }
 
 }  // namespace
@@ -66,12 +83,9 @@ absl::StatusOr<std::unique_ptr<ReportingServer>> ReportingServer::Start(
     auto& client =
         a.Make<ServiceClient>(ClientOptions(config, address, source));
     auto& handlers = a.Make<EventHandlers>(HandlersOf(source));
-    auto& follower = a.Make<EventFollower>(
-        EventFollowerOptions{.source = source,
-                             .min_backoff = config.min_backoff,
-                             .max_backoff = config.max_backoff,
-                             .recheck_interval = config.recheck_interval},
-        &client, &a.pool(), &handlers, &a.registry());
+    auto& follower =
+        a.Make<EventFollower>(FollowerOptions(config, source, &a.pool()),
+                              &client, &a.pool(), &handlers, &a.registry());
     s->followers_.push_back(&follower);
     ReplaySource replay;
     replay.source = source;

@@ -11,7 +11,6 @@
 #include "reporting-svc/src/app/archive_aggregates.h"
 #include "reporting-svc/src/app/distinct_figures.h"
 #include "reporting-svc/src/app/figure_sql.h"
-#include "reporting-svc/src/store/batch_writes.h"
 
 namespace csm::reporting {
 namespace {
@@ -119,12 +118,6 @@ const AggregateFigure* Find(const char* figure) {
 bool DayTablesServe(const FigureScope& scope, GroupKey key) {
   const bool by_department = key.column == nullptr && !key.staff && !key.team;
   return DayTablesCover(scope) && (key.all || by_department);
-}
-
-absl::Status RefreshChangedComplaints(MysqlConnection& conn) {
-  const std::vector<std::string> changed = TakeChangedComplaints(conn);
-  if (changed.empty()) return absl::OkStatus();
-  return RefreshNamed(conn, changed);
 }
 
 absl::StatusOr<std::map<std::string, Share>> AggregatedShares(

@@ -64,10 +64,6 @@ bool DayTablesServe(const FigureScope& scope, GroupKey key);
 absl::Status RefreshNamed(MysqlConnection& conn,
                           const std::vector<std::string>& names);
 
-// The batch's end (EventHandlers::OnBatch): refreshes the contributions of
-// the complaints and archives the batch changed, in its transaction.
-absl::Status RefreshChangedComplaints(MysqlConnection& conn);
-
 // key -> (hits, count) of one aggregated rate, by department or for the
 // whole (key.all): from the day tables when they cover `scope`, else from
 // the complaint tables.

@@ -10,6 +10,7 @@
 #include "csm/common/v1/common.pb.h"
 #include "reporting-svc/src/app/complaint_aggregates.h"
 #include "reporting-svc/src/app/event_appliers.h"
+#include "reporting-svc/src/app/refresh_queue.h"
 #include "reporting-svc/src/store/batch_writes.h"
 #include "reporting-svc/src/store/ledger_queries.h"
 #include "reporting-svc/src/store/report_tables.h"
@@ -248,7 +249,10 @@ EventHandlers HandlersOf(absl::string_view source) {
   EventHandlers h;
   h.OnBatch(BeginBatchWrites, FlushBatchWrites);
   // After the batch's other writes: the contributions read them.
-  h.OnBatch([](MysqlConnection&) {}, RefreshChangedComplaints);
+  h.OnBatch([](MysqlConnection&) {},
+            [source = std::string(source)](MysqlConnection& c) {
+              return RefreshChangedComplaints(c, source);
+            });
   // Sweeps and service accounts act for no department ("").
   h.OnEvery([](MysqlConnection& c, const Event& e) -> absl::Status {
     if (e.actor_department().empty() || e.actor().empty()) {

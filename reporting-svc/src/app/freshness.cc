@@ -1,7 +1,10 @@
 // GetFreshness and the freshness block of every report: per source, the
 // last applied sequence and its event time (from the cursor rows, read in
-// the report's own snapshot), whether its follower stopped and why.
+// the report's own snapshot; the last one every figure holds while names
+// of the source wait in the refresh queue, app/refresh_queue.h), whether its
+// follower stopped and why.
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -12,6 +15,7 @@
 #include "cppconn/resultset.h"
 #include "cppconn/statement.h"
 #include "reporting-svc/src/app/reports.h"
+#include "reporting-svc/src/store/refresh_queue.h"
 
 namespace csm::reporting {
 
@@ -38,6 +42,16 @@ absl::StatusOr<rv1::Freshness> ReadFreshness(
       c.last_event_time = absl::FromUnixMicros(rs->getInt64(4));
     if (!rs->isNull(5)) c.apply_time = absl::FromUnixMicros(rs->getInt64(5));
     c.skipped_unknown = rs->getInt64(6);
+  }
+  // While a catch-up's names wait in the refresh queue, the pre-aggregated
+  // figures hold every event of their source up to the oldest one's
+  // position, not up to the cursor: that is what a report says.
+  for (auto& [source, c] : cursors) {
+    std::optional<QueuedSince> q = OldestQueuedPosition(conn, source);
+    if (q && q->sequence < c.last_sequence) {
+      c.last_sequence = q->sequence;
+      c.last_event_time = q->event_time;
+    }
   }
   rv1::Freshness out;
   for (const FollowerStatus& f : followers) {

@@ -47,9 +47,24 @@ std::string ContributionSelect(const AggregateFigure& f,
       ", ", f.minutes == nullptr ? "-1" : f.minutes, ", COUNT(*) FROM ", s.from,
       " WHERE ", s.time_col, " IS NOT NULL");
   if (*s.where != '\0') absl::StrAppend(&sql, " AND ", s.where);
-  absl::StrAppend(&sql, " AND c.name IN (", in,
-                  ") GROUP BY 1, 2, 3, 4, 5, 6, 7");
+  if (!in.empty()) absl::StrAppend(&sql, " AND c.name IN (", in, ")");
+  absl::StrAppend(&sql, " GROUP BY 1, 2, 3, 4, 5, 6, 7");
   return sql;
+}
+
+// Every figure's contributions of the complaints in the IN list (all of
+// them when `in` is empty) into `table`.
+std::string ContributionsInsert(const char* table,
+                                absl::Span<const AggregateFigure> figures,
+                                const std::string& in) {
+  std::string insert = absl::StrCat(
+      "INSERT INTO ", table,
+      " (complaint, figure, kind, day, credited, hit, minutes, n) ");
+  for (size_t i = 0; i < figures.size(); ++i) {
+    absl::StrAppend(&insert, i ? " UNION ALL " : "",
+                    ContributionSelect(figures[i], in));
+  }
+  return insert;
 }
 
 // A table the contributions of one kind add up into: its key columns and
@@ -128,6 +143,18 @@ std::string MoveByDifference(const DayTable& t, const std::string& in) {
       hits ? absl::StrCat(", hits = ", t.table, ".hits + VALUES(hits)") : "");
 }
 
+// Fills one (empty) day table with the sums of the stored contributions.
+std::string AddUp(const DayTable& t) {
+  const bool hits = t.kind != kDepartmentMinutes;
+  std::string columns;
+  for (const char* k : t.keys) absl::StrAppend(&columns, k, ", ");
+  return absl::StrCat("INSERT INTO ", t.table, " (", columns,
+                      hits ? "n, hits) " : "n) ",
+                      KeysOf(t, "complaint_contributions",
+                             hits ? ", SUM(n), SUM(n * hit)" : ", SUM(n)", ""),
+                      " GROUP BY ", KeyList(t));
+}
+
 // Deletes the rows of the stored contributions' keys left at zero.
 std::string DeleteEmptied(const DayTable& t, const std::string& in) {
   std::string on;
@@ -160,14 +187,8 @@ void RefreshChunk(MysqlConnection& conn,
           "complaint_contributions")
       .executeUpdate();
   conn.Prepare("DELETE FROM new_contributions").executeUpdate();
-  std::string insert =
-      "INSERT INTO new_contributions (complaint, figure, kind, day, "
-      "credited, hit, minutes, n) ";
-  for (size_t i = 0; i < figures.size(); ++i) {
-    absl::StrAppend(&insert, i ? " UNION ALL " : "",
-                    ContributionSelect(figures[i], in));
-  }
-  Run(conn, insert, static_cast<int>(figures.size()), names);
+  Run(conn, ContributionsInsert("new_contributions", figures, in),
+      static_cast<int>(figures.size()), names);
   for (const DayTable& t : DayTables()) {
     Run(conn, MoveByDifference(t, in), 1, names);
     Run(conn, DeleteEmptied(t, in), 1, names);
@@ -195,6 +216,18 @@ absl::Status RefreshContributions(MysqlConnection& conn,
     names.resize(sql_rows::PaddedSize(names.size()), names.back());
     RefreshChunk(conn, figures, names);
   }
+  return absl::OkStatus();
+}
+
+absl::Status RecomputeAllContributions(
+    MysqlConnection& conn, absl::Span<const AggregateFigure> figures) {
+  conn.Prepare("DELETE FROM complaint_contributions").executeUpdate();
+  for (const DayTable& t : DayTables()) {
+    conn.Prepare(absl::StrCat("DELETE FROM ", t.table)).executeUpdate();
+  }
+  conn.Prepare(ContributionsInsert("complaint_contributions", figures, ""))
+      .executeUpdate();
+  for (const DayTable& t : DayTables()) conn.Prepare(AddUp(t)).executeUpdate();
   return absl::OkStatus();
 }
 

@@ -43,6 +43,12 @@ absl::Status RefreshContributions(MysqlConnection& conn,
                                   absl::Span<const AggregateFigure> figures,
                                   const std::vector<std::string>& complaints);
 
+// Every complaint's contributions and the day tables, computed whole from
+// the complaint tables (a rebuild's end: no difference moved, each day row
+// written once).
+absl::Status RecomputeAllContributions(
+    MysqlConnection& conn, absl::Span<const AggregateFigure> figures);
+
 // The backfill of the complaints applied before the aggregates existed
 // (migrations/025): whether it is done, marking it done, and the
 // complaints in name order after `after` (all when empty), at most `limit`.

@@ -412,7 +412,8 @@ const std::vector<std::string>& ReportTables() {
                                    "complaint_day_minutes",
                                    "complaint_staff_days",
                                    "complaint_staff_months",
-                                   "complaint_department_months"};
+                                   "complaint_department_months",
+                                   "aggregate_refresh_queue"};
   return *kTables;
 }
 

@@ -13,6 +13,7 @@
 #include "cppconn/statement.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
+#include "reporting-svc/src/app/refresh_queue.h"
 #include "reporting-svc/src/store/report_tables.h"
 
 namespace csm::reporting::testing {
@@ -123,6 +124,10 @@ void ReportFixture::ApplyFrom(const EventLog& log, absl::string_view source,
         });
     ASSERT_TRUE(s.ok()) << s;
   }
+  // As the follower does at the source's head.
+  absl::Status drained =
+      DrainRefreshQueue(server_->pool(), source, 0, [] { return false; });
+  ASSERT_TRUE(drained.ok()) << drained;
 }
 
 int64_t ReportFixture::Sql(const std::vector<std::string>& statements) {

@@ -1,0 +1,129 @@
+#include "reporting-svc/src/app/refresh_queue.h"
+
+#include <algorithm>
+#include <iterator>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "common/event_cursor.h"
+#include "common/log.h"
+#include "common/status.h"
+#include "reporting-svc/src/app/complaint_aggregates.h"
+#include "reporting-svc/src/store/batch_writes.h"
+#include "reporting-svc/src/store/refresh_queue.h"
+
+namespace csm::reporting {
+namespace {
+
+// Names per drain transaction: one padded statement list.
+constexpr int kDrainChunk = 512;
+// Why kBacklogHigh is 65,536 and a drain keeps half: a name drained in a
+// catch-up is refreshed again when a later batch changes it, so the kept
+// half must outlast the names' activity. A complaint's events span a few
+// days (a year's 1,000,000 complaints are about 2,700 a day: 32,768 are
+// about twelve days); an archive changes all year (visits, promises), so
+// the fewer archives outlast a drain the fewer are refreshed twice (a
+// year's 50,000 mostly fit). A bigger queue costs only a longer drain at
+// the head (a rebuild of the queued names) and an older freshness meanwhile.
+constexpr int64_t kBacklogKeep = kBacklogHigh / 2;
+constexpr absl::Duration kChunkTimeout = absl::Seconds(60);
+
+std::vector<std::string> SortedUnion(const std::vector<std::string>& a,
+                                     const std::vector<std::string>& b) {
+  std::vector<std::string> out;
+  std::set_union(a.begin(), a.end(), b.begin(), b.end(),
+                 std::back_inserter(out));
+  return out;
+}
+
+// One chunk in its own transaction; whether the queue had work for it.
+absl::StatusOr<bool> DrainChunk(MysqlPool& pool, absl::string_view source,
+                                int64_t keep) {
+  bool more = false;
+  CSM_RETURN_IF_ERROR(RunInTransaction(
+      pool, absl::Now() + kChunkTimeout,
+      [&](MysqlConnection& conn) -> absl::Status {
+        CSM_RETURN_IF_ERROR(LockEventCursor(conn, source).status());
+        if (keep > 0 && QueuedCount(conn, source) <= keep) {
+          return absl::OkStatus();
+        }
+        CSM_ASSIGN_OR_RETURN(int refreshed,
+                             RefreshQueued(conn, source, kDrainChunk));
+        more = refreshed > 0;
+        return absl::OkStatus();
+      }));
+  return more;
+}
+
+}  // namespace
+
+absl::Status RefreshChangedComplaints(MysqlConnection& conn,
+                                      absl::string_view source) {
+  const std::vector<std::string> changed = TakeChangedComplaints(conn);
+  if (changed.empty()) return absl::OkStatus();
+  if (changed.size() > static_cast<size_t>(kRefreshAtOnce)) {
+    return QueueNames(conn, source, changed);
+  }
+  // Live after a catch-up: the rest of its queue goes along, a little a
+  // batch. Looked at without a lock first: an empty queue (the live
+  // follower's) takes no gap lock the other source's inserts would wait on.
+  std::vector<std::string> queued;
+  if (QueuedCount(conn, source) > 0) {
+    queued = LockOldestQueued(conn, source, kRefreshAtOnce);
+  }
+  const std::vector<std::string> names = SortedUnion(changed, queued);
+  CSM_RETURN_IF_ERROR(RefreshNamed(conn, names));
+  if (!queued.empty()) Dequeue(conn, names);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<int> RefreshQueued(MysqlConnection& conn,
+                                  absl::string_view source, int limit) {
+  const std::vector<std::string> names = LockOldestQueued(conn, source, limit);
+  if (names.empty()) return 0;
+  CSM_RETURN_IF_ERROR(RefreshNamed(conn, names));
+  Dequeue(conn, names);
+  return static_cast<int>(names.size());
+}
+
+absl::Status RefreshAllComplaints(MysqlConnection& conn) {
+  CSM_RETURN_IF_ERROR(
+      RecomputeAllContributions(conn, AggregatedComplaintFigures()));
+  ClearQueue(conn);
+  return absl::OkStatus();
+}
+
+absl::Status DrainRefreshQueue(MysqlPool& pool, absl::string_view source,
+                               int64_t keep,
+                               const std::function<bool()>& stopping) {
+  while (!stopping()) {
+    CSM_ASSIGN_OR_RETURN(bool more, DrainChunk(pool, source, keep));
+    if (!more) break;
+  }
+  return absl::OkStatus();
+}
+
+void DrainAfterBatch(MysqlPool& pool, absl::string_view source, bool at_head,
+                     const std::function<bool()>& stopping) {
+  // Without a lock: an empty queue (a live follower's) costs one read.
+  int64_t queued = 0;
+  absl::Status s = RunWithConnection(pool, absl::Now() + kChunkTimeout,
+                                     [&](MysqlConnection& conn) {
+                                       queued = QueuedCount(conn, source);
+                                       return absl::OkStatus();
+                                     });
+  if (s.ok() && at_head && queued > 0) {
+    s = DrainRefreshQueue(pool, source, 0, stopping);
+  } else if (s.ok() && queued > kBacklogHigh) {
+    s = DrainRefreshQueue(pool, source, kBacklogKeep, stopping);
+  }
+  if (!s.ok()) {
+    log::Warning("refreshing the queued names failed; retried later",
+                 {{"source", std::string(source)},
+                  {"code", absl::StatusCodeToString(s.code())}});
+  }
+}
+
+}  // namespace csm::reporting

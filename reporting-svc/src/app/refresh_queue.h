@@ -1,0 +1,69 @@
+// When the pre-aggregated figures of complaints and archives
+// (complaint_aggregates.h, archive_aggregates.h) are refreshed after events
+// change them (docs/reports.md, "Pre-aggregated figures"). A batch that
+// changed few names (a live follower) refreshes them in its own
+// transaction, so the figures are current with the cursor. A batch that
+// changed many (a catch-up or a rebuild) only queues them
+// (store/refresh_queue.h) in its transaction, under its source: the
+// queue is drained in chunks, each recomputing its names and deleting
+// their queue rows in one transaction with that source's cursor locked,
+// so a name changed by many batches is recomputed once, and after a crash
+// anywhere every change is refreshed exactly once. complaint-svc's batches
+// queue complaints, customer-svc's archives; each source's follower drains
+// its own. The reports' freshness of a source says what its figures hold
+// while names of it are queued (ReadFreshness).
+#ifndef CSM_REPORTING_SVC_APP_REFRESH_QUEUE_H_
+#define CSM_REPORTING_SVC_APP_REFRESH_QUEUE_H_
+
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "common/mysql_pool.h"
+
+namespace csm::reporting {
+
+// The most names a batch refreshes at once: fewer changed, it refreshes
+// them and as many of its source's longest-queued; more, it queues them.
+inline constexpr int kRefreshAtOnce = 64;
+
+// A catch-up drains a source's queue once more than this many of its
+// names wait, down to half (app/refresh_queue.cc says why this many).
+inline constexpr int64_t kBacklogHigh = 65536;
+
+// The batch's end (EventHandlers::OnBatch) of `source`, after its other
+// writes (the contributions read them).
+absl::Status RefreshChangedComplaints(MysqlConnection& conn,
+                                      absl::string_view source);
+
+// In the caller's transaction: refreshes up to `limit` of `source`'s
+// longest-queued names and deletes their queue rows; how many.
+absl::StatusOr<int> RefreshQueued(MysqlConnection& conn,
+                                  absl::string_view source, int limit);
+
+// In the caller's transaction (a rebuild's end): every complaint's and
+// archive's contributions and the day tables computed whole, the queue
+// emptied.
+absl::Status RefreshAllComplaints(MysqlConnection& conn);
+
+// Refreshes `source`'s queued names, the longest-queued first, a chunk per
+// transaction with the source's cursor locked (so in turn with every
+// replica's batches, drains and rebuilds), while more than `keep` are
+// queued and until `stopping` says so.
+absl::Status DrainRefreshQueue(MysqlPool& pool, absl::string_view source,
+                               int64_t keep,
+                               const std::function<bool()>& stopping);
+
+// `source`'s follower, after a batch or a read (EventFollowerOptions::
+// after_apply): at the source's head its whole queue is refreshed; in a
+// catch-up only a long queue, down to half (the names queued last are the
+// likeliest to change again). Errors are logged; the next call retries.
+void DrainAfterBatch(MysqlPool& pool, absl::string_view source, bool at_head,
+                     const std::function<bool()>& stopping);
+
+}  // namespace csm::reporting
+
+#endif  // CSM_REPORTING_SVC_APP_REFRESH_QUEUE_H_
