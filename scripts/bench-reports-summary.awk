@@ -30,7 +30,8 @@ END {
   printf "| **ratio** (target >= 0.5) | **%.2f** |\n", (c16 > 0 ? rate / c16 : 0)
   printf "| sysbench oltp_insert, 1 thread (one durable commit after another) | %.0f inserts/s |\n", c1
   printf "| reporting-svc VmHWM after catching up | %s MiB |\n", hwm
-  printf "| full rebuild (--rebuild) | %.1f s (%.0f events/s) |\n", rebuild, (rebuild > 0 ? events / rebuild : 0)
+  if (rebuild == "") print "| full rebuild (--rebuild) | not run (BENCH_REBUILD=0) |"
+  else printf "| full rebuild (--rebuild) | %.1f s (%.0f events/s) |\n", rebuild, (rebuild > 0 ? events / rebuild : 0)
   if (events > 0 && ("questions" in stmts)) {
     printf "| statements per event while catching up | %.1f (insert %.1f, update %.1f, select %.1f, delete %.1f; %.3f commits) |\n",
       stmts["questions"] / events, stmts["com_insert"] / events, stmts["com_update"] / events,

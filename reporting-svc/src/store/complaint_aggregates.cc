@@ -1,6 +1,7 @@
 #include "reporting-svc/src/store/complaint_aggregates.h"
 
 #include <algorithm>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -283,21 +284,20 @@ bool DayTablesCover(const FigureScope& scope) {
 
 namespace {
 
-// SELECT <columns> FROM <table> of the scope's days and departments,
-// grouped by `group`, each row handed to `row`.
-// Columns and groups name the department as k: "department", or "''" for
-// the whole.
+// SELECT figure, k, <columns> FROM <table> of the scope's days and
+// departments, each row handed to `row`; k is the department, or '' for
+// the whole. Not grouped: the caller adds the rows up (StaffCounts says
+// why).
 template <typename Row>
 void ReadDays(MysqlConnection& conn, const FigureScope& scope,
-              bool by_department, const std::string& columns, const char* table,
-              const char* group, Row row) {
+              bool by_department, const char* columns, const char* table,
+              Row row) {
   const char* k = by_department ? "department" : "''";
   SqlCondition w;
   w.sql = " WHERE day >= ? AND day <= ?";
   AppendIn("department", scope.departments, &w);
-  sql::PreparedStatement& st = conn.Prepare(
-      absl::StrCat("SELECT figure, ", k, " AS k, ", columns, " FROM ", table,
-                   w.sql, " GROUP BY figure, k", group));
+  sql::PreparedStatement& st = conn.Prepare(absl::StrCat(
+      "SELECT figure, ", k, " AS k, ", columns, " FROM ", table, w.sql));
   Binder b(st);
   b.Date(scope.first).Date(scope.last);
   for (const std::string& v : w.values) b.Str(v);
@@ -312,8 +312,8 @@ absl::StatusOr<DayHistograms> DayMinutes(MysqlConnection& conn,
                                          bool by_department) {
   DayHistograms out;
   absl::Status bad;
-  ReadDays(conn, scope, by_department, "minutes, CAST(SUM(n) AS SIGNED)",
-           "complaint_day_minutes", ", minutes", [&](const ResultSetPtr& rs) {
+  ReadDays(conn, scope, by_department, "minutes, n", "complaint_day_minutes",
+           [&](const ResultSetPtr& rs) {
              absl::Status added = out[rs->getString(1)][rs->getString(2)].Add(
                  rs->getInt64(3), rs->getInt64(4));
              if (!added.ok() && bad.ok()) bad = added;
@@ -334,16 +334,14 @@ struct MonthSplit {
   absl::CivilDay days_from1, days_to1, days_from2, days_to2;
 };
 
-// figure, key, hits, count rows of `st` as shares.
-DayShares SharesOf(sql::PreparedStatement& st) {
-  DayShares out;
+// Adds the figure, key, hits, count rows of `st` to `out`.
+void AddShares(sql::PreparedStatement& st, DayShares& out) {
   ResultSetPtr rs(st.executeQuery());
   while (rs->next()) {
     Share& s = out[rs->getString(1)][rs->getString(2)];
     s.numerator += rs->getInt64(3);
     s.denominator += rs->getInt64(4);
   }
-  return out;
 }
 
 MonthSplit SplitByMonth(absl::CivilDay first, absl::CivilDay last) {
@@ -366,39 +364,68 @@ absl::StatusOr<DayShares> DayCounts(MysqlConnection& conn,
   const MonthSplit m = SplitByMonth(scope.first, scope.last);
   SqlCondition w;
   AppendIn("department", scope.departments, &w);
-  const char* k = by_department ? "department" : "''";
-  sql::PreparedStatement& st = conn.Prepare(absl::StrCat(
-      "SELECT figure, ", k,
-      " AS k, CAST(SUM(hits) AS SIGNED), CAST(SUM(n) AS SIGNED) FROM (SELECT "
-      "figure, department, n, hits FROM complaint_department_months WHERE "
-      "month >= ? AND month <= ?",
-      w.sql,
-      " UNION ALL SELECT figure, department, n, hits FROM "
-      "complaint_day_counts WHERE ((day >= ? AND day <= ?) OR (day >= ? AND "
-      "day <= ?))",
-      w.sql, ") t GROUP BY figure, k HAVING SUM(n) > 0"));
-  Binder b(st);
-  b.Date(m.months_from).Date(m.months_to);
-  for (const std::string& v : w.values) b.Str(v);
-  b.Date(m.days_from1).Date(m.days_to1).Date(m.days_from2).Date(m.days_to2);
-  for (const std::string& v : w.values) b.Str(v);
-  return SharesOf(st);
+  const std::string columns =
+      absl::StrCat("SELECT figure, ", by_department ? "department" : "''",
+                   ", hits, n FROM ");
+  DayShares out;
+  if (m.months_from <= m.months_to) {
+    sql::PreparedStatement& st = conn.Prepare(
+        absl::StrCat(columns,
+                     "complaint_department_months WHERE month >= ? AND "
+                     "month <= ?",
+                     w.sql));
+    Binder b(st);
+    b.Date(m.months_from).Date(m.months_to);
+    for (const std::string& v : w.values) b.Str(v);
+    AddShares(st, out);
+  }
+  if (m.days_from1 <= m.days_to1 || m.days_from2 <= m.days_to2) {
+    sql::PreparedStatement& st = conn.Prepare(absl::StrCat(
+        columns,
+        "complaint_day_counts WHERE ((day >= ? AND day <= ?) OR (day >= ? "
+        "AND day <= ?))",
+        w.sql));
+    Binder b(st);
+    b.Date(m.days_from1).Date(m.days_to1).Date(m.days_from2).Date(m.days_to2);
+    for (const std::string& v : w.values) b.Str(v);
+    AddShares(st, out);
+  }
+  // Groups with a count only (day rows hold n > 0: none is dropped).
+  for (auto& [figure, groups] : out) {
+    std::erase_if(groups,
+                  [](const auto& g) { return g.second.denominator <= 0; });
+  }
+  std::erase_if(out, [](const auto& f) { return f.second.empty(); });
+  return out;
 }
 
 absl::StatusOr<DayShares> StaffCounts(MysqlConnection& conn,
                                       const FigureScope& scope) {
   const MonthSplit m = SplitByMonth(scope.first, scope.last);
-  sql::PreparedStatement& st = conn.Prepare(
-      "SELECT figure, staff_id, CAST(SUM(hits) AS SIGNED), "
-      "CAST(SUM(n) AS SIGNED) FROM (SELECT figure, staff_id, n, hits FROM "
-      "complaint_staff_months WHERE month >= ? AND month <= ? UNION ALL "
-      "SELECT figure, staff_id, n, hits FROM complaint_staff_days WHERE "
-      "(day >= ? AND day <= ?) OR (day >= ? AND day <= ?)) t "
-      "GROUP BY figure, staff_id");
-  Binder b(st);
-  b.Date(m.months_from).Date(m.months_to);
-  b.Date(m.days_from1).Date(m.days_to1).Date(m.days_from2).Date(m.days_to2);
-  return SharesOf(st);
+  // The rows are summed here, not by GROUP BY: grouping a quarter's
+  // staff x figure x 3 month rows in a temporary table cost ten times
+  // reading them in key order (docs/benchmarks.md, "The staff ranking's
+  // reads").
+  DayShares out;
+  if (m.months_from <= m.months_to) {
+    sql::PreparedStatement& st = conn.Prepare(
+        "SELECT figure, staff_id, hits, n FROM complaint_staff_months "
+        "WHERE month >= ? AND month <= ?");
+    Binder(st).Date(m.months_from).Date(m.months_to);
+    AddShares(st, out);
+  }
+  if (m.days_from1 <= m.days_to1 || m.days_from2 <= m.days_to2) {
+    sql::PreparedStatement& st = conn.Prepare(
+        "SELECT figure, staff_id, hits, n FROM complaint_staff_days "
+        "WHERE (day >= ? AND day <= ?) OR (day >= ? AND day <= ?)");
+    Binder(st)
+        .Date(m.days_from1)
+        .Date(m.days_to1)
+        .Date(m.days_from2)
+        .Date(m.days_to2);
+    AddShares(st, out);
+  }
+  return out;
 }
 
 }  // namespace csm::reporting
