@@ -17,7 +17,8 @@
 // call succeeded, 1 otherwise, 2 on bad flags.
 //
 // `--rate=R` makes the load open-loop: calls are due at fixed times, R per
-// second over all threads, and a call's latency counts from when it was due
+// second, each taken by the first thread free (a slow call holds up only
+// itself), and a call's latency counts from when it was due
 // (a late start is latency too), so p99 at a given rate is honest.
 // `--hold_streams=N` opens N idle StreamEvents streams before the load and
 // reports how many the server served, queued or refused. `--watch` reports

@@ -26,12 +26,14 @@ void SetUpContext(const Config& config, grpc::ClientContext* ctx) {
   }
 }
 
-// When the worker's i-th call is due: with --rate, the calls of all workers
-// interleave on one schedule from the start; without, at once.
-Clock::time_point DueTime(const Config& config, const Shared& shared,
-                          int worker, int64_t i) {
+// When the next call is due: with --rate, the calls of all workers are
+// one schedule from the start, and each slot goes to the first worker that
+// is free (a slow call delays only itself, as with independent callers);
+// without, at once.
+Clock::time_point NextDueTime(const Config& config, Shared& shared) {
   if (config.rate <= 0) return Clock::now();
-  const double slot = static_cast<double>(i) * config.concurrency + worker;
+  const double slot = static_cast<double>(
+      shared.next_slot.fetch_add(1, std::memory_order_relaxed));
   return shared.start + std::chrono::duration_cast<Clock::duration>(
                             std::chrono::duration<double>(slot / config.rate));
 }
@@ -100,7 +102,7 @@ void RunWorker(const Config& config, int worker,
   RequestSource source(config.requests, worker, names);
   const std::string path = GrpcPathOf(config.requests.method);
   for (int64_t i = 0;; ++i) {
-    const Clock::time_point due = DueTime(config, *shared, worker, i);
+    const Clock::time_point due = NextDueTime(config, *shared);
     if (due >= shared->stop_at) break;
     std::this_thread::sleep_until(due);
     const bool measured = due >= shared->measure_from;

@@ -42,6 +42,7 @@ struct Shared {
   Clock::time_point stop_at;
   int64_t calls_limit = 0;
   std::atomic<int64_t> calls_started{0};
+  std::atomic<int64_t> next_slot{0};  // --rate: the schedule's next slot
   std::mutex error_mu;
   std::array<bool, kCodes> error_reported{};
 };
