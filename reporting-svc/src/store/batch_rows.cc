@@ -23,6 +23,7 @@ struct Gathered {
   std::vector<FeedbackRow> feedback;
   std::map<std::string, CustomerRow> customers;
   std::vector<ArchiveChangeRow> changes;
+  std::map<std::string, ContactRow> contacts;
 };
 
 // The batches open now, by connection. A connection's entry is used only
@@ -46,6 +47,24 @@ std::vector<V> Values(std::map<K, V>& rows) {
   out.reserve(rows.size());
   for (auto& [key, row] : rows) out.push_back(std::move(row));
   return out;
+}
+
+// Appends `row` to the open batch's `rows`, or writes it at once.
+template <typename Row>
+void Append(MysqlConnection& conn, std::vector<Row> Gathered::*rows, Row row,
+            void (*write)(MysqlConnection&, const std::vector<Row>&)) {
+  if (Gathered* g = Batch(conn)) {
+    (g->*rows).push_back(std::move(row));
+  } else {
+    write(conn, {std::move(row)});
+  }
+}
+
+void Note(MysqlConnection& conn, ContactRow note) {
+  Gathered* g = Batch(conn);
+  if (g == nullptr) return WriteContacts(conn, {std::move(note)});
+  auto [slot, fresh] = g->contacts.try_emplace(note.customer, note);
+  if (!fresh) MergeContact(slot->second, std::move(note));
 }
 
 void GatherDeadlines(Gathered& g, const ev::ComplaintSnapshot& s) {
@@ -76,6 +95,7 @@ absl::Status FlushBatchRows(MysqlConnection& conn) {
   WriteFeedback(conn, g.feedback);
   WriteCustomers(conn, Values(g.customers));
   WriteArchiveChanges(conn, g.changes);
+  WriteContacts(conn, Values(g.contacts));
   return absl::OkStatus();
 }
 
@@ -124,11 +144,7 @@ absl::Status MarkDeadlineBreached(MysqlConnection& conn,
 }
 
 absl::Status AddComplaintFact(MysqlConnection& conn, const ComplaintFact& f) {
-  if (Gathered* g = Batch(conn)) {
-    g->facts.push_back(f);
-  } else {
-    WriteFacts(conn, {f});
-  }
+  Append(conn, &Gathered::facts, f, WriteFacts);
   return absl::OkStatus();
 }
 
@@ -137,26 +153,16 @@ absl::Status AddHolding(MysqlConnection& conn, int64_t event_sequence,
                         absl::string_view department,
                         absl::string_view staff_id, absl::Time end_time,
                         int64_t working_minutes) {
-  HoldingRow h{event_sequence,
-               std::string(complaint),
-               std::string(department),
-               std::string(staff_id),
-               end_time,
-               working_minutes};
-  if (Gathered* g = Batch(conn)) {
-    g->holdings.push_back(std::move(h));
-  } else {
-    WriteHoldings(conn, {std::move(h)});
-  }
+  Append(conn, &Gathered::holdings,
+         HoldingRow{event_sequence, std::string(complaint),
+                    std::string(department), std::string(staff_id), end_time,
+                    working_minutes},
+         WriteHoldings);
   return absl::OkStatus();
 }
 
 absl::Status AddFeedback(MysqlConnection& conn, const FeedbackRow& row) {
-  if (Gathered* g = Batch(conn)) {
-    g->feedback.push_back(row);
-  } else {
-    WriteFeedback(conn, {row});
-  }
+  Append(conn, &Gathered::feedback, row, WriteFeedback);
   return absl::OkStatus();
 }
 
@@ -178,13 +184,43 @@ absl::Status AddArchiveChange(MysqlConnection& conn, int64_t event_sequence,
                               absl::string_view customer, absl::Time time,
                               bool created,
                               const std::vector<std::string>& fields) {
-  ArchiveChangeRow r{event_sequence, std::string(customer), time, created,
-                     absl::StrJoin(fields, ",")};
-  if (Gathered* g = Batch(conn)) {
-    g->changes.push_back(std::move(r));
-  } else {
-    WriteArchiveChanges(conn, {std::move(r)});
-  }
+  Append(conn, &Gathered::changes,
+         ArchiveChangeRow{event_sequence, std::string(customer), time, created,
+                          absl::StrJoin(fields, ",")},
+         WriteArchiveChanges);
+  return absl::OkStatus();
+}
+
+absl::Status NoteDealing(MysqlConnection& conn, absl::string_view customer,
+                         absl::CivilDay deal_date) {
+  ContactRow note;
+  note.customer = std::string(customer);
+  note.last_deal_date = deal_date;
+  Note(conn, std::move(note));
+  return absl::OkStatus();
+}
+
+absl::Status NoteContact(MysqlConnection& conn, absl::string_view customer,
+                         absl::CivilDay date) {
+  ContactRow note;
+  note.customer = std::string(customer);
+  note.last_contact_date = date;
+  Note(conn, std::move(note));
+  return absl::OkStatus();
+}
+
+absl::Status NoteVisit(MysqlConnection& conn, absl::string_view customer,
+                       absl::CivilDay date, int64_t event_sequence,
+                       absl::string_view visit,
+                       absl::string_view satisfaction) {
+  ContactRow note{std::string(customer),
+                  std::nullopt,
+                  date,
+                  date,
+                  event_sequence,
+                  std::string(visit),
+                  std::string(satisfaction)};
+  Note(conn, std::move(note));
   return absl::OkStatus();
 }
 

@@ -2,7 +2,8 @@
 // as multi-row statements (store/report_rows.h): the complaint row, its
 // deadlines and ledger columns (one row per complaint and batch: the
 // last snapshot wins, each event carries the whole snapshot), the facts,
-// holdings and feedback, the archive rows and their change rows. The
+// holdings and feedback, the archive rows, their change rows and latest
+// contacts. The
 // follower is one connection issuing one statement after another, so the
 // apply rate is bounded by round trips (docs/benchmarks.md, "Apply rate").
 //
@@ -21,6 +22,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "common/mysql_pool.h"
 #include "reporting-svc/src/store/report_tables.h"
@@ -63,6 +65,17 @@ absl::Status AddArchiveChange(MysqlConnection& conn, int64_t event_sequence,
                               absl::string_view customer, absl::Time time,
                               bool created,
                               const std::vector<std::string>& fields);
+
+// An archive's latest dealing, contact (a communication's contact date or
+// a visit's actual date) and visit (the latest when its date is later, or
+// the same and its event later): archive_contacts.
+absl::Status NoteDealing(MysqlConnection& conn, absl::string_view customer,
+                         absl::CivilDay deal_date);
+absl::Status NoteContact(MysqlConnection& conn, absl::string_view customer,
+                         absl::CivilDay date);
+absl::Status NoteVisit(MysqlConnection& conn, absl::string_view customer,
+                       absl::CivilDay date, int64_t event_sequence,
+                       absl::string_view visit, absl::string_view satisfaction);
 
 }  // namespace csm::reporting
 

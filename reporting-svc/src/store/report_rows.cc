@@ -1,10 +1,13 @@
 #include "reporting-svc/src/store/report_rows.h"
 
 #include <algorithm>
+#include <initializer_list>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "common/business_time.h"
 #include "reporting-svc/src/store/multi_row.h"
 #include "reporting-svc/src/store/sql_bind.h"
@@ -40,6 +43,17 @@ Met MetOf(const ev::ComplaintSnapshot& s, absl::string_view kind) {
   return met;
 }
 
+// " ON DUPLICATE KEY UPDATE a = VALUES(a), ...": the columns take the
+// written row's values.
+std::string UpdateFromRow(std::initializer_list<const char*> columns) {
+  std::string sql = " ON DUPLICATE KEY UPDATE ";
+  for (const char* c : columns) {
+    absl::StrAppend(&sql, sql.back() == ' ' ? "" : ", ", c, " = VALUES(", c,
+                    ")");
+  }
+  return sql;
+}
+
 constexpr char kComplaintInsert[] =
     "INSERT INTO complaints (name, complaint_number, customer, "
     "customer_grade, category, severity, state, channel, cause, "
@@ -50,21 +64,6 @@ constexpr char kComplaintInsert[] =
     "handling_minutes, close_time, fault_report) VALUES ";
 constexpr char kComplaintRow[] =
     "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)";
-constexpr char kComplaintMerge[] =
-    " ON DUPLICATE KEY UPDATE complaint_number = VALUES(complaint_number), "
-    "category = VALUES(category), severity = VALUES(severity), "
-    "state = VALUES(state), cause = VALUES(cause), "
-    "responsibility = VALUES(responsibility), subject = VALUES(subject), "
-    "handling_department = VALUES(handling_department), "
-    "accept_time = VALUES(accept_time), "
-    "accept_department = VALUES(accept_department), "
-    "accept_staff_id = VALUES(accept_staff_id), "
-    "acknowledge_minutes = VALUES(acknowledge_minutes), "
-    "first_resolve_time = VALUES(first_resolve_time), "
-    "first_resolve_department = VALUES(first_resolve_department), "
-    "first_resolver_id = VALUES(first_resolver_id), "
-    "handling_minutes = VALUES(handling_minutes), "
-    "close_time = VALUES(close_time), fault_report = VALUES(fault_report)";
 
 void BindComplaint(Binder& b, const ComplaintRow& r) {
   const ev::ComplaintSnapshot& f = r.first;
@@ -89,13 +88,6 @@ constexpr char kLedgerInsert[] =
     "INSERT INTO complaint_ledger (complaint, handler_id, "
     "first_responder_department, paused_working_minutes, "
     "escalation_level, reopen_count, repeat_contacts) VALUES ";
-constexpr char kLedgerMerge[] =
-    " ON DUPLICATE KEY UPDATE handler_id = VALUES(handler_id), "
-    "first_responder_department = VALUES(first_responder_department), "
-    "paused_working_minutes = VALUES(paused_working_minutes), "
-    "escalation_level = VALUES(escalation_level), "
-    "reopen_count = VALUES(reopen_count), "
-    "repeat_contacts = VALUES(repeat_contacts)";
 
 void BindLedger(Binder& b, const ComplaintRow& r) {
   const ev::ComplaintSnapshot& s = r.last;
@@ -122,13 +114,57 @@ constexpr char kDeadlineMerge[] =
     "breached_staff_id = IF(VALUES(breached_department) = '', "
     "breached_staff_id, VALUES(breached_staff_id))";
 
+// The later of two dates, either unset.
+std::optional<absl::CivilDay> Later(std::optional<absl::CivilDay> a,
+                                    std::optional<absl::CivilDay> b) {
+  if (!a.has_value()) return b;
+  if (!b.has_value()) return a;
+  return std::max(*a, *b);
+}
+
+// The written visit is later than the stored one (an unset date is none).
+// The visit columns move before last_visit_date: each assignment sees the
+// ones before it.
+constexpr char kLaterVisit[] =
+    "VALUES(last_visit_date) IS NOT NULL AND (last_visit_date IS NULL OR "
+    "last_visit_date < VALUES(last_visit_date) OR (last_visit_date = "
+    "VALUES(last_visit_date) AND last_visit_sequence < "
+    "VALUES(last_visit_sequence)))";
+
+std::string ContactMerge() {
+  std::vector<std::string> sets;
+  for (const char* c : {"last_deal_date", "last_contact_date"}) {
+    sets.push_back(absl::StrCat(c, " = COALESCE(GREATEST(", c, ", VALUES(", c,
+                                ")), ", c, ", VALUES(", c, "))"));
+  }
+  for (const char* c : {"last_visit", "last_visit_satisfaction",
+                        "last_visit_sequence", "last_visit_date"}) {
+    sets.push_back(
+        absl::StrCat(c, " = IF(", kLaterVisit, ", VALUES(", c, "), ", c, ")"));
+  }
+  return absl::StrCat(" ON DUPLICATE KEY UPDATE ", absl::StrJoin(sets, ", "));
+}
+
 }  // namespace
 
 void WriteComplaints(MysqlConnection& conn,
                      const std::vector<ComplaintRow>& rows) {
-  WriteRows(conn, rows, kComplaintInsert, kComplaintRow, kComplaintMerge,
-            BindComplaint);
-  WriteRows(conn, rows, kLedgerInsert, "(?,?,?,?,?,?,?)", kLedgerMerge,
+  // The insert alone sets customer, customer_grade, channel, register_time,
+  // register_department and first_responder_id.
+  static const std::string* const kComplaintMerge =
+      new std::string(UpdateFromRow(
+          {"complaint_number", "category", "severity", "state", "cause",
+           "responsibility", "subject", "handling_department", "accept_time",
+           "accept_department", "accept_staff_id", "acknowledge_minutes",
+           "first_resolve_time", "first_resolve_department",
+           "first_resolver_id", "handling_minutes", "close_time",
+           "fault_report"}));
+  static const std::string* const kLedgerMerge = new std::string(UpdateFromRow(
+      {"handler_id", "first_responder_department", "paused_working_minutes",
+       "escalation_level", "reopen_count", "repeat_contacts"}));
+  WriteRows(conn, rows, kComplaintInsert, kComplaintRow,
+            kComplaintMerge->c_str(), BindComplaint);
+  WriteRows(conn, rows, kLedgerInsert, "(?,?,?,?,?,?,?)", kLedgerMerge->c_str(),
             BindLedger);
 }
 
@@ -257,6 +293,36 @@ void WriteArchiveChanges(MysqlConnection& conn,
               b.Int(r.event_sequence).Str(r.customer).Time(r.time);
               b.Int(r.created ? 1 : 0).Str(r.changed_fields, 2000);
             });
+}
+
+void WriteContacts(MysqlConnection& conn, const std::vector<ContactRow>& rows) {
+  static const std::string* const kMerge = new std::string(ContactMerge());
+  WriteRows(conn, rows,
+            "INSERT INTO archive_contacts (customer, last_deal_date, "
+            "last_contact_date, last_visit_date, last_visit_sequence, "
+            "last_visit, last_visit_satisfaction) VALUES ",
+            "(?,?,?,?,?,?,?)", kMerge->c_str(),
+            [](Binder& b, const ContactRow& r) {
+              b.Str(r.customer).Date(r.last_deal_date);
+              b.Date(r.last_contact_date).Date(r.last_visit_date);
+              b.Int(r.last_visit_sequence).Str(r.last_visit, 96);
+              b.Str(r.last_visit_satisfaction, 48);
+            });
+}
+
+void MergeContact(ContactRow& row, ContactRow later) {
+  row.last_deal_date = Later(row.last_deal_date, later.last_deal_date);
+  row.last_contact_date = Later(row.last_contact_date, later.last_contact_date);
+  if (!later.last_visit_date.has_value()) return;
+  if (row.last_visit_date.has_value() &&
+      std::make_pair(*row.last_visit_date, row.last_visit_sequence) >=
+          std::make_pair(*later.last_visit_date, later.last_visit_sequence)) {
+    return;
+  }
+  row.last_visit_date = later.last_visit_date;
+  row.last_visit_sequence = later.last_visit_sequence;
+  row.last_visit = std::move(later.last_visit);
+  row.last_visit_satisfaction = std::move(later.last_visit_satisfaction);
 }
 
 }  // namespace csm::reporting

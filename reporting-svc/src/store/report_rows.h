@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "absl/strings/string_view.h"
+#include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "common/mysql_pool.h"
 #include "reporting-svc/src/store/report_tables.h"
@@ -87,6 +88,21 @@ struct ArchiveChangeRow {
 };
 void WriteArchiveChanges(MysqlConnection& conn,
                          const std::vector<ArchiveChangeRow>& rows);
+
+// An archive's latest contacts (archive_contacts): each date the latest
+// noted, the visit the latest by date, then by event.
+struct ContactRow {
+  std::string customer;
+  std::optional<absl::CivilDay> last_deal_date;
+  std::optional<absl::CivilDay> last_contact_date;
+  std::optional<absl::CivilDay> last_visit_date;
+  int64_t last_visit_sequence = 0;
+  std::string last_visit;
+  std::string last_visit_satisfaction;
+};
+void WriteContacts(MysqlConnection& conn, const std::vector<ContactRow>& rows);
+// `row` as the stored row becomes when `later` is written over it.
+void MergeContact(ContactRow& row, ContactRow later);
 
 }  // namespace csm::reporting
 
