@@ -11,8 +11,8 @@
 #include "reporting-svc/src/app/complaint_aggregates.h"
 #include "reporting-svc/src/app/event_appliers.h"
 #include "reporting-svc/src/app/refresh_queue.h"
+#include "reporting-svc/src/store/batch_rows.h"
 #include "reporting-svc/src/store/batch_writes.h"
-#include "reporting-svc/src/store/ledger_queries.h"
 #include "reporting-svc/src/store/report_tables.h"
 #include "reporting-svc/src/store/schedule_store.h"
 #include "reporting-svc/src/store/sql_bind.h"
@@ -36,8 +36,6 @@ absl::Status Track(MysqlConnection& conn, const Event& e,
                    const ev::ComplaintSnapshot& s) {
   CSM_RETURN_IF_ERROR(RememberChangedComplaint(conn, s.name()));
   CSM_RETURN_IF_ERROR(UpsertComplaint(conn, s));
-  CSM_RETURN_IF_ERROR(UpsertDeadlines(conn, s));
-  CSM_RETURN_IF_ERROR(UpsertLedgerColumns(conn, s));
   CSM_RETURN_IF_ERROR(RememberValue(conn, "category", s.category()));
   for (const std::string* d :
        {&s.handling_department(), &s.first_responder_department(),
@@ -218,6 +216,8 @@ void AddFaultHandlers(EventHandlers& h) {
         CSM_RETURN_IF_ERROR(AddFault(c, m.fault_report(), m.title(),
                                      OptTime(m.fault_time()), OccurTime(e),
                                      static_cast<int>(complaints.size())));
+        // It reads the complaint rows: the batch's must be written first.
+        CSM_RETURN_IF_ERROR(FlushBatchRows(c));
         return AddFaultDepartments(c, m.fault_report(), complaints);
       });
   h.On<ev::FaultAnalysisSubmitted>([](MysqlConnection& c, const Event&,
@@ -247,6 +247,7 @@ void AddComplaintEventHandlers(EventHandlers& h) {
 
 EventHandlers HandlersOf(absl::string_view source) {
   EventHandlers h;
+  h.OnBatch(BeginBatchRows, FlushBatchRows);
   h.OnBatch(BeginBatchWrites, FlushBatchWrites);
   // After the batch's other writes: the contributions read them.
   h.OnBatch([](MysqlConnection&) {},

@@ -8,7 +8,7 @@
 #include "csm/common/v1/common.pb.h"
 #include "reporting-svc/src/app/event_appliers.h"
 #include "reporting-svc/src/store/archive_history.h"
-#include "reporting-svc/src/store/attrition_queries.h"
+#include "reporting-svc/src/store/batch_rows.h"
 #include "reporting-svc/src/store/batch_writes.h"
 #include "reporting-svc/src/store/report_tables.h"
 #include "reporting-svc/src/store/sql_bind.h"

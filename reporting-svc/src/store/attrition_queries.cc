@@ -18,29 +18,6 @@ namespace {
 
 using ResultSetPtr = std::unique_ptr<sql::ResultSet>;
 
-// The row exists before any of its columns moves.
-void EnsureRow(MysqlConnection& conn, absl::string_view customer) {
-  sql::PreparedStatement& st = conn.Prepare(
-      "INSERT IGNORE INTO archive_contacts (customer, last_deal_date, "
-      "last_contact_date, last_visit_date, last_visit_sequence, last_visit, "
-      "last_visit_satisfaction) VALUES (?, NULL, NULL, NULL, 0, '', '')");
-  Binder(st).Str(customer);
-  st.executeUpdate();
-}
-
-absl::Status LaterDate(MysqlConnection& conn, const char* column,
-                       absl::string_view customer, absl::CivilDay date) {
-  EnsureRow(conn, customer);
-  sql::PreparedStatement& st =
-      conn.Prepare(absl::StrCat("UPDATE archive_contacts SET ", column,
-                                " = ? WHERE "
-                                "customer = ? AND (",
-                                column, " IS NULL OR ", column, " < ?)"));
-  Binder(st).Date(date).Str(customer).Date(date);
-  st.executeUpdate();
-  return absl::OkStatus();
-}
-
 template <typename T>
 T ParseEnum(const std::string& name, bool (*parse)(const std::string&, T*)) {
   T value{};
@@ -84,33 +61,6 @@ absl::StatusOr<WatchedArchive> ReadArchive(const ResultSetPtr& rs) {
 }
 
 }  // namespace
-
-absl::Status NoteDealing(MysqlConnection& conn, absl::string_view customer,
-                         absl::CivilDay deal_date) {
-  return LaterDate(conn, "last_deal_date", customer, deal_date);
-}
-
-absl::Status NoteContact(MysqlConnection& conn, absl::string_view customer,
-                         absl::CivilDay date) {
-  return LaterDate(conn, "last_contact_date", customer, date);
-}
-
-absl::Status NoteVisit(MysqlConnection& conn, absl::string_view customer,
-                       absl::CivilDay date, int64_t event_sequence,
-                       absl::string_view visit,
-                       absl::string_view satisfaction) {
-  CSM_RETURN_IF_ERROR(NoteContact(conn, customer, date));
-  sql::PreparedStatement& st = conn.Prepare(
-      "UPDATE archive_contacts SET last_visit_date = ?, "
-      "last_visit_sequence = ?, last_visit = ?, last_visit_satisfaction = ? "
-      "WHERE customer = ? AND (last_visit_date IS NULL OR last_visit_date < "
-      "? OR (last_visit_date = ? AND last_visit_sequence < ?))");
-  Binder b(st);
-  b.Date(date).Int(event_sequence).Str(visit, 96).Str(satisfaction, 48);
-  b.Str(customer).Date(date).Date(date).Int(event_sequence);
-  st.executeUpdate();
-  return absl::OkStatus();
-}
 
 absl::StatusOr<std::vector<WatchedArchive>> OpenArchives(
     MysqlConnection& conn, const FigureScope& scope) {

@@ -21,18 +21,7 @@
 
 namespace csm::reporting {
 
-// ---- writes, in the batch's transaction
-
-absl::Status NoteDealing(MysqlConnection& conn, absl::string_view customer,
-                         absl::CivilDay deal_date);
-// A communication's contact date or a visit's actual date.
-absl::Status NoteContact(MysqlConnection& conn, absl::string_view customer,
-                         absl::CivilDay date);
-// The visit is the latest when its date is later, or the same and its
-// event later.
-absl::Status NoteVisit(MysqlConnection& conn, absl::string_view customer,
-                       absl::CivilDay date, int64_t event_sequence,
-                       absl::string_view visit, absl::string_view satisfaction);
+// The writes (archive_contacts) are gathered per batch: store/batch_rows.h.
 
 // ---- reads
 

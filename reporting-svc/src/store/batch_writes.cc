@@ -7,8 +7,8 @@
 #include <utility>
 #include <vector>
 
-#include "absl/strings/str_cat.h"
 #include "common/business_time.h"
+#include "reporting-svc/src/store/multi_row.h"
 #include "reporting-svc/src/store/sql_bind.h"
 
 namespace csm::reporting {
@@ -45,33 +45,6 @@ constexpr char kStaffMerge[] =
     "department = IF(VALUES(event_time) >= event_time, "
     "VALUES(department), department), "
     "event_time = GREATEST(event_time, VALUES(event_time))";
-
-std::string MultiRow(const char* insert, const char* row, const char* merge,
-                     size_t rows) {
-  std::string sql = insert;
-  for (size_t i = 0; i < rows; ++i) absl::StrAppend(&sql, i ? ", " : "", row);
-  return absl::StrCat(sql, merge);
-}
-
-// Writes `rows` with statements of 64, 32, ... 1 rows: a handful of
-// statements per batch, and at most seven statement texts per connection's
-// cache.
-template <typename Row, typename BindRow>
-void WriteRows(MysqlConnection& conn, const std::vector<Row>& rows,
-               const char* insert, const char* row, const char* merge,
-               BindRow bind) {
-  size_t next = 0;
-  for (size_t chunk = 64; chunk > 0; chunk /= 2) {
-    while (rows.size() - next >= chunk) {
-      sql::PreparedStatement& st =
-          conn.Prepare(MultiRow(insert, row, merge, chunk));
-      Binder b(st);
-      for (size_t i = 0; i < chunk; ++i) bind(b, rows[next + i]);
-      st.executeUpdate();
-      next += chunk;
-    }
-  }
-}
 
 using ValueRow = std::pair<std::string, std::string>;
 using StaffRow = std::pair<std::pair<std::string, absl::CivilDay>, StaffDay>;

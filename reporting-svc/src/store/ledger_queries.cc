@@ -258,27 +258,6 @@ absl::Status AddDetails(MysqlConnection& conn,
 
 }  // namespace
 
-absl::Status UpsertLedgerColumns(MysqlConnection& conn,
-                                 const ev::ComplaintSnapshot& s) {
-  sql::PreparedStatement& st = conn.Prepare(
-      "INSERT INTO complaint_ledger (complaint, handler_id, "
-      "first_responder_department, paused_working_minutes, "
-      "escalation_level, reopen_count, repeat_contacts) VALUES "
-      "(?,?,?,?,?,?,?) ON DUPLICATE KEY UPDATE "
-      "handler_id = VALUES(handler_id), "
-      "first_responder_department = VALUES(first_responder_department), "
-      "paused_working_minutes = VALUES(paused_working_minutes), "
-      "escalation_level = VALUES(escalation_level), "
-      "reopen_count = VALUES(reopen_count), "
-      "repeat_contacts = VALUES(repeat_contacts)");
-  Binder b(st);
-  b.Str(s.name()).Str(s.handler_id(), 128).Str(s.first_responder_department());
-  b.Int(s.paused_working_minutes()).Int(s.escalation_level());
-  b.Int(s.reopen_count()).Int(s.repeat_contacts());
-  st.executeUpdate();
-  return absl::OkStatus();
-}
-
 absl::StatusOr<Page<rv1::ComplaintLedgerRow>> LedgerPage(
     MysqlConnection& conn, const LedgerQuery& query,
     const std::optional<PageCursor>& after, int limit) {

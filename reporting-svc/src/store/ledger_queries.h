@@ -22,10 +22,6 @@ namespace csm::reporting {
 namespace ev = ::csm::events::v1;
 namespace rv1 = ::csm::reporting::v1;
 
-// The ledger columns of `snapshot`, as of it.
-absl::Status UpsertLedgerColumns(MysqlConnection& conn,
-                                 const ev::ComplaintSnapshot& snapshot);
-
 // Registered in the period, or with any fact of the period (`touched`);
 // departments filter the latest handling department, staff ids the first
 // responder or the latest handler.

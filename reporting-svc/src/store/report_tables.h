@@ -28,22 +28,7 @@ inline constexpr char kInvestigatedDeadline[] = "DEADLINE_KIND_INVESTIGATED";
 inline constexpr char kHandlingOpinionDeadline[] =
     "DEADLINE_KIND_HANDLING_OPINION";
 
-// ---- complaints
-
-// The complaint row as of `snapshot`; the accept and first-resolution
-// columns come from its acknowledge and handling-opinion deadlines.
-absl::Status UpsertComplaint(MysqlConnection& conn,
-                             const ev::ComplaintSnapshot& snapshot);
-// Every deadline of the snapshot, as of it.
-absl::Status UpsertDeadlines(MysqlConnection& conn,
-                             const ev::ComplaintSnapshot& snapshot);
-// A breach as ComplaintDeadlineBreached tells it (the snapshot may not yet
-// carry it).
-absl::Status MarkDeadlineBreached(MysqlConnection& conn,
-                                  absl::string_view complaint,
-                                  absl::string_view kind, absl::Time due_time,
-                                  absl::string_view department,
-                                  absl::string_view staff_id);
+// ---- complaints (written by store/batch_rows.h)
 
 struct ComplaintFact {
   int64_t event_sequence = 0;
@@ -57,23 +42,9 @@ struct ComplaintFact {
   std::string detail;
   bool reopened = false;
 };
-absl::Status AddComplaintFact(MysqlConnection& conn, const ComplaintFact& f);
-
-// A holding that ended (transfer out, resolution).
-absl::Status AddHolding(MysqlConnection& conn, int64_t event_sequence,
-                        absl::string_view complaint,
-                        absl::string_view department,
-                        absl::string_view staff_id, absl::Time end_time,
-                        int64_t working_minutes);
-
-// ---- customers
-
-absl::Status UpsertCustomer(MysqlConnection& conn,
-                            const ev::CustomerSnapshot& snapshot);
-absl::Status AddArchiveChange(MysqlConnection& conn, int64_t event_sequence,
-                              absl::string_view customer, absl::Time time,
-                              bool created,
-                              const std::vector<std::string>& fields);
+// The complaints' and archives' rows each event writes (complaints,
+// complaint_deadlines, complaint_facts, complaint_holdings, customers,
+// archive_changes, feedback) are gathered per batch: store/batch_rows.h.
 
 // ---- return visits
 
@@ -140,7 +111,6 @@ struct FeedbackRow {
   std::string subject;
   absl::Time time;
 };
-absl::Status AddFeedback(MysqlConnection& conn, const FeedbackRow& row);
 
 absl::Status AddFault(MysqlConnection& conn, absl::string_view name,
                       absl::string_view title,
