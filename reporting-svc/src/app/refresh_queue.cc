@@ -29,6 +29,7 @@ constexpr int kDrainChunk = 512;
 // the head (a rebuild of the queued names) and an older freshness meanwhile.
 constexpr int64_t kBacklogKeep = kBacklogHigh / 2;
 constexpr absl::Duration kChunkTimeout = absl::Seconds(60);
+constexpr int kChunkAttempts = 8;
 
 std::vector<std::string> SortedUnion(const std::vector<std::string>& a,
                                      const std::vector<std::string>& b) {
@@ -42,6 +43,8 @@ std::vector<std::string> SortedUnion(const std::vector<std::string>& a,
 absl::StatusOr<bool> DrainChunk(MysqlPool& pool, absl::string_view source,
                                 int64_t keep) {
   bool more = false;
+  // The other source's drains and batches move the same day-table rows:
+  // deadlocks are expected while both catch up, and a chunk is redone.
   CSM_RETURN_IF_ERROR(RunInTransaction(
       pool, absl::Now() + kChunkTimeout,
       [&](MysqlConnection& conn) -> absl::Status {
@@ -53,7 +56,8 @@ absl::StatusOr<bool> DrainChunk(MysqlPool& pool, absl::string_view source,
                              RefreshQueued(conn, source, kDrainChunk));
         more = refreshed > 0;
         return absl::OkStatus();
-      }));
+      },
+      kChunkAttempts));
   return more;
 }
 
@@ -105,24 +109,53 @@ absl::Status DrainRefreshQueue(MysqlPool& pool, absl::string_view source,
   return absl::OkStatus();
 }
 
-void DrainAfterBatch(MysqlPool& pool, absl::string_view source, bool at_head,
-                     const std::function<bool()>& stopping) {
+namespace {
+
+// Sleeps `d` in short steps; false when `stopping` said so meanwhile.
+bool SleepUnlessStopping(absl::Duration d,
+                         const std::function<bool()>& stopping) {
+  const absl::Time until = absl::Now() + d;
+  while (absl::Now() < until) {
+    if (stopping()) return false;
+    absl::SleepFor(std::min(absl::Milliseconds(100), until - absl::Now()));
+  }
+  return !stopping();
+}
+
+absl::Status DrainOnce(MysqlPool& pool, absl::string_view source, bool at_head,
+                       const std::function<bool()>& stopping) {
   // Without a lock: an empty queue (a live follower's) costs one read.
   int64_t queued = 0;
-  absl::Status s = RunWithConnection(pool, absl::Now() + kChunkTimeout,
-                                     [&](MysqlConnection& conn) {
-                                       queued = QueuedCount(conn, source);
-                                       return absl::OkStatus();
-                                     });
-  if (s.ok() && at_head && queued > 0) {
-    s = DrainRefreshQueue(pool, source, 0, stopping);
-  } else if (s.ok() && queued > kBacklogHigh) {
-    s = DrainRefreshQueue(pool, source, kBacklogKeep, stopping);
+  CSM_RETURN_IF_ERROR(RunWithConnection(pool, absl::Now() + kChunkTimeout,
+                                        [&](MysqlConnection& conn) {
+                                          queued = QueuedCount(conn, source);
+                                          return absl::OkStatus();
+                                        }));
+  if (at_head && queued > 0)
+    return DrainRefreshQueue(pool, source, 0, stopping);
+  if (queued > kBacklogHigh) {
+    return DrainRefreshQueue(pool, source, kBacklogKeep, stopping);
   }
-  if (!s.ok()) {
-    log::Warning("refreshing the queued names failed; retried later",
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+void DrainAfterBatch(MysqlPool& pool, absl::string_view source, bool at_head,
+                     const std::function<bool()>& stopping) {
+  // At the head no later batch may come to retry a failed drain (a quiet
+  // source), so it is retried here, with a growing pause, until it is done
+  // or the follower stops; in a catch-up the next batch retries it.
+  absl::Duration pause = absl::Milliseconds(200);
+  for (;;) {
+    const absl::Status s = DrainOnce(pool, source, at_head, stopping);
+    if (s.ok()) return;
+    log::Warning(at_head ? "refreshing the queued names failed; retrying"
+                         : "refreshing the queued names failed; retried later",
                  {{"source", std::string(source)},
                   {"code", absl::StatusCodeToString(s.code())}});
+    if (!at_head || !SleepUnlessStopping(pause, stopping)) return;
+    pause = std::min(2 * pause, absl::Seconds(10));
   }
 }
 

@@ -60,7 +60,9 @@ absl::Status DrainRefreshQueue(MysqlPool& pool, absl::string_view source,
 // `source`'s follower, after a batch or a read (EventFollowerOptions::
 // after_apply): at the source's head its whole queue is refreshed; in a
 // catch-up only a long queue, down to half (the names queued last are the
-// likeliest to change again). Errors are logged; the next call retries.
+// likeliest to change again). Errors are logged; in a catch-up the next
+// call retries, at the head this one does (with a growing pause, until it
+// is done or `stopping`): a quiet source sends no next batch.
 void DrainAfterBatch(MysqlPool& pool, absl::string_view source, bool at_head,
                      const std::function<bool()>& stopping);
 

@@ -302,6 +302,39 @@ TEST_F(RefreshQueueTest, ACrashBetweenTheBatchAndTheDrainLosesNothing) {
   EXPECT_EQ(DumpTables(), live_);
 }
 
+// A quiet source sends no next batch to retry a drain that failed at its
+// head (a deadlock with the other source's drain, a lost connection), so
+// the drain itself is retried until it is done.
+TEST_F(RefreshQueueTest, ADrainThatFailsAtTheHeadIsRetriedUntilDone) {
+  ASSERT_NO_FATAL_FAILURE(CatchUp());
+  auto rename = [&](const char* sql) {
+    absl::Status s =
+        RunWithConnection(server_->pool(), absl::Now() + absl::Seconds(10),
+                          [sql](MysqlConnection& conn) {
+                            conn.Execute(sql);
+                            return absl::OkStatus();
+                          });
+    ASSERT_TRUE(s.ok()) << s;
+  };
+  // Every refresh fails while the contributions' table is away.
+  rename("RENAME TABLE complaint_contributions TO away_contributions");
+  int looks = 0;
+  bool restored = false;
+  // The drain looks at `stopping` before its first chunk and then while it
+  // pauses after the failure: the table comes back during that pause.
+  DrainAfterBatch(server_->pool(), kComplaintSource, /*at_head=*/true, [&] {
+    if (++looks == 2) {
+      rename("RENAME TABLE away_contributions TO complaint_contributions");
+      restored = true;
+    }
+    return false;
+  });
+  ASSERT_TRUE(restored);
+  EXPECT_EQ(Queued(kComplaintSource), 0);
+  ASSERT_TRUE(Drain(kCustomerSource).ok());
+  EXPECT_EQ(DumpTables(), live_);
+}
+
 TEST_F(RefreshQueueTest, TwoReplicasDrainingAtOnceRefreshEachNameOnce) {
   ASSERT_NO_FATAL_FAILURE(CatchUp());
   absl::Status first, second;
