@@ -50,19 +50,6 @@ void WriteHistory(EventLog& log) {
 
 class BatchWritesTest : public ReportFixture {
  protected:
-  // Empties the report tables and the cursors: the next ApplyAll starts
-  // from sequence 1 again.
-  void Reset() {
-    absl::Status s = RunInTransaction(
-        server_->pool(), absl::Now() + absl::Seconds(10),
-        [](MysqlConnection& conn) -> absl::Status {
-          CSM_RETURN_IF_ERROR(ClearReportTables(conn));
-          conn.Prepare("DELETE FROM event_cursors").executeUpdate();
-          return absl::OkStatus();
-        });
-    ASSERT_TRUE(s.ok()) << s;
-  }
-
   std::string KnownValues() {
     std::string out;
     absl::Status s = RunWithConnection(
@@ -95,7 +82,7 @@ TEST_F(BatchWritesTest, EveryBatchSizeLeavesTheSameTables) {
                  "'faultReports/batch'"}),
             0);
   for (size_t batch : {2u, 3u, 7u, 50u, 500u}) {
-    ASSERT_NO_FATAL_FAILURE(Reset());
+    ASSERT_NO_FATAL_FAILURE(ClearTablesAndCursors());
     ASSERT_NO_FATAL_FAILURE(ApplyAll(log, batch));
     EXPECT_EQ(DumpTables(), one_by_one) << "batches of " << batch;
   }
@@ -141,7 +128,7 @@ TEST_F(BatchWritesTest, TheLastSnapshotOfAComplaintInABatchWins) {
   EXPECT_EQ(Sql({"SELECT COUNT(*) FROM complaint_deadlines WHERE breached "
                  "= 1 AND breached_department = '客服部'"}),
             1);
-  ASSERT_NO_FATAL_FAILURE(Reset());
+  ASSERT_NO_FATAL_FAILURE(ClearTablesAndCursors());
   ASSERT_NO_FATAL_FAILURE(ApplyFrom(log, kComplaintSource, 0, 1));
   EXPECT_EQ(DumpTables(), in_one);
 }

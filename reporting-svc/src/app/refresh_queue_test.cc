@@ -155,19 +155,7 @@ class RefreshQueueTest : public ReportFixture {
                    "complaint LIKE 'customers/%'"}),
               0);
     live_ = DumpTables();
-    ASSERT_NO_FATAL_FAILURE(Reset());
-  }
-
-  // Empties the report tables and the cursors.
-  void Reset() {
-    absl::Status s = RunInTransaction(
-        server_->pool(), absl::Now() + absl::Seconds(10),
-        [](MysqlConnection& conn) -> absl::Status {
-          CSM_RETURN_IF_ERROR(ClearReportTables(conn));
-          conn.Prepare("DELETE FROM event_cursors").executeUpdate();
-          return absl::OkStatus();
-        });
-    ASSERT_TRUE(s.ok()) << s;
+    ASSERT_NO_FATAL_FAILURE(ClearTablesAndCursors());
   }
 
   // Both sources' events in catch-up batches, committed, none drained.

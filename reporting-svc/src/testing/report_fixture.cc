@@ -9,6 +9,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
 #include "common/mysql_pool.h"
+#include "common/status.h"
 #include "cppconn/resultset.h"
 #include "cppconn/statement.h"
 #include "google/rpc/error_details.pb.h"
@@ -166,6 +167,17 @@ absl::StatusOr<rv1::Rebuild> ReportFixture::RebuildFrom(const EventLog& log) {
   }
   ReportRebuild rebuild(&server_->pool(), std::move(sources));
   return rebuild.RunNow("dang.an");
+}
+
+void ReportFixture::ClearTablesAndCursors() {
+  absl::Status s = RunInTransaction(
+      server_->pool(), absl::Now() + absl::Seconds(10),
+      [](MysqlConnection& conn) -> absl::Status {
+        CSM_RETURN_IF_ERROR(ClearReportTables(conn));
+        conn.Prepare("DELETE FROM event_cursors").executeUpdate();
+        return absl::OkStatus();
+      });
+  ASSERT_TRUE(s.ok()) << s;
 }
 
 std::string ReportFixture::DumpTables() {

@@ -73,6 +73,9 @@ class ReportFixture : public ::testing::Test {
   int64_t Sql(const std::vector<std::string>& statements);
   // Every report table's rows, as text, for comparisons.
   std::string DumpTables();
+  // Empties the report tables and the cursors: the next ApplyAll starts
+  // from sequence 1 again.
+  void ClearTablesAndCursors();
   // Recomputes every report table from the log's events of both sources,
   // as RebuildReports does from the sources (on this thread).
   absl::StatusOr<rv1::Rebuild> RebuildFrom(const EventLog& log);
