@@ -52,9 +52,12 @@ absl::StatusOr<std::optional<absl::CivilDay>> DateCol(const ResultSetPtr& rs,
   return std::optional<absl::CivilDay>(day);
 }
 
-int64_t LastInsertId(MysqlConnection& conn) {
-  ResultSetPtr rs(conn.Prepare("SELECT LAST_INSERT_ID()").executeQuery());
-  rs->next();
+absl::StatusOr<int64_t> InsertedId(sql::PreparedStatement& stmt) {
+  ResultSetPtr rs(stmt.executeQuery());
+  if (!rs->next()) {
+    return absl::InternalError(
+        "an INSERT ... RETURNING id returned no row: no id for the new row");
+  }
   return rs->getInt64(1);
 }
 

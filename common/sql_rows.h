@@ -77,7 +77,12 @@ consteval unsigned ColumnCount(std::string_view columns) {
   for (char c : columns) n += c == ',' ? 1 : 0;
   return n;
 }
-int64_t LastInsertId(MysqlConnection& conn);
+
+// Runs an INSERT ... RETURNING id (MariaDB) and reads the new row's id: the
+// id comes back with the insert instead of a SELECT LAST_INSERT_ID() round
+// trip after it. INTERNAL when the statement returned no row (it lacks
+// RETURNING, or inserted nothing).
+absl::StatusOr<int64_t> InsertedId(sql::PreparedStatement& stmt);
 
 // Pads an id list to a few fixed sizes so that the number of distinct
 // prepared statements (cached per connection) stays small.

@@ -19,7 +19,6 @@
 
 namespace csm::complaint {
 
-using sql_rows::LastInsertId;
 using sql_rows::Str;
 using sql_rows::TimeCol;
 
@@ -65,14 +64,20 @@ void ComplaintStore::RenderSla(const SlaState& s, v1::Complaint* out) {
 
 absl::StatusOr<int64_t> ComplaintStore::NextComplaintSequence(
     MysqlConnection& conn, absl::string_view period) {
+  // RETURNING (MariaDB 10.5+) on an upsert gives the row as written: 1 when
+  // the month's row was inserted, the incremented value when it was updated
+  // (checked in common/sql_returning_test.cc), in one round trip instead of
+  // the upsert and a SELECT LAST_INSERT_ID().
   sql::PreparedStatement& upsert = conn.Prepare(
       "INSERT INTO complaint_number_counters (period, last_value) VALUES (?, "
-      "1) ON DUPLICATE KEY UPDATE last_value = LAST_INSERT_ID(last_value + 1)");
+      "1) ON DUPLICATE KEY UPDATE last_value = last_value + 1 RETURNING "
+      "last_value");
   upsert.setString(1, std::string(period));
-  const int affected = upsert.executeUpdate();
-  // 1 row affected: the first number of the month; 2: an update.
-  if (affected == 1) return 1;
-  return LastInsertId(conn);
+  ResultSetPtr rs(upsert.executeQuery());
+  if (!rs->next()) {
+    return absl::InternalError("the complaint number counter returned no row");
+  }
+  return rs->getInt64(1);
 }
 
 absl::Status ComplaintStore::LockCustomer(MysqlConnection& conn,
@@ -127,10 +132,9 @@ absl::Status ComplaintStore::InsertComplaint(MysqlConnection& conn,
   std::vector<std::string> marks(names.size(), "?");
   sql::PreparedStatement& stmt = conn.Prepare(
       absl::StrCat("INSERT INTO complaints (", absl::StrJoin(names, ", "),
-                   ") VALUES (", absl::StrJoin(marks, ", "), ")"));
+                   ") VALUES (", absl::StrJoin(marks, ", "), ") RETURNING id"));
   sql_rows::Bind(stmt, values);
-  stmt.executeUpdate();
-  r->id = LastInsertId(conn);
+  CSM_ASSIGN_OR_RETURN(r->id, sql_rows::InsertedId(stmt));
   r->version = 1;
   r->complaint.set_name(ComplaintName(r->id));
   r->complaint.set_etag("1");

@@ -18,7 +18,6 @@
 
 namespace csm::complaint {
 
-using sql_rows::LastInsertId;
 using sql_rows::Str;
 using sql_rows::TimeCol;
 
@@ -71,7 +70,7 @@ absl::Status ComplaintStore::InsertFaultReport(MysqlConnection& conn,
   sql::PreparedStatement& stmt = conn.Prepare(
       "INSERT INTO fault_reports (title, fault_time, location, symptoms, "
       "plan, reporter_id, create_time, version) VALUES (?, ?, ?, ?, ?, ?, ?, "
-      "1)");
+      "1) RETURNING id");
   stmt.setString(1, f->title());
   stmt.setString(2, ToSqlTime(FromProtoTimestamp(f->fault_time())));
   stmt.setString(3, f->location());
@@ -79,8 +78,8 @@ absl::Status ComplaintStore::InsertFaultReport(MysqlConnection& conn,
   stmt.setString(5, f->plan());
   stmt.setString(6, f->reporter_id());
   stmt.setString(7, ToSqlTime(now));
-  stmt.executeUpdate();
-  f->set_name(FaultReportName(LastInsertId(conn)));
+  CSM_ASSIGN_OR_RETURN(const int64_t id, sql_rows::InsertedId(stmt));
+  f->set_name(FaultReportName(id));
   SetTs(now, f->mutable_create_time());
   f->set_etag("1");
   return absl::OkStatus();

@@ -34,10 +34,7 @@ absl::Status CustomerStore::InsertContact(
   stmt.setString(4, contact->email());
   stmt.setBoolean(5, contact->primary());
   stmt.setString(6, ToSqlTime(now));
-  ResultSetPtr rs(stmt.executeQuery());
-  if (!rs->next()) return absl::InternalError("INSERT returned no id");
-  const int64_t contact_id = rs->getInt64(1);
-  rs.reset();
+  CSM_ASSIGN_OR_RETURN(const int64_t contact_id, InsertedId(stmt));
   contact->set_name(
       absl::StrCat(CustomerName(customer_id), "/contacts/", contact_id));
   ToProtoTimestamp(now, contact->mutable_create_time());

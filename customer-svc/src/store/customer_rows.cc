@@ -127,9 +127,7 @@ absl::Status ExecuteArchiveWrite(sql::PreparedStatement& stmt, int* affected) {
 
 absl::StatusOr<int64_t> ExecuteArchiveInsert(sql::PreparedStatement& stmt) {
   try {
-    ResultSetPtr rs(stmt.executeQuery());
-    if (!rs->next()) return absl::InternalError("INSERT returned no id");
-    return rs->getInt64(1);
+    return InsertedId(stmt);
   } catch (const sql::SQLException& e) {
     if (e.getErrorCode() != 1062) throw;
     return SameCodeTaken();

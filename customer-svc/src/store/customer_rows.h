@@ -21,7 +21,7 @@ namespace csm::customer {
 // The sql_rows helpers, by their short names in every store file.
 using sql_rows::Bind;
 using sql_rows::FilterColumn;
-using sql_rows::LastInsertId;
+using sql_rows::InsertedId;
 using sql_rows::MakePage;
 using sql_rows::PaddedSize;
 using sql_rows::Param;

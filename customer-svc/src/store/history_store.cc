@@ -29,6 +29,35 @@ using sql_rows::IdOrder;
 using sql_rows::IdPageQuery;
 using sql_rows::ReadIdPage;
 
+// A change's fields, position by position, as multi-row INSERTs of at most
+// kFieldRowsPerInsert rows: one round trip for the few fields a write
+// changes instead of one per field, and few distinct statements in each
+// connection's cache (one per row count up to the bound).
+constexpr size_t kFieldRowsPerInsert = 64;
+
+absl::Status InsertFieldChanges(MysqlConnection& conn, int64_t change_id,
+                                const std::vector<FieldChangeRecord>& fields) {
+  for (size_t first = 0; first < fields.size(); first += kFieldRowsPerInsert) {
+    const size_t n = std::min(kFieldRowsPerInsert, fields.size() - first);
+    const std::vector<absl::string_view> rows(n, "(?, ?, ?, ?, ?, ?)");
+    sql::PreparedStatement& stmt = conn.Prepare(absl::StrCat(
+        "INSERT INTO customer_field_changes (change_id, position, field, "
+        "old_value, new_value, personal_data) VALUES ",
+        absl::StrJoin(rows, ", ")));
+    unsigned p = 1;
+    for (size_t i = first; i < first + n; ++i) {
+      stmt.setInt64(p++, change_id);
+      stmt.setInt(p++, static_cast<int>(i));
+      stmt.setString(p++, fields[i].field);
+      stmt.setString(p++, fields[i].old_value);
+      stmt.setString(p++, fields[i].new_value);
+      stmt.setInt(p++, fields[i].personal);
+    }
+    stmt.executeUpdate();
+  }
+  return absl::OkStatus();
+}
+
 // One page of an archive's history table, oldest first: the rows of
 // `customer_id` after the cursor. `select_from` is "SELECT ... FROM table"
 // (with an `id` column); `read` fills one item from its row.
@@ -210,15 +239,14 @@ absl::Status CustomerStore::InsertDealing(MysqlConnection& conn,
   sql::PreparedStatement& stmt = conn.Prepare(
       "INSERT INTO dealings (customer_id, kind, deal_date, amount_fen, note, "
       "recorder_id, recorder_department, create_time) VALUES (?, ?, ?, ?, ?, "
-      "?, ?, ?)");
+      "?, ?, ?) RETURNING id");
   stmt.setInt64(1, customer_id);
   stmt.setInt(2, dealing->kind());
   stmt.setString(3, ToSqlDate(day));
   stmt.setInt64(4, dealing->amount_fen());
   stmt.setString(5, dealing->note());
   BindStaffAndTime(stmt, 6, actor, now);
-  stmt.executeUpdate();
-  const int64_t id = LastInsertId(conn);
+  CSM_ASSIGN_OR_RETURN(const int64_t id, InsertedId(stmt));
   dealing->set_name(absl::StrCat(CustomerName(customer_id), "/dealings/", id));
   SetActor(actor, dealing->mutable_recorder());
   ToProtoTimestamp(now, dealing->mutable_create_time());
@@ -254,28 +282,16 @@ absl::Status CustomerStore::InsertChange(
   if (fields.empty()) return absl::OkStatus();
   sql::PreparedStatement& stmt = conn.Prepare(
       "INSERT INTO customer_changes (customer_id, method, actor_id, "
-      "actor_department, request_id, change_time) VALUES (?, ?, ?, ?, ?, ?)");
+      "actor_department, request_id, change_time) VALUES (?, ?, ?, ?, ?, ?) "
+      "RETURNING id");
   stmt.setInt64(1, customer_id);
   stmt.setString(2, std::string(method));
   stmt.setString(3, actor.staff_id);
   stmt.setString(4, actor.department);
   stmt.setString(5, std::string(request_id));
   stmt.setString(6, ToSqlTime(now));
-  stmt.executeUpdate();
-  const int64_t change_id = LastInsertId(conn);
-  sql::PreparedStatement& field_stmt = conn.Prepare(
-      "INSERT INTO customer_field_changes (change_id, position, field, "
-      "old_value, new_value, personal_data) VALUES (?, ?, ?, ?, ?, ?)");
-  for (size_t i = 0; i < fields.size(); ++i) {
-    field_stmt.setInt64(1, change_id);
-    field_stmt.setInt(2, static_cast<int>(i));
-    field_stmt.setString(3, fields[i].field);
-    field_stmt.setString(4, fields[i].old_value);
-    field_stmt.setString(5, fields[i].new_value);
-    field_stmt.setInt(6, fields[i].personal);
-    field_stmt.executeUpdate();
-  }
-  return absl::OkStatus();
+  CSM_ASSIGN_OR_RETURN(const int64_t change_id, InsertedId(stmt));
+  return InsertFieldChanges(conn, change_id, fields);
 }
 
 absl::StatusOr<Page<v1::CustomerChange>> CustomerStore::ListChanges(

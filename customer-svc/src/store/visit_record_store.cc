@@ -50,7 +50,7 @@ absl::Status VisitStore::InsertVisit(MysqlConnection& conn, int64_t customer_id,
       "staff_id, staff_department, satisfaction, customer_opinions, "
       "customer_requests, countermeasures, next_action, counted, "
       "not_counted_reason, create_time) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, "
-      "?, ?, ?, ?, ?)");
+      "?, ?, ?, ?, ?) RETURNING id");
   stmt.setInt64(1, plan_id);
   stmt.setString(2, ToSqlDate(planned));
   stmt.setString(3, ToSqlDate(actual));
@@ -65,9 +65,8 @@ absl::Status VisitStore::InsertVisit(MysqlConnection& conn, int64_t customer_id,
   stmt.setBoolean(12, visit->counted());
   stmt.setString(13, visit->not_counted_reason());
   stmt.setString(14, ToSqlTime(now));
-  stmt.executeUpdate();
-  visit->set_name(absl::StrCat(PlanName(customer_id, plan_id), "/visits/",
-                               LastInsertId(conn)));
+  CSM_ASSIGN_OR_RETURN(const int64_t id, InsertedId(stmt));
+  visit->set_name(absl::StrCat(PlanName(customer_id, plan_id), "/visits/", id));
   visit->set_staff_id(staff.staff_id);
   ToProtoTimestamp(now, visit->mutable_create_time());
   return absl::OkStatus();
@@ -137,7 +136,7 @@ absl::Status VisitStore::InsertCommunication(MysqlConnection& conn,
       "contact_time, summary, customer_requests, promise_description, "
       "promise_due_date, promise_state, kept_time, kept_late, kept_note, "
       "recorder_id, recorder_department, create_time) VALUES (?, ?, ?, ?, ?, "
-      "?, ?, ?, ?, NULL, 0, '', ?, ?, ?)");
+      "?, ?, ?, ?, NULL, 0, '', ?, ?, ?) RETURNING id");
   stmt.setInt64(1, customer_id);
   stmt.setInt(2, c->channel());
   stmt.setString(3, c->staff_id());
@@ -151,8 +150,8 @@ absl::Status VisitStore::InsertCommunication(MysqlConnection& conn,
   stmt.setString(10, recorder.staff_id);
   stmt.setString(11, recorder.department);
   stmt.setString(12, ToSqlTime(now));
-  stmt.executeUpdate();
-  c->set_name(CommunicationName(customer_id, LastInsertId(conn)));
+  CSM_ASSIGN_OR_RETURN(const int64_t id, InsertedId(stmt));
+  c->set_name(CommunicationName(customer_id, id));
   SetActor(recorder, c->mutable_recorder());
   ToProtoTimestamp(now, c->mutable_create_time());
   return absl::OkStatus();

@@ -21,7 +21,7 @@ namespace csm::customer {
 using sql_rows::Bind;
 using sql_rows::DateCol;
 using sql_rows::FilterColumn;
-using sql_rows::LastInsertId;
+using sql_rows::InsertedId;
 using sql_rows::MakePage;
 using sql_rows::Param;
 using sql_rows::ResultSetPtr;

@@ -183,7 +183,7 @@ absl::Status VisitStore::InsertPlan(MysqlConnection& conn, PlanRecord* plan,
   sql::PreparedStatement& stmt = conn.Prepare(
       "INSERT INTO visit_plans (customer_id, project, delivery_date, "
       "next_due_date, last_valid_visit_date, sms_streak, status_note, "
-      "version, create_time) VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?)");
+      "version, create_time) VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?) RETURNING id");
   stmt.setInt64(1, plan->customer_id);
   stmt.setString(2, plan->project);
   stmt.setString(3, ToSqlDate(plan->delivery_date));
@@ -192,8 +192,7 @@ absl::Status VisitStore::InsertPlan(MysqlConnection& conn, PlanRecord* plan,
   stmt.setInt(6, plan->sms_streak);
   stmt.setString(7, plan->status_note);
   stmt.setString(8, ToSqlTime(now));
-  stmt.executeUpdate();
-  plan->id = LastInsertId(conn);
+  CSM_ASSIGN_OR_RETURN(plan->id, InsertedId(stmt));
   plan->version = 1;
   plan->create_time = now;
   return absl::OkStatus();

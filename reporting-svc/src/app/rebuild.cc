@@ -14,6 +14,7 @@
 #include "absl/time/clock.h"
 #include "common/business_time.h"
 #include "common/log.h"
+#include "common/sql_rows.h"
 #include "common/sql_values.h"
 #include "common/status.h"
 #include "cppconn/prepared_statement.h"
@@ -115,13 +116,10 @@ absl::StatusOr<int64_t> ReportRebuild::Claim(PooledConnection& conn,
         .executeUpdate();
     sql::PreparedStatement& st = conn->Prepare(
         "INSERT INTO rebuilds (state, requester_id, start_time, error, "
-        "sources) VALUES ('RUNNING', ?, ?, '', '')");
+        "sources) VALUES ('RUNNING', ?, ?, '', '') RETURNING id");
     st.setString(1, std::string(requester.substr(0, 128)));
     st.setString(2, ToSqlTime(absl::Now()));
-    st.executeUpdate();
-    ResultSetPtr rs(conn->Prepare("SELECT LAST_INSERT_ID()").executeQuery());
-    rs->next();
-    return rs->getInt64(1);
+    return sql_rows::InsertedId(st);
   } catch (const sql::SQLException& e) {
     return FromSqlException(e, &*conn);
   }

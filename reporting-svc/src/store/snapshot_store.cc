@@ -107,14 +107,13 @@ absl::StatusOr<int64_t> InsertSnapshot(MysqlConnection& conn,
   snapshot.clear_name();
   sql::PreparedStatement& st = conn.Prepare(
       "INSERT INTO report_snapshots (schedule, period_label, scheduled_time, "
-      "report, period_start, snapshot) VALUES (?,?,?,?,?,?)");
+      "report, period_start, snapshot) VALUES (?,?,?,?,?,?) RETURNING id");
   Binder b(st);
   b.Str(snapshot.schedule()).Str(snapshot.period().label());
   b.Time(FromProtoTimestamp(snapshot.scheduled_time()));
   b.Int(snapshot.report()).Date(OptDate(snapshot.period().start_date()));
   b.Str(snapshot.SerializeAsString());
-  st.executeUpdate();
-  return sql_rows::LastInsertId(conn);
+  return sql_rows::InsertedId(st);
 }
 
 absl::StatusOr<bool> SnapshotExists(MysqlConnection& conn,
