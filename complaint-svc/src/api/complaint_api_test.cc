@@ -10,6 +10,7 @@
 
 #include "common/business_time.h"
 #include "complaint-svc/testing/complaint_api_fixture.h"
+#include "google/protobuf/util/message_differencer.h"
 
 namespace csm::complaint {
 namespace {
@@ -447,6 +448,61 @@ TEST_F(ComplaintApiTest, RetryStaleEtagPermissionsAndReject) {
   list.set_filter("overdue = true");
   CX_ASSERT_OK(Call(&Stub::ListComplaints, "gm", list, &listed));
   EXPECT_EQ(listed.complaints_size(), 1);
+}
+
+// ListComplaints reads the children of a whole page in one statement: each
+// listed complaint carries the department times and escalations that
+// GetComplaint gives it, in the same order, and none of another's. The
+// three differ (two departments or one; escalated in 技术服务部, in 客服部,
+// or not at all), so children put on the wrong complaint fail.
+TEST_F(ComplaintApiTest, AListedComplaintHasTheChildrenGetGives) {
+  const v1::Complaint moved = MustRegister("转技术服务部的投诉");
+  const v1::Complaint stayed = MustRegister("留在客服部的投诉");
+  const v1::Complaint accepted = MustRegister("按时受理的投诉");
+  v1::Complaint out;
+  clock_.Set(At(2026, 11, 2, 11, 0));
+  CX_ASSERT_OK(Transfer("sup", moved.name(), "技术服务部", &out));
+  CX_ASSERT_OK(Accept("li.na", accepted.name(), &out));
+  // Past the acknowledge deadline: the two unacknowledged ones escalate.
+  clock_.Set(At(2026, 11, 2, 14, 31));
+  EXPECT_EQ(*NewSweeper()->sweep->RunOnce(clock_.Now()), 2);
+
+  const v1::Complaint got_moved = Get(moved.name());
+  const v1::Complaint got_stayed = Get(stayed.name());
+  const v1::Complaint got_accepted = Get(accepted.name());
+  ASSERT_EQ(got_moved.department_times_size(), 2);
+  EXPECT_EQ(got_moved.department_times(0).department(), "客服部");
+  EXPECT_EQ(got_moved.department_times(1).department(), "技术服务部");
+  ASSERT_EQ(got_moved.escalations_size(), 1);
+  EXPECT_EQ(got_moved.escalations(0).department(), "技术服务部");
+  ASSERT_EQ(got_stayed.department_times_size(), 1);
+  ASSERT_EQ(got_stayed.escalations_size(), 1);
+  EXPECT_EQ(got_stayed.escalations(0).department(), "客服部");
+  ASSERT_EQ(got_accepted.department_times_size(), 1);
+  EXPECT_EQ(got_accepted.escalations_size(), 0);
+
+  // One page of all three, and pages of two and one (another IN list).
+  for (const int page_size : {10, 2}) {
+    v1::ListComplaintsRequest list;
+    list.set_page_size(page_size);
+    std::vector<v1::Complaint> listed;
+    do {
+      v1::ListComplaintsResponse page;
+      CX_ASSERT_OK(Call(&Stub::ListComplaints, "gm", list, &page));
+      listed.insert(listed.end(), page.complaints().begin(),
+                    page.complaints().end());
+      list.set_page_token(page.next_page_token());
+    } while (!list.page_token().empty());
+    ASSERT_EQ(listed.size(), 3u) << "page size " << page_size;
+    const v1::Complaint* by_get[] = {&got_moved, &got_stayed, &got_accepted};
+    for (size_t i = 0; i < listed.size(); ++i) {
+      EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(
+          listed[i], *by_get[i]))
+          << "page size " << page_size << "\nlisted:\n"
+          << listed[i].DebugString() << "\ngot:\n"
+          << by_get[i]->DebugString();
+    }
+  }
 }
 
 TEST_F(ComplaintApiTest, FaultReportsLinkBothWays) {

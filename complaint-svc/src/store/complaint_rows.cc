@@ -4,8 +4,10 @@
 #include <utility>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "common/sql_values.h"
 #include "common/status.h"
@@ -331,43 +333,81 @@ absl::StatusOr<ComplaintRecord> ComplaintFromRow(const ResultSetPtr& rs) {
   return r;
 }
 
+namespace {
+
+// The children of a page of complaints in one statement instead of two per
+// complaint: both child tables as one UNION ALL, told apart by `kind`. Rows
+// come per complaint, department times (kind 0) by first time then
+// department, escalations (kind 1) by level; the columns a kind lacks are
+// constants, so they do not change its order.
+constexpr char kChildrenOfComplaints[] =
+    "SELECT complaint_id, 0 AS kind, department, working_seconds, "
+    "breached_acknowledge, breached_handling_opinion, breached_investigated, "
+    "0 AS level, 0 AS deadline, first_time AS child_time FROM "
+    "complaint_department_times WHERE complaint_id IN (%s) UNION ALL SELECT "
+    "complaint_id, 1, department, 0, 0, 0, 0, level, deadline, escalate_time "
+    "FROM complaint_escalations WHERE complaint_id IN (%s) ORDER BY "
+    "complaint_id, kind, level, child_time, department";
+// 1-based positions in its select list.
+enum ChildColumn : unsigned {
+  kComplaintId = 1,
+  kKind,
+  kDepartment,
+  kWorkingSeconds,
+  kBreachedAcknowledge,
+  kBreachedHandlingOpinion,
+  kBreachedInvestigated,
+  kLevel,
+  kDeadline,
+  kChildTime,
+};
+
+absl::Status AddChild(const ResultSetPtr& rs, v1::Complaint* c) {
+  if (rs->getInt(kKind) == 0) {
+    v1::DepartmentTime* d = c->add_department_times();
+    d->set_department(Str(rs, kDepartment));
+    d->set_working_minutes(rs->getInt64(kWorkingSeconds) / 60);
+    d->set_breached_acknowledge(rs->getBoolean(kBreachedAcknowledge));
+    d->set_breached_handling_opinion(rs->getBoolean(kBreachedHandlingOpinion));
+    d->set_breached_investigated(rs->getBoolean(kBreachedInvestigated));
+    return absl::OkStatus();
+  }
+  v1::Escalation* e = c->add_escalations();
+  e->set_level(static_cast<v1::EscalationLevel>(rs->getInt(kLevel)));
+  e->set_deadline(static_cast<v1::DeadlineKind>(rs->getInt(kDeadline)));
+  e->set_department(Str(rs, kDepartment));
+  return sql_rows::SetTime(rs, kChildTime, e->mutable_escalate_time());
+}
+
+}  // namespace
+
 // Department times and escalations of the given complaints.
 absl::Status LoadChildren(
     MysqlConnection& conn,
     const std::vector<std::pair<int64_t, v1::Complaint*>>& complaints) {
+  if (complaints.empty()) return absl::OkStatus();
+  absl::flat_hash_map<int64_t, v1::Complaint*> by_id;
   for (const auto& [id, c] : complaints) {
-    sql::PreparedStatement& dt = conn.Prepare(
-        "SELECT department, working_seconds, breached_acknowledge, "
-        "breached_handling_opinion, breached_investigated FROM "
-        "complaint_department_times WHERE complaint_id = ? ORDER BY "
-        "first_time, department");
-    dt.setInt64(1, id);
-    ResultSetPtr rs(dt.executeQuery());
     c->clear_department_times();
-    while (rs->next()) {
-      v1::DepartmentTime* d = c->add_department_times();
-      d->set_department(Str(rs, "department"));
-      d->set_working_minutes(rs->getInt64("working_seconds") / 60);
-      d->set_breached_acknowledge(rs->getBoolean("breached_acknowledge"));
-      d->set_breached_handling_opinion(
-          rs->getBoolean("breached_handling_opinion"));
-      d->set_breached_investigated(rs->getBoolean("breached_investigated"));
-    }
-    rs.reset();
-    sql::PreparedStatement& esc = conn.Prepare(
-        "SELECT level, deadline, department, escalate_time FROM "
-        "complaint_escalations WHERE complaint_id = ? ORDER BY level");
-    esc.setInt64(1, id);
-    rs.reset(esc.executeQuery());
     c->clear_escalations();
-    while (rs->next()) {
-      v1::Escalation* e = c->add_escalations();
-      e->set_level(static_cast<v1::EscalationLevel>(rs->getInt("level")));
-      e->set_deadline(static_cast<v1::DeadlineKind>(rs->getInt("deadline")));
-      e->set_department(Str(rs, "department"));
-      CSM_ASSIGN_OR_RETURN(absl::Time t, TimeCol(rs, "escalate_time"));
-      SetTs(t, e->mutable_escalate_time());
-    }
+    by_id[id] = c;
+  }
+  // Padded (sql_rows::PaddedSize) so that a few statements serve every
+  // page size; the padding's id 0 names no complaint.
+  const size_t padded = sql_rows::PaddedSize(complaints.size());
+  const std::string marks = sql_rows::Placeholders(padded);
+  sql::PreparedStatement& stmt =
+      conn.Prepare(absl::StrFormat(kChildrenOfComplaints, marks, marks));
+  for (size_t i = 0; i < 2 * padded; ++i) {
+    const size_t at = i % padded;
+    stmt.setInt64(static_cast<unsigned>(i + 1),
+                  at < complaints.size() ? complaints[at].first : 0);
+  }
+  ResultSetPtr rs(stmt.executeQuery());
+  while (rs->next()) {
+    auto it = by_id.find(rs->getInt64(kComplaintId));
+    if (it == by_id.end()) continue;
+    CSM_RETURN_IF_ERROR(AddChild(rs, it->second));
   }
   return absl::OkStatus();
 }
