@@ -32,7 +32,8 @@
 #      many served, how many refused), and while GetCustomer runs at the
 #      first concurrency (at what rate).
 #   4. The statements each RPC runs (general log) and MariaDB's counters
-#      per call (SHOW GLOBAL STATUS deltas).
+#      per call (SHOW GLOBAL STATUS deltas); ListComplaints (a page of 50,
+#      through csmctl) is counted here only.
 #   5. Resident memory of each service: idle after start, the largest
 #      sampled under load, with the streams, VmHWM at the end.
 #   6. With --perf: `perf record -a -g` during GetCustomer at
@@ -409,16 +410,31 @@ status_snapshot() { mysql_root -e "SHOW GLOBAL STATUS" > "$1"; }
 general_log() {
   mysql_root -e "SELECT SUBSTRING_INDEX(user_host, '[', 1), thread_id, command_type, REPLACE(REPLACE(argument, '\n', ' '), '\t', ' ') FROM mysql.general_log WHERE user_host LIKE '%\_svc[%' ORDER BY event_time" > "$1"
 }
+# calls FIG N: N calls of FIG one at a time. listx is ListComplaints, a page
+# of 50 of the registered complaints (in the handler's department), made
+# with csmctl since csm-load does not make it.
+calls() {
+  if [ "$1" != listx ]; then
+    figure "$1" 1 --calls="$2" --warmup=0s > /dev/null
+    return
+  fi
+  local i
+  for ((i = 0; i < $2; i++)); do
+    "$csmctl" --addr="$complaint_addr" --token="$handler_token" call \
+      csm.complaint.v1.ComplaintService/ListComplaints '{"page_size": 50}' \
+      > /dev/null || die "ListComplaints failed"
+  done
+}
 # measure_calls FIG N PREFIX: N calls one at a time, with MariaDB's
 # counters before and after (PREFIX-a, PREFIX-b), then N more with the
 # general log on (PREFIX.log): the counters are taken with the log off, as
 # its writes would count.
 measure_calls() {
   status_snapshot "$3-a"
-  figure "$1" 1 --calls="$2" --warmup=0s > /dev/null
+  calls "$1" "$2"
   status_snapshot "$3-b"
   mysql_root -e "SET GLOBAL log_output = 'TABLE'; TRUNCATE mysql.general_log; SET GLOBAL general_log = 1"
-  figure "$1" 1 --calls="$2" --warmup=0s > /dev/null
+  calls "$1" "$2"
   mysql_root -e "SET GLOBAL general_log = 0"
   general_log "$3.log"
 }
@@ -455,7 +471,7 @@ statements() {
   rm -f "$p-1.log"
 }
 say "counting statements per RPC ($statement_calls calls each)"
-for fig in "${figures[@]}"; do statements "$fig"; done
+for fig in "${figures[@]}" listx; do statements "$fig"; done
 sleep 1
 memory end
 
