@@ -182,7 +182,10 @@ absl::Status RecomputeAllContributions(
   for (const DayTable& t : DayTables()) {
     conn.Prepare(absl::StrCat("DELETE FROM ", t.table)).executeUpdate();
   }
-  conn.Prepare(ContributionsInsert("complaint_contributions", figures, "").sql)
+  // A SELECT per figure, not the drain's pass per source table: without an
+  // IN list each figure's rows are read by its time index
+  // (contributions_sql.h).
+  conn.Prepare(AllContributionsInsert("complaint_contributions", figures))
       .executeUpdate();
   for (const DayTable& t : DayTables()) conn.Prepare(AddUp(t)).executeUpdate();
   return absl::OkStatus();

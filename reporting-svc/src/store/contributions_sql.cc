@@ -78,7 +78,7 @@ std::string FigureConditions(const SourceFigures& figures) {
 }
 
 // The contributions of one source's figures for the complaints in the IN
-// list (all when `in` is empty). STRAIGHT_JOIN: the source rows are read
+// list. STRAIGHT_JOIN: the source rows are read
 // first (by the IN list's index), then paired with the figure rows;
 // otherwise the few figure rows could be read first and the source rows
 // once per figure.
@@ -108,12 +108,15 @@ std::string ContributionSelect(const SourceFigures& figures,
                   return std::string(f.minutes == nullptr ? "-1" : f.minutes);
                 }),
       ", COUNT(*) FROM (", s.from, ") STRAIGHT_JOIN ", FigureRows(figures),
-      " WHERE ");
-  if (!in.empty()) absl::StrAppend(&sql, "c.name IN (", in, ") AND ");
+      " WHERE c.name IN (", in, ") AND ");
   absl::StrAppend(&sql, FigureConditions(figures),
                   " GROUP BY 1, 2, 3, 4, 5, 6, 7");
   return sql;
 }
+
+// The columns of complaint_contributions, in the order of its rows.
+constexpr char kColumns[] =
+    " (complaint, figure, kind, day, credited, hit, minutes, n) ";
 
 }  // namespace
 
@@ -126,14 +129,37 @@ ContributionsStatement ContributionsInsert(
     const char* table, absl::Span<const AggregateFigure> figures,
     const std::string& in) {
   ContributionsStatement out;
-  out.sql = absl::StrCat(
-      "INSERT INTO ", table,
-      " (complaint, figure, kind, day, credited, hit, minutes, n) ");
+  out.sql = absl::StrCat("INSERT INTO ", table, kColumns);
   for (const SourceFigures& source : BySource(figures)) {
     absl::StrAppend(&out.sql, out.lists++ ? " UNION ALL " : "",
                     ContributionSelect(source, in));
   }
   return out;
+}
+
+std::string FigureContributionsSelect(const AggregateFigure& f) {
+  const FigureSql& s = f.sql;
+  std::string sql =
+      absl::StrCat("SELECT c.name AS complaint, '", f.id, "' AS figure, ",
+                   KindOf(f), " AS kind, ", DayOf(s.time_col), " AS day, ",
+                   f.staff ? s.staff_col : s.department_col, " AS credited, ",
+                   f.hit == nullptr ? std::string("0")
+                                    : absl::StrCat("IF(", f.hit, ", 1, 0)"),
+                   " AS hit, ", f.minutes == nullptr ? "-1" : f.minutes,
+                   " AS minutes, COUNT(*) AS n FROM ", s.from, " WHERE ",
+                   s.time_col, " IS NOT NULL");
+  if (*s.where != '\0') absl::StrAppend(&sql, " AND ", s.where);
+  return absl::StrCat(sql, " GROUP BY 1, 2, 3, 4, 5, 6, 7");
+}
+
+std::string AllContributionsInsert(const char* table,
+                                   absl::Span<const AggregateFigure> figures) {
+  std::string sql = absl::StrCat("INSERT INTO ", table, kColumns);
+  for (size_t i = 0; i < figures.size(); ++i) {
+    absl::StrAppend(&sql, i ? " UNION ALL " : "",
+                    FigureContributionsSelect(figures[i]));
+  }
+  return sql;
 }
 
 }  // namespace csm::reporting

@@ -14,6 +14,7 @@
 #include "cppconn/prepared_statement.h"
 #include "cppconn/resultset.h"
 #include "gtest/gtest.h"
+#include "reporting-svc/src/store/contributions_sql.h"
 
 namespace csm::reporting::testing {
 namespace {
@@ -21,24 +22,6 @@ namespace {
 // The columns of a contribution row, joined as text.
 constexpr char kRow[] =
     "CONCAT_WS('|', complaint, figure, kind, day, credited, hit, minutes, n)";
-
-// One figure's contributions, written from its definition alone (the
-// statement the refresh ran per figure before it read each source once).
-std::string OneFigure(const AggregateFigure& f) {
-  const FigureSql& s = f.sql;
-  const int kind = f.staff ? 2 : f.minutes == nullptr ? 0 : 1;
-  std::string sql = absl::StrCat(
-      "SELECT c.name AS complaint, '", f.id, "' AS figure, ", kind,
-      " AS kind, DATE(", s.time_col, " + INTERVAL 8 HOUR) AS day, ",
-      f.staff ? s.staff_col : s.department_col, " AS credited, ",
-      f.hit == nullptr ? std::string("0")
-                       : absl::StrCat("IF(", f.hit, ", 1, 0)"),
-      " AS hit, ", f.minutes == nullptr ? "-1" : f.minutes,
-      " AS minutes, COUNT(*) AS n FROM ", s.from, " WHERE ", s.time_col,
-      " IS NOT NULL");
-  if (*s.where != '\0') absl::StrAppend(&sql, " AND ", s.where);
-  return absl::StrCat(sql, " GROUP BY 1, 2, 3, 4, 5, 6, 7");
-}
 
 std::vector<std::string> Rows(MysqlConnection& conn, const std::string& sql) {
   std::unique_ptr<sql::ResultSet> rs(conn.Prepare(sql).executeQuery());
@@ -61,13 +44,13 @@ std::string Difference(const std::vector<std::string>& a,
   return out;
 }
 
-void ExpectSame(const std::vector<std::string>& per_figure,
+void ExpectSame(const std::vector<std::string>& expected,
                 const std::vector<std::string>& stored, const char* which) {
-  EXPECT_TRUE(per_figure == stored)
-      << which << ": " << per_figure.size() << " rows per figure, "
-      << stored.size() << " stored\nonly per figure:\n"
-      << Difference(per_figure, stored) << "only stored:\n"
-      << Difference(stored, per_figure);
+  EXPECT_TRUE(expected == stored)
+      << which << ": " << expected.size() << " rows expected, " << stored.size()
+      << " stored\nonly expected:\n"
+      << Difference(expected, stored) << "only stored:\n"
+      << Difference(stored, expected);
 }
 
 }  // namespace
@@ -76,8 +59,9 @@ std::vector<std::string> PerFigureContributions(
     MysqlConnection& conn, absl::Span<const AggregateFigure> figures) {
   std::vector<std::string> out;
   for (const AggregateFigure& f : figures) {
-    std::vector<std::string> rows = Rows(
-        conn, absl::StrCat("SELECT ", kRow, " FROM (", OneFigure(f), ") x"));
+    std::vector<std::string> rows =
+        Rows(conn, absl::StrCat("SELECT ", kRow, " FROM (",
+                                FigureContributionsSelect(f), ") x"));
     out.insert(out.end(), rows.begin(), rows.end());
   }
   std::sort(out.begin(), out.end());
@@ -96,9 +80,13 @@ absl::StatusOr<int> ExpectContributionsPerFigure(
       pool, absl::Now() + absl::Seconds(60),
       [&](MysqlConnection& conn) -> absl::Status {
         per_figure = PerFigureContributions(conn, figures);
-        ExpectSame(per_figure, StoredContributions(conn), "refreshed");
+        const std::vector<std::string> refreshed = StoredContributions(conn);
+        ExpectSame(per_figure, refreshed,
+                   "refreshed (a pass per source table) against a SELECT "
+                   "per figure");
         CSM_RETURN_IF_ERROR(RecomputeAllContributions(conn, figures));
-        ExpectSame(per_figure, StoredContributions(conn), "recomputed");
+        ExpectSame(refreshed, StoredContributions(conn),
+                   "recomputed whole against refreshed");
         return absl::OkStatus();
       }));
   std::set<std::string> with_rows;
