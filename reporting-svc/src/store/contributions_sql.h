@@ -4,7 +4,7 @@
 // - a drain chunk (an IN list of up to 512 names) reads each source table
 //   once, a SELECT per FROM clause whose rows are paired with a row per
 //   figure: 0.37-0.41 s for 512 complaints against 0.65-0.78 s per figure;
-// - the whole recompute (rebuild, backfill) runs a SELECT per figure: each
+// - the whole recompute (a rebuild's end) runs a SELECT per figure: each
 //   reads only its own rows through the figure's time index, where one pass
 //   pairs every fact with the 18 figures of its group (576,138 rows:
 //   15.6-20.6 s per figure against 22.5-27.7 s in one pass).
