@@ -23,6 +23,7 @@
 #include "reporting-svc/src/app/figure_sql.h"
 #include "reporting-svc/src/app/visit_figures.h"
 #include "reporting-svc/src/testing/aggregate_scopes.h"
+#include "reporting-svc/src/testing/per_figure_contributions.h"
 #include "reporting-svc/src/testing/report_fixture.h"
 
 namespace csm::reporting::testing {
@@ -278,6 +279,15 @@ class ArchiveAggregatesTest : public ReportFixture {
     }
   }
 
+  // The contributions equal each figure's own SELECT's; at least
+  // `figures` of them have rows.
+  void ExpectContributionsOfEachFigure(int figures) {
+    absl::StatusOr<int> with_rows = ExpectContributionsPerFigure(
+        server_->pool(), AggregatedComplaintFigures());
+    ASSERT_TRUE(with_rows.ok()) << with_rows.status();
+    EXPECT_GE(*with_rows, figures);
+  }
+
   EventLog log_;
 };
 
@@ -290,6 +300,7 @@ TEST_F(ArchiveAggregatesTest, DayTablesEqualTheVisitTablesAsEventsMove) {
   }
   ASSERT_NO_FATAL_FAILURE(ApplyFrom(0, 5));
   ASSERT_NO_FATAL_FAILURE(ExpectEveryScopeEqual());
+  ASSERT_NO_FATAL_FAILURE(ExpectContributionsOfEachFigure(18));
 
   const size_t applied = log_.of(kCustomerSource).size();
   for (int i = 0; i < kArchives; ++i) {
@@ -300,6 +311,7 @@ TEST_F(ArchiveAggregatesTest, DayTablesEqualTheVisitTablesAsEventsMove) {
   }
   ASSERT_NO_FATAL_FAILURE(ApplyFrom(applied, 3));
   ASSERT_NO_FATAL_FAILURE(ExpectEveryScopeEqual());
+  ASSERT_NO_FATAL_FAILURE(ExpectContributionsOfEachFigure(18));
 
   // Not vacuous: the history has every kind of occurrence and promise.
   EXPECT_GT(Sql({"SELECT COUNT(*) FROM visit_occurrences WHERE dropped = 1"}),

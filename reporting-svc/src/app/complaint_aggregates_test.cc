@@ -23,6 +23,7 @@
 #include "reporting-svc/src/app/figure_sql.h"
 #include "reporting-svc/src/testing/aggregate_scopes.h"
 #include "reporting-svc/src/testing/complaint_history.h"
+#include "reporting-svc/src/testing/per_figure_contributions.h"
 #include "reporting-svc/src/testing/report_fixture.h"
 
 namespace csm::reporting::testing {
@@ -186,6 +187,15 @@ class ComplaintAggregatesTest : public ReportFixture {
     ASSERT_TRUE(s.ok()) << s;
   }
 
+  // The contributions equal each figure's own SELECT's; at least
+  // `figures` of them have rows.
+  void ExpectContributionsOfEachFigure(int figures) {
+    absl::StatusOr<int> with_rows = ExpectContributionsPerFigure(
+        server_->pool(), AggregatedComplaintFigures());
+    ASSERT_TRUE(with_rows.ok()) << with_rows.status();
+    EXPECT_GE(*with_rows, figures);
+  }
+
   EventLog log_;
 };
 
@@ -229,6 +239,7 @@ TEST_F(ComplaintAggregatesTest, DayTablesEqualTheComplaintTablesAsEventsMove) {
   ASSERT_NO_FATAL_FAILURE(ApplyFrom(0, 5));
   ASSERT_NO_FATAL_FAILURE(ExpectEveryScopeEqual());
   ASSERT_NO_FATAL_FAILURE(ExpectDayTablesConsistent());
+  ASSERT_NO_FATAL_FAILURE(ExpectContributionsOfEachFigure(27));
 
   const size_t applied = log_.of(kComplaintSource).size();
   for (Story& st : stories) SecondPhase(st);
@@ -236,6 +247,7 @@ TEST_F(ComplaintAggregatesTest, DayTablesEqualTheComplaintTablesAsEventsMove) {
   ASSERT_NO_FATAL_FAILURE(ApplyFrom(applied, 3));
   ASSERT_NO_FATAL_FAILURE(ExpectEveryScopeEqual());
   ASSERT_NO_FATAL_FAILURE(ExpectDayTablesConsistent());
+  ASSERT_NO_FATAL_FAILURE(ExpectContributionsOfEachFigure(27));
 
   // Not vacuous: every complaint is in, and the history moved them.
   absl::Status s =
@@ -273,6 +285,7 @@ TEST_F(ComplaintAggregatesTest,
   ASSERT_NO_FATAL_FAILURE(ApplyFrom(0, 4));
   ASSERT_NO_FATAL_FAILURE(ExpectEveryScopeEqual());
   ASSERT_NO_FATAL_FAILURE(ExpectDayTablesConsistent());
+  ASSERT_NO_FATAL_FAILURE(ExpectContributionsOfEachFigure(30));
 
   const size_t applied = log_.of(kComplaintSource).size();
   for (Story& st : stories) {
@@ -282,6 +295,7 @@ TEST_F(ComplaintAggregatesTest,
   ASSERT_NO_FATAL_FAILURE(ApplyFrom(applied, 6));
   ASSERT_NO_FATAL_FAILURE(ExpectEveryScopeEqual());
   ASSERT_NO_FATAL_FAILURE(ExpectDayTablesConsistent());
+  ASSERT_NO_FATAL_FAILURE(ExpectContributionsOfEachFigure(30));
 
   // Not vacuous: complaints with several rungs in one month, and with
   // rungs of one month charged to two departments.

@@ -12,6 +12,7 @@
 #include "common/status.h"
 #include "cppconn/prepared_statement.h"
 #include "cppconn/resultset.h"
+#include "reporting-svc/src/store/contributions_sql.h"
 #include "reporting-svc/src/store/sql_bind.h"
 
 namespace csm::reporting {
@@ -22,59 +23,13 @@ using ResultSetPtr = std::unique_ptr<sql::ResultSet>;
 // Names per statement: the largest padded IN list (sql_rows::PaddedSize).
 constexpr size_t kChunk = 512;
 
-// Beijing time is UTC+8 all year since 1991 (domain/period.h), so this is
-// BusinessDate of the stored UTC time.
-std::string DayOf(const char* time_col) {
-  return absl::StrCat("DATE(", time_col, " + INTERVAL 8 HOUR)");
-}
-
-// Which day table a contribution row goes to (complaint_contributions.kind).
-enum Kind { kDepartmentCount = 0, kDepartmentMinutes = 1, kStaffCount = 2 };
-
-Kind KindOf(const AggregateFigure& f) {
-  if (f.staff) return kStaffCount;
-  return f.minutes == nullptr ? kDepartmentCount : kDepartmentMinutes;
-}
-
-// One figure's rows of the complaints in the IN list, as contributions.
-std::string ContributionSelect(const AggregateFigure& f,
-                               const std::string& in) {
-  const FigureSql& s = f.sql;
-  std::string sql = absl::StrCat(
-      "SELECT c.name, '", f.id, "', ", KindOf(f), ", ", DayOf(s.time_col), ", ",
-      f.staff ? s.staff_col : s.department_col, ", ",
-      f.hit == nullptr ? std::string("0")
-                       : absl::StrCat("IF(", f.hit, ", 1, 0)"),
-      ", ", f.minutes == nullptr ? "-1" : f.minutes, ", COUNT(*) FROM ", s.from,
-      " WHERE ", s.time_col, " IS NOT NULL");
-  if (*s.where != '\0') absl::StrAppend(&sql, " AND ", s.where);
-  if (!in.empty()) absl::StrAppend(&sql, " AND c.name IN (", in, ")");
-  absl::StrAppend(&sql, " GROUP BY 1, 2, 3, 4, 5, 6, 7");
-  return sql;
-}
-
-// Every figure's contributions of the complaints in the IN list (all of
-// them when `in` is empty) into `table`.
-std::string ContributionsInsert(const char* table,
-                                absl::Span<const AggregateFigure> figures,
-                                const std::string& in) {
-  std::string insert = absl::StrCat(
-      "INSERT INTO ", table,
-      " (complaint, figure, kind, day, credited, hit, minutes, n) ");
-  for (size_t i = 0; i < figures.size(); ++i) {
-    absl::StrAppend(&insert, i ? " UNION ALL " : "",
-                    ContributionSelect(figures[i], in));
-  }
-  return insert;
-}
-
 // A table the contributions of one kind add up into: its key columns and
 // what each is in complaint_contributions.
 struct DayTable {
   const char* table;
   std::vector<const char*> keys;
   std::vector<const char*> sources;
-  Kind kind;
+  ContributionKind kind;
 };
 const std::vector<DayTable>& DayTables() {
   static const auto* kTables = new std::vector<DayTable>{
@@ -188,8 +143,9 @@ void RefreshChunk(MysqlConnection& conn,
           "complaint_contributions")
       .executeUpdate();
   conn.Prepare("DELETE FROM new_contributions").executeUpdate();
-  Run(conn, ContributionsInsert("new_contributions", figures, in),
-      static_cast<int>(figures.size()), names);
+  const ContributionsStatement insert =
+      ContributionsInsert("new_contributions", figures, in);
+  Run(conn, insert.sql, insert.lists, names);
   for (const DayTable& t : DayTables()) {
     Run(conn, MoveByDifference(t, in), 1, names);
     Run(conn, DeleteEmptied(t, in), 1, names);
@@ -226,7 +182,10 @@ absl::Status RecomputeAllContributions(
   for (const DayTable& t : DayTables()) {
     conn.Prepare(absl::StrCat("DELETE FROM ", t.table)).executeUpdate();
   }
-  conn.Prepare(ContributionsInsert("complaint_contributions", figures, ""))
+  // A SELECT per figure, not the drain's pass per source table: without an
+  // IN list each figure's rows are read by its time index
+  // (contributions_sql.h).
+  conn.Prepare(AllContributionsInsert("complaint_contributions", figures))
       .executeUpdate();
   for (const DayTable& t : DayTables()) conn.Prepare(AddUp(t)).executeUpdate();
   return absl::OkStatus();

@@ -6,7 +6,9 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "common/event_cursor.h"
 #include "common/sql_rows.h"
+#include "common/status.h"
 #include "cppconn/prepared_statement.h"
 #include "cppconn/resultset.h"
 #include "reporting-svc/src/store/sql_bind.h"
@@ -55,19 +57,14 @@ void QueuePart(MysqlConnection& conn, const std::vector<std::string>& names,
 absl::Status QueueNames(MysqlConnection& conn, absl::string_view source,
                         const std::vector<std::string>& names) {
   if (names.empty()) return absl::OkStatus();
-  sql::PreparedStatement& cursor = conn.Prepare(
-      "SELECT last_sequence, TIMESTAMPDIFF(MICROSECOND, "
-      "'1970-01-01', last_event_time) FROM event_cursors "
-      "WHERE source = ?");
-  cursor.setString(1, std::string(source));
-  ResultSetPtr rs(cursor.executeQuery());
-  if (!rs->next()) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "no cursor of ", source, ": its changed names cannot be queued"));
-  }
-  const int64_t sequence = rs->getInt64(1);
+  // The batch's transaction holds the row already (ApplyEvents): this
+  // reads it again under that lock, a missing one created at 0.
+  CSM_ASSIGN_OR_RETURN(EventCursor cursor, LockEventCursor(conn, source));
+  const int64_t sequence = cursor.last_sequence;
   std::optional<absl::Time> time;
-  if (!rs->isNull(2)) time = absl::FromUnixMicros(rs->getInt64(2));
+  if (cursor.last_event_time != absl::InfinitePast()) {
+    time = cursor.last_event_time;
+  }
   for (size_t next = 0; next < names.size(); next += kChunk) {
     QueuePart(conn, PaddedPart(names, next), std::string(source), sequence,
               time);

@@ -18,8 +18,8 @@
 namespace csm::reporting {
 
 // Queues `names` with `source`'s cursor as it stands (before the open
-// batch saves it); a name already queued keeps its older position.
-// FailedPrecondition when the source has no cursor row.
+// batch saves it; a missing cursor row is created at 0); a name already
+// queued keeps its older position.
 absl::Status QueueNames(MysqlConnection& conn, absl::string_view source,
                         const std::vector<std::string>& names);
 
