@@ -149,8 +149,7 @@ int Run(const Config& config) {
 
   const Totals totals = Combine(config, shared, results);
   if (!config.trace.empty()) {
-    if (absl::Status s =
-            WriteTrace(config.trace, results, shared.start, wall_start);
+    if (absl::Status s = WriteTrace(config, results, shared.start, wall_start);
         !s.ok()) {
       std::cerr << "csm-load: " << s.message() << "\n";
     }

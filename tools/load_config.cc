@@ -67,8 +67,8 @@ ABSL_FLAG(std::string, watch, "",
 ABSL_FLAG(std::string, trace, "",
           "File to write one line per measured call to: when it was due "
           "(µs since the epoch), its latency in µs, its gRPC code and the "
-          "x-request-id it sent (load-<worker>-<n>, which the server logs at "
-          "info)");
+          "x-request-id it sent (load-<seed>-<worker>-<n>, which the server "
+          "logs at info), and how late the client was to send it (µs)");
 
 namespace csm::load {
 namespace {

@@ -34,9 +34,10 @@ bool AllConnected(const std::vector<std::shared_ptr<grpc::Channel>>& channels,
 // One measured call, for --trace.
 struct TracedCall {
   Clock::time_point due;
+  int64_t late_ns;  // from due until the worker started the call
   int64_t latency_ns;
   int code;
-  int64_t index;  // the worker's call number: x-request-id load-<w>-<index>
+  int64_t index;  // the worker's call number (in its x-request-id)
 };
 
 struct WorkerResult {
@@ -75,9 +76,10 @@ struct Totals {
 Totals Combine(const Config& config, const Shared& shared,
                std::vector<WorkerResult>& results);
 // --trace: every worker's measured calls in order of their due time, a
-// line each ("due_unix_us latency_us code request_id"); `start` is
+// line each ("due_unix_us latency_us code request_id late_us": late_us is
+// the client's own lateness, due until started) to config.trace; `start` is
 // shared.start on both clocks.
-absl::Status WriteTrace(const std::string& path,
+absl::Status WriteTrace(const Config& config,
                         const std::vector<WorkerResult>& results,
                         Clock::time_point start,
                         std::chrono::system_clock::time_point wall_start);
