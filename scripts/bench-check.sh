@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # Checks that a summary of scripts/bench.sh holds every figure, not what
 # the figures are (the machine is shared; values are judged by people):
-#   bash scripts/bench-check.sh SUMMARY "16 64" "20 200"
-# (the concurrencies and the stream bursts of the run). Each missing figure
+#   bash scripts/bench-check.sh SUMMARY "16 64" "20 200" [TRACE]
+# (the concurrencies and the stream bursts of the run; TRACE 1: it ran with
+# BENCH_TRACE=1, and each figure's tail split is checked too). Each missing figure
 # is named; exits 1 when any is.
 set -euo pipefail
 
 summary=$1
 read -r -a concs <<< "${2:-16 64}"
 read -r -a bursts <<< "${3:-20 200}"
+trace=${4:-0}
 [ -s "$summary" ] || {
   echo "bench-check: $summary is missing or empty" >&2
   exit 1
@@ -64,5 +66,11 @@ for name in "${figures[@]}"; do
   row "statements per call" "$name" "" "^\| [^|]+ \| ($snum / ($snum|-)|- / $snum) \|"
 done
 grep -q '^load before: .*load average' "$summary" || miss "load average before the run"
+if [ "$trace" = 1 ]; then
+  for fig in get list update dealing register transition create; do
+    grep -Eq -- "^- $fig: ([0-9]+ traced calls, [1-9][0-9]* with a log line|0 traced calls)" "$summary" ||
+      miss "the tail split of $fig (BENCH_TRACE=1)"
+  done
+fi
 [ "$missing" = 0 ] && echo "bench-check: every figure present in $summary"
 exit "$missing"

@@ -63,7 +63,12 @@
 #   BENCH_SYSBENCH_ROWS [10000; q: 1000]  BENCH_MAX_SECONDS [1200; q: 100]
 #   BENCH_SERVICE_FLAGS [""]: extra flags for both services, e.g.
 #     "--max_threads=128 --mysql_pool_size=32"
-#   BENCH_LOG_LEVEL [warning: the per-call info line is not written]
+#   BENCH_LOG_LEVEL [warning: the per-call info line is not written; info
+#     with BENCH_TRACE=1]
+#   BENCH_TRACE [0] 1: phase 2 traces every call (csm-load --trace, in
+#     $BENCH_DIR/trace-half-FIG.txt) and the summary splits the slowest 1 %
+#     of each figure into client, transport and handler time from the
+#     service's log (scripts/bench-tail.awk; the services log every call)
 #   BENCH_PERF_SECONDS [10; q: 1] profiled with --perf
 set -euo pipefail
 
@@ -111,7 +116,8 @@ statement_calls=${BENCH_STATEMENT_CALLS:-$(q 50 2)}
 sb_rows=${BENCH_SYSBENCH_ROWS:-$(q 10000 1000)}
 max_seconds=${BENCH_MAX_SECONDS:-$(q 1200 100)}
 read -r -a service_flags <<< "${BENCH_SERVICE_FLAGS:-}"
-log_level=${BENCH_LOG_LEVEL:-warning}
+trace=${BENCH_TRACE:-0}
+log_level=${BENCH_LOG_LEVEL:-$([ "$trace" = 1 ] && echo info || echo warning)}
 perf_seconds=${BENCH_PERF_SECONDS:-$(q 10 1)}
 
 customer_bin=$build_dir/customer-svc/customer-svc
@@ -388,7 +394,9 @@ round=0
 for fig in "${figures[@]}"; do
   half=$(awk -v p="$(peak "$fig")" 'BEGIN {printf "%.1f", (p > 2 ? p / 2 : 1)}')
   # Open loop at half the peak, up to 64 calls in flight (more only queue).
-  record half "$fig" 64 "$(figure "$fig" 64 --rate="$half" --channels="$channels")"
+  traced=()
+  [ "$trace" = 1 ] && traced=(--trace="$bench_dir/trace-half-$fig.txt")
+  record half "$fig" 64 "$(figure "$fig" 64 --rate="$half" --channels="$channels" "${traced[@]}")"
 done
 
 # --- 3. idle streams held open during unary calls -----------------------------
@@ -512,6 +520,16 @@ bad=$(grep -oE '(INVALID_ARGUMENT|NOT_FOUND|ALREADY_EXISTS|PERMISSION_DENIED|UNA
   echo "load before: $load_before"
   echo "load after:  $load_after"
   awk -f scripts/bench-summary.awk "$results"
+  if [ "$trace" = 1 ]; then
+    echo
+    echo "Where the slowest calls at half the peak spent their time (scripts/bench-tail.awk):"
+    for fig in "${figures[@]}"; do
+      log=customer-svc.log
+      case "$fig" in register | transition) log=complaint-svc.log ;; esac
+      echo
+      echo "- $fig: $(gawk -f scripts/bench-tail.awk "$bench_dir/trace-half-$fig.txt" "$bench_dir/$log" | paste -sd ';' | sed 's/;/; /g')"
+    done
+  fi
   if [ "$perf" = 1 ]; then
     echo
     echo "customer-svc during GetCustomer at ${concurrencies[0]} in flight, ${perf_seconds} s ($(field "$(cat "$bench_dir/perf-load.txt")" qps) QPS):"
@@ -523,7 +541,7 @@ bad=$(grep -oE '(INVALID_ARGUMENT|NOT_FOUND|ALREADY_EXISTS|PERMISSION_DENIED|UNA
   echo "raw lines: $results; statements: $bench_dir/statements-*.log; total $(($(date +%s) - started)) s"
 } | tee "$bench_dir/summary.md"
 if [ "$check" = 1 ]; then
-  bash scripts/bench-check.sh "$bench_dir/summary.md" "${concurrencies[*]}" "${bursts[*]}"
+  bash scripts/bench-check.sh "$bench_dir/summary.md" "${concurrencies[*]}" "${bursts[*]}" "$trace"
 fi
 if [ -n "$bad" ]; then
   say "calls failed with codes of a bad request (see $errors_log):"

@@ -36,8 +36,8 @@ packages=(
   golang-go golang-grpc-gateway golang-github-grpc-ecosystem-grpc-gateway-dev
   golang-goprotobuf-dev golang-google-grpc-dev golang-google-genproto-dev
   # tests and benchmarks; sysbench measures the database's own ceilings in
-  # scripts/bench.sh
-  libgtest-dev libgmock-dev libbenchmark-dev sysbench
+  # scripts/bench.sh; gawk runs scripts/bench-tail.awk (Debian's awk is mawk)
+  libgtest-dev libgmock-dev libbenchmark-dev sysbench gawk
   # the private MariaDB of the tests and of run-local.sh
   mariadb-server mariadb-client
   # container images without a daemon (scripts/images.sh) and their test

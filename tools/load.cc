@@ -129,6 +129,7 @@ int Run(const Config& config) {
 
   Shared shared;
   shared.start = Clock::now();
+  const auto wall_start = std::chrono::system_clock::now();
   shared.measure_from = shared.start + absl::ToChronoNanoseconds(config.warmup);
   shared.stop_at =
       shared.measure_from + absl::ToChronoNanoseconds(config.duration);
@@ -147,6 +148,12 @@ int Run(const Config& config) {
   window.Finish();
 
   const Totals totals = Combine(config, shared, results);
+  if (!config.trace.empty()) {
+    if (absl::Status s = WriteTrace(config, results, shared.start, wall_start);
+        !s.ok()) {
+      std::cerr << "csm-load: " << s.message() << "\n";
+    }
+  }
   std::string line = ResultLine(config, totals);
   absl::StrAppend(&line, " ",
                   watch->Fields(static_cast<int64_t>(totals.latencies.size())));

@@ -8,12 +8,13 @@ csm_warnings(csm-load)
 
 # The harness must not rot: every phase of scripts/bench.sh, briefly (about
 # 40 s), against real services and a private MariaDB on free ports; it
-# checks that the summary holds every figure, not their values. Label
+# checks that the summary holds every figure, not their values, and the
+# tail split of BENCH_TRACE=1 (csm-load --trace, scripts/bench-tail.awk). Label
 # "bench": `ctest -LE bench` leaves it out, `ctest -L bench` runs it alone.
 add_test(NAME bench_smoke COMMAND bash "${PROJECT_SOURCE_DIR}/scripts/bench.sh"
                                   --quick --check)
 set_tests_properties(
-  bench_smoke PROPERTIES ENVIRONMENT "BUILD_DIR=${CMAKE_BINARY_DIR}" LABELS
+  bench_smoke PROPERTIES ENVIRONMENT "BUILD_DIR=${CMAKE_BINARY_DIR};BENCH_TRACE=1" LABELS
                          bench TIMEOUT 120)
 
 # csm-report-history: a year of synthetic events written into a source's

@@ -64,6 +64,11 @@ ABSL_FLAG(absl::Duration, streams_settle, absl::Seconds(5),
 ABSL_FLAG(std::string, watch, "",
           "Processes to report on, NAME:PID,... (csm-load itself is always "
           "'load'): CPU µs and context switches per call, resident memory");
+ABSL_FLAG(std::string, trace, "",
+          "File to write one line per measured call to: when it was due "
+          "(µs since the epoch), its latency in µs, its gRPC code and the "
+          "x-request-id it sent (load-<seed>-<worker>-<n>, which the server "
+          "logs at info), and how late the client was to send it (µs)");
 
 namespace csm::load {
 namespace {
@@ -111,6 +116,7 @@ Config ReadFlags() {
   c.stream_channels = absl::GetFlag(FLAGS_stream_channels);
   c.streams_settle = absl::GetFlag(FLAGS_streams_settle);
   c.watch = absl::GetFlag(FLAGS_watch);
+  c.trace = absl::GetFlag(FLAGS_trace);
   return c;
 }
 

@@ -30,6 +30,7 @@ struct Config {
   int stream_channels = 4;
   absl::Duration streams_settle;
   std::string watch;
+  std::string trace;  // file: one line per measured call
 };
 
 // The flags as a Config; INVALID_ARGUMENT with a message for the user when

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <fstream>
 #include <iostream>
 #include <thread>
 
@@ -38,12 +39,20 @@ Clock::time_point NextDueTime(const Config& config, Shared& shared) {
                             std::chrono::duration<double>(slot / config.rate));
 }
 
-void Record(const grpc::Status& status, Clock::time_point due,
+void Record(const Config& config, int64_t index, const grpc::Status& status,
+            Clock::time_point due, Clock::time_point sent,
             Clock::time_point done, Shared* shared, WorkerResult* result) {
-  result->latencies_ns.push_back(
-      std::chrono::duration_cast<std::chrono::nanoseconds>(done - due).count());
+  const int64_t latency_ns =
+      std::chrono::duration_cast<std::chrono::nanoseconds>(done - due).count();
+  result->latencies_ns.push_back(latency_ns);
   int code = static_cast<int>(status.error_code());
   if (code < 0 || code >= kCodes) code = grpc::StatusCode::UNKNOWN;
+  if (!config.trace.empty()) {
+    const int64_t late_ns =
+        std::chrono::duration_cast<std::chrono::nanoseconds>(sent - due)
+            .count();
+    result->traced.push_back({due, late_ns, latency_ns, code, index});
+  }
   result->codes[code]++;
   result->last_done = done;
   if (!status.ok()) {
@@ -53,6 +62,12 @@ void Record(const grpc::Status& status, Clock::time_point due,
       std::cerr << "csm-load: first " << csmctl::FormatRpcError(status);
     }
   }
+}
+
+// Unique per run (the seed) and call: the server logs it.
+std::string TracedRequestId(const Config& config, size_t worker,
+                            int64_t index) {
+  return absl::StrCat("load-", config.requests.seed, "-", worker, "-", index);
 }
 
 double Percentile(const std::vector<int64_t>& sorted, double p) {
@@ -111,11 +126,16 @@ void RunWorker(const Config& config, int worker,
             shared->calls_limit) {
       break;
     }
+    const Clock::time_point sent = Clock::now();
     grpc::ByteBuffer request = source.Next(i);
     grpc::ByteBuffer response;
     grpc::Status status;
     grpc::ClientContext ctx;
     SetUpContext(config, &ctx);
+    // The server logs it (at info): a traced call lines up with its log line.
+    if (!config.trace.empty()) {
+      ctx.AddMetadata("x-request-id", TracedRequestId(config, worker, i));
+    }
     auto reader = stub.PrepareUnaryCall(&ctx, path, request, &cq);
     reader->StartCall();
     reader->Finish(&response, &status, reinterpret_cast<void*>(1));
@@ -131,7 +151,7 @@ void RunWorker(const Config& config, int worker,
         done > shared->stop_at) {
       break;
     }
-    Record(status, due, done, shared, result);
+    Record(config, i, status, due, sent, done, shared, result);
   }
   cq.Shutdown();
   void* tag = nullptr;
@@ -158,6 +178,42 @@ Totals Combine(const Config& config, const Shared& shared,
                 .count()
           : absl::ToDoubleSeconds(config.duration);
   return t;
+}
+
+absl::Status WriteTrace(const Config& config,
+                        const std::vector<WorkerResult>& results,
+                        Clock::time_point start,
+                        std::chrono::system_clock::time_point wall_start) {
+  struct Line {
+    TracedCall call;
+    size_t worker;
+  };
+  std::vector<Line> lines;
+  for (size_t w = 0; w < results.size(); ++w) {
+    for (const TracedCall& c : results[w].traced) lines.push_back({c, w});
+  }
+  std::sort(lines.begin(), lines.end(), [](const Line& a, const Line& b) {
+    return a.call.due < b.call.due;
+  });
+  std::ofstream out(config.trace);
+  if (!out)
+    return absl::UnavailableError("cannot write --trace " + config.trace);
+  for (const Line& l : lines) {
+    const auto wall =
+        wall_start +
+        std::chrono::duration_cast<std::chrono::system_clock::duration>(
+            l.call.due - start);
+    out << std::chrono::duration_cast<std::chrono::microseconds>(
+               wall.time_since_epoch())
+               .count()
+        << ' ' << l.call.latency_ns / 1000 << ' ' << l.call.code << ' '
+        << TracedRequestId(config, l.worker, l.call.index) << ' '
+        << l.call.late_ns / 1000 << '\n';
+  }
+  out.close();
+  if (!out)
+    return absl::UnavailableError("cannot write --trace " + config.trace);
+  return absl::OkStatus();
 }
 
 std::string ResultLine(const Config& config, const Totals& t) {

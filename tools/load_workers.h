@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "tools/load_config.h"
 
@@ -30,8 +31,18 @@ std::vector<std::shared_ptr<grpc::Channel>> OpenChannels(
 bool AllConnected(const std::vector<std::shared_ptr<grpc::Channel>>& channels,
                   const std::string& addr);
 
+// One measured call, for --trace.
+struct TracedCall {
+  Clock::time_point due;
+  int64_t late_ns;  // from due until the worker started the call
+  int64_t latency_ns;
+  int code;
+  int64_t index;  // the worker's call number (in its x-request-id)
+};
+
 struct WorkerResult {
   std::vector<int64_t> latencies_ns;  // measured calls
+  std::vector<TracedCall> traced;     // the same, with --trace
   std::array<int64_t, kCodes> codes{};
   Clock::time_point last_done{};
 };
@@ -64,6 +75,15 @@ struct Totals {
 
 Totals Combine(const Config& config, const Shared& shared,
                std::vector<WorkerResult>& results);
+// --trace: every worker's measured calls in order of their due time, a
+// line each ("due_unix_us latency_us code request_id late_us": late_us is
+// the client's own lateness, due until started) to config.trace; `start` is
+// shared.start on both clocks.
+absl::Status WriteTrace(const Config& config,
+                        const std::vector<WorkerResult>& results,
+                        Clock::time_point start,
+                        std::chrono::system_clock::time_point wall_start);
+
 // "method=... calls=... ok=... errors=... qps=... p50_ms=...".
 std::string ResultLine(const Config& config, const Totals& t);
 
