@@ -286,10 +286,12 @@ void ServiceHost::Shutdown() {
         health != nullptr) {
       health->Shutdown();
     }
-    for (auto& hook : shutdown_hooks_) hook();
+    // From now: the hooks' drain of the admitted calls counts against the
+    // same grace period.
     const auto deadline = std::chrono::system_clock::now() +
                           std::chrono::milliseconds(absl::ToInt64Milliseconds(
                               options_.shutdown_grace));
+    for (auto& hook : shutdown_hooks_) hook();
     // Stops accepting now; cancels calls still running at the deadline.
     server_->Shutdown(deadline);
     server_->Wait();

@@ -35,6 +35,11 @@ struct ServerOptions {
   std::string metrics_address;
   // In-flight calls get this long to finish on shutdown.
   absl::Duration shutdown_grace = absl::Seconds(20);
+  // On shutdown, once the admitted calls have finished, how long no new
+  // call must arrive before gRPC's server stops (RpcRuntime::Drain): a call
+  // arriving at that moment would end CANCELLED instead of UNAVAILABLE.
+  // Waited for at most kMaxQuietWaits times over.
+  absl::Duration shutdown_quiet = absl::Milliseconds(200);
   // Unary calls that run at once and that may wait for a slot
   // (RpcRuntimeOptions::max_concurrent_calls and max_queued_calls): the
   // sync server gets a thread for each, so gRPC itself refuses nothing the
