@@ -7,6 +7,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -88,12 +89,19 @@ class ServiceHost {
   void RunUntilSignal();
 
  private:
+  // Stops poll_thread_ once the server no longer uses poll_cq_.
+  void StopPolling();
+
   ServerOptions options_;
   std::shared_ptr<prometheus::Registry> registry_;
   std::unique_ptr<prometheus::Exposer> exposer_;
   std::vector<grpc::Service*> services_;
   std::vector<std::function<void()>> shutdown_hooks_;
   std::unique_ptr<grpc::Server> server_;
+  // A queue of no service's, polled without pause by poll_thread_, so that
+  // the sync services' calls always have a poller (server.cc, Start()).
+  std::unique_ptr<grpc::ServerCompletionQueue> poll_cq_;
+  std::thread poll_thread_;
   std::vector<std::string> health_names_;  // "" and our services
   int port_ = 0;
   std::mutex shutdown_mu_;  // held for the whole Shutdown()
