@@ -14,6 +14,13 @@ namespace csm {
 // finds the queue full is refused at once with RESOURCE_EXHAUSTED; a call
 // still waiting at its deadline gets DEADLINE_EXCEEDED. Either way it has
 // done nothing, so the caller may retry. max_running <= 0 admits all.
+//
+// On shutdown the gate closes before gRPC's server does: gRPC 1.51 ends a
+// call that reaches it after Server::Shutdown began, before a handler took
+// it, with CANCELLED, which tells the caller nothing about whether it ran.
+// A closed gate answers UNAVAILABLE ("did not run") from the handler, and
+// the server stops once the calls already admitted have finished and no
+// new one has arrived for a quiet moment.
 class AdmissionGate {
  public:
   AdmissionGate(int max_running, int max_queued);
@@ -48,6 +55,15 @@ class AdmissionGate {
   int running() const;
   int queued() const;
 
+  // From now on Enter refuses with UNAVAILABLE; calls already running or
+  // queued go on. Idempotent.
+  void Close();
+  // After Close(): waits until no call runs or waits for a slot, then until
+  // none has arrived for `quiet` (refused ones count: their callers may
+  // still be sending), for at most ten times `quiet`; gives up at
+  // `deadline`. True if both happened.
+  bool WaitDrained(absl::Time deadline, absl::Duration quiet);
+
  private:
   void Leave();
 
@@ -55,8 +71,11 @@ class AdmissionGate {
   const int max_queued_;
   mutable std::mutex mu_;
   std::condition_variable freed_;
+  std::condition_variable drained_;  // running and queued both 0
   int running_ = 0;
   int queued_ = 0;
+  bool closed_ = false;
+  absl::Time last_arrival_ = absl::InfinitePast();
 };
 
 }  // namespace csm

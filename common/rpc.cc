@@ -307,6 +307,11 @@ grpc::Status RpcRuntime::End(const Started& started,
   return ToGrpcStatus(PublicStatus(status, started.call.request_id));
 }
 
+bool RpcRuntime::Drain(absl::Time deadline, absl::Duration quiet) {
+  gate_.Close();
+  return gate_.WaitDrained(deadline, quiet);
+}
+
 grpc::Status RpcRuntime::Handle(
     grpc::ServerContextBase* context, absl::string_view method, RoleSet allowed,
     absl::FunctionRef<absl::Status(const CallContext&)> body) {

@@ -95,6 +95,11 @@ class RpcRuntime {
   int running_calls() const { return gate_.running(); }
   int queued_calls() const { return gate_.queued(); }
 
+  // Shutdown, before gRPC's: new unary calls get UNAVAILABLE ("did not
+  // run"); waits until the admitted ones have finished and none has
+  // arrived for `quiet`, or until `deadline` (AdmissionGate::WaitDrained).
+  bool Drain(absl::Time deadline, absl::Duration quiet);
+
  private:
   RpcRuntimeOptions options_;
   AdmissionGate gate_;

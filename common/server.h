@@ -7,6 +7,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -35,6 +36,11 @@ struct ServerOptions {
   std::string metrics_address;
   // In-flight calls get this long to finish on shutdown.
   absl::Duration shutdown_grace = absl::Seconds(20);
+  // On shutdown, once the admitted calls have finished, how long no new
+  // call must arrive before gRPC's server stops (RpcRuntime::Drain): a call
+  // arriving at that moment would end CANCELLED instead of UNAVAILABLE.
+  // Waited for at most kMaxQuietWaits times over.
+  absl::Duration shutdown_quiet = absl::Milliseconds(200);
   // Unary calls that run at once and that may wait for a slot
   // (RpcRuntimeOptions::max_concurrent_calls and max_queued_calls): the
   // sync server gets a thread for each, so gRPC itself refuses nothing the
@@ -83,12 +89,19 @@ class ServiceHost {
   void RunUntilSignal();
 
  private:
+  // Stops poll_thread_ once the server no longer uses poll_cq_.
+  void StopPolling();
+
   ServerOptions options_;
   std::shared_ptr<prometheus::Registry> registry_;
   std::unique_ptr<prometheus::Exposer> exposer_;
   std::vector<grpc::Service*> services_;
   std::vector<std::function<void()>> shutdown_hooks_;
   std::unique_ptr<grpc::Server> server_;
+  // A queue of no service's, polled without pause by poll_thread_, so that
+  // the sync services' calls always have a poller (server.cc, Start()).
+  std::unique_ptr<grpc::ServerCompletionQueue> poll_cq_;
+  std::thread poll_thread_;
   std::vector<std::string> health_names_;  // "" and our services
   int port_ = 0;
   std::mutex shutdown_mu_;  // held for the whole Shutdown()

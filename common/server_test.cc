@@ -429,6 +429,7 @@ TEST(ServiceFlagsTest, EnvironmentFilesAndCommandLine) {
   EXPECT_EQ(server.listen_address, "127.0.0.1:7000");
   EXPECT_EQ(server.max_threads, 9);  // the command line wins
   EXPECT_EQ(server.shutdown_grace, absl::Seconds(3));
+  EXPECT_EQ(server.shutdown_quiet, absl::Milliseconds(200));
   EXPECT_EQ(server.metrics_address, "0.0.0.0:9464");
 
   RpcRuntimeOptions rpc = RpcRuntimeOptionsFromFlags("svc");

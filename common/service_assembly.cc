@@ -4,6 +4,8 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "common/event_stream.h"
 #include "common/log.h"
 #include "common/status.h"
@@ -75,6 +77,13 @@ absl::Status ServiceAssembly::Start() {
     for (const auto& hook : hooks_) hook();
     // Streams never finish on their own: end them so the drain can.
     events_->Shutdown();
+    const ServerOptions& server = config_.server;
+    if (!runtime_->Drain(absl::Now() + server.shutdown_grace,
+                         server.shutdown_quiet)) {
+      log::Warning("calls still running or arriving as the server stops",
+                   {{"running", absl::StrCat(runtime_->running_calls())},
+                    {"queued", absl::StrCat(runtime_->queued_calls())}});
+    }
   });
   CSM_RETURN_IF_ERROR(host_->Start());
   for (const auto& job : jobs_) job->Start();

@@ -24,9 +24,12 @@
 // Shutdown (SIGTERM, Shutdown() or the destructor), in this order: health
 // turns NOT_SERVING; the jobs stop (a run in progress finishes); the
 // service's own hooks run (OnShutdown, in the order added); the event
-// streams end (their clients resume from their cursor); the server stops
-// accepting and in-flight calls get the grace period to finish; then
-// everything the assembly owns is destroyed, newest first.
+// streams end (their clients resume from their cursor); new unary calls
+// get UNAVAILABLE while the admitted ones finish, within the grace period,
+// and until none has arrived for ServerOptions::shutdown_quiet
+// (RpcRuntime::Drain); then gRPC's server stops (cancelling what still
+// runs at the end of the grace period) and everything the assembly owns
+// is destroyed, newest first.
 #ifndef CSM_COMMON_SERVICE_ASSEMBLY_H_
 #define CSM_COMMON_SERVICE_ASSEMBLY_H_
 

@@ -66,6 +66,7 @@ class DatabaseHealthTest : public ::testing::Test {
     config.server.listen_address = "127.0.0.1:0";
     config.server.metrics_address = "";
     config.server.database_probe_interval = absl::Milliseconds(100);
+    config.server.shutdown_quiet = absl::Milliseconds(20);
     config.runtime.service = "test-svc";
     auto a = ServiceAssembly::Create(config, {}, &verifier_, nullptr);
     ASSERT_TRUE(a.ok()) << a.status();

@@ -31,6 +31,9 @@ ABSL_FLAG(std::string, metrics_address, "0.0.0.0:9464",
           "Prometheus /metrics address; empty disables it");
 ABSL_FLAG(int, shutdown_grace_seconds, 20,
           "On SIGTERM, how long in-flight calls get to finish");
+ABSL_FLAG(int, shutdown_quiet_ms, 200,
+          "On SIGTERM, once in-flight calls are done, how long no new call "
+          "must arrive before the server stops (new ones get UNAVAILABLE)");
 ABSL_FLAG(int, max_threads, 64,
           "Unary calls that run at once (more wait in the queue)");
 ABSL_FLAG(int, max_queued_calls, 256,
@@ -218,6 +221,8 @@ ServerOptions ServerOptionsFromFlags(std::string service_name) {
   options.metrics_address = absl::GetFlag(FLAGS_metrics_address);
   options.shutdown_grace =
       absl::Seconds(std::max(0, absl::GetFlag(FLAGS_shutdown_grace_seconds)));
+  options.shutdown_quiet =
+      absl::Milliseconds(std::max(0, absl::GetFlag(FLAGS_shutdown_quiet_ms)));
   options.max_threads = absl::GetFlag(FLAGS_max_threads);
   options.max_queued_calls = std::max(0, absl::GetFlag(FLAGS_max_queued_calls));
   options.database_probe_interval =

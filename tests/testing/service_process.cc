@@ -68,7 +68,8 @@ std::vector<std::string> TestServiceFlags(const std::string& address,
       "--mysql_pool_size=4",
       absl::StrCat("--jwt_secret=", kTestJwtSecret),
       absl::StrCat("--jwt_issuer=", kTestIssuer),
-      "--shutdown_grace_seconds=1"};
+      "--shutdown_grace_seconds=1",
+      "--shutdown_quiet_ms=20"};
   if (!clock_file.empty()) flags.push_back("--test_clock_file=" + clock_file);
   return flags;
 }

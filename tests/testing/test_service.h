@@ -20,6 +20,8 @@ inline void ConfigureTestService(ServiceConfig* config,
                                  .listen_address = "127.0.0.1:0",
                                  .metrics_address = ""};
   config->server.shutdown_grace = absl::Seconds(5);
+  // Test clients stop at their first refused call: a short quiet is enough.
+  config->server.shutdown_quiet = absl::Milliseconds(20);
   config->runtime = RpcRuntimeOptions{.service = service};
   config->events.poll_interval = absl::Milliseconds(100);
 }

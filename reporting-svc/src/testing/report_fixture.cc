@@ -57,10 +57,12 @@ absl::StatusOr<std::unique_ptr<ReportingServer>> StartReportingServer(
     const Clock* clock) {
   ReportingServerConfig config;
   config.service.mysql = db.options();
-  config.service.server = ServerOptions{.service_name = "reporting-svc",
-                                        .listen_address = "127.0.0.1:0",
-                                        .metrics_address = "",
-                                        .shutdown_grace = absl::Seconds(2)};
+  config.service.server =
+      ServerOptions{.service_name = "reporting-svc",
+                    .listen_address = "127.0.0.1:0",
+                    .metrics_address = "",
+                    .shutdown_grace = absl::Seconds(2),
+                    .shutdown_quiet = absl::Milliseconds(20)};
   config.service.runtime = RpcRuntimeOptions{.service = "reporting-svc"};
   config.jwt_secret = ::csm::testing::kTestJwtSecret;
   config.jwt_issuer = ::csm::testing::kTestIssuer;
