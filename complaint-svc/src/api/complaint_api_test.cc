@@ -505,6 +505,31 @@ TEST_F(ComplaintApiTest, AListedComplaintHasTheChildrenGetGives) {
   }
 }
 
+// Department times come in the order the complaint reached the departments,
+// not in the table's key order: 产品部 sorts before 客服部 and 技术服务部 in
+// the key (utf8mb4_unicode_ci) but was reached last; a read and a listing
+// that took the key's order would fail.
+TEST_F(ComplaintApiTest, DepartmentTimesComeInTheOrderTheyWereReached) {
+  const v1::Complaint c = MustRegister("两次移交的投诉");
+  v1::Complaint out;
+  clock_.Set(At(2026, 11, 2, 11, 0));
+  CX_ASSERT_OK(Transfer("sup", c.name(), "技术服务部", &out));
+  clock_.Set(At(2026, 11, 2, 11, 30));
+  CX_ASSERT_OK(Transfer("tech.sup", c.name(), "产品部", &out));
+  const std::vector<std::string> reached = {"客服部", "技术服务部", "产品部"};
+  auto departments = [](const v1::Complaint& got) {
+    std::vector<std::string> out;
+    for (const auto& d : got.department_times()) out.push_back(d.department());
+    return out;
+  };
+  EXPECT_EQ(departments(Get(c.name())), reached);
+  v1::ListComplaintsRequest list;
+  v1::ListComplaintsResponse page;
+  CX_ASSERT_OK(Call(&Stub::ListComplaints, "gm", list, &page));
+  ASSERT_EQ(page.complaints_size(), 1);
+  EXPECT_EQ(departments(page.complaints(0)), reached);
+}
+
 TEST_F(ComplaintApiTest, FaultReportsLinkBothWays) {
   v1::Complaint c =
       MustRegister("停电导致故障", "quality", v1::SEVERITY_CRITICAL);
