@@ -78,24 +78,35 @@ std::string KeyList(const DayTable& t) {
   return out;
 }
 
-// Moves one day table by the difference between the complaints' stored
-// contributions (IN list) and their recomputed ones (new_contributions):
-// only the rows whose figures changed are written.
-std::string MoveByDifference(const DayTable& t, const std::string& in) {
+// The difference between the chunk's stored contributions (IN list) and
+// their recomputed ones (new_contributions) per key, into
+// contribution_moves: once a chunk, where each day table used to group both
+// again. Rows that did not change cancel out here.
+std::string Difference(const std::string& in) {
+  constexpr char kKeys[] = "kind, day, credited, figure, minutes";
+  return absl::StrCat(
+      "INSERT INTO contribution_moves (", kKeys, ", n, h) SELECT ", kKeys,
+      ", SUM(n), SUM(h) FROM (SELECT ", kKeys,
+      ", -n AS n, -n * hit AS h FROM complaint_contributions WHERE complaint "
+      "IN (",
+      in, ") UNION ALL SELECT ", kKeys,
+      ", n, n * hit FROM new_contributions) x GROUP BY ", kKeys,
+      " HAVING SUM(n) <> 0 OR SUM(h) <> 0");
+}
+
+// Moves one day table by the chunk's difference: only the rows whose
+// figures changed are written.
+std::string MoveByDifference(const DayTable& t) {
   const bool hits = t.kind != kDepartmentMinutes;
-  const std::string old_rows =
-      KeysOf(t, "complaint_contributions", ", -n AS n, -n * hit AS h",
-             absl::StrCat(" AND complaint IN (", in, ")"));
-  const std::string new_rows =
-      KeysOf(t, "new_contributions", ", n, n * hit AS h", "");
   std::string columns;
   for (const char* k : t.keys) absl::StrAppend(&columns, k, ", ");
   return absl::StrCat(
       "INSERT INTO ", t.table, " (", columns, hits ? "n, hits) " : "n) ",
-      "SELECT ", KeyList(t), ", SUM(n)", hits ? ", SUM(h)" : "", " FROM (",
-      old_rows, " UNION ALL ", new_rows, ") x GROUP BY ", KeyList(t),
-      " HAVING SUM(n) <> 0", hits ? " OR SUM(h) <> 0" : "",
-      " ON DUPLICATE KEY UPDATE n = ", t.table, ".n + VALUES(n)",
+      KeysOf(t, "contribution_moves", hits ? ", SUM(n), SUM(h)" : ", SUM(n)",
+             ""),
+      " GROUP BY ", KeyList(t), " HAVING SUM(n) <> 0",
+      hits ? " OR SUM(h) <> 0" : "", " ON DUPLICATE KEY UPDATE n = ", t.table,
+      ".n + VALUES(n)",
       hits ? absl::StrCat(", hits = ", t.table, ".hits + VALUES(hits)") : "");
 }
 
@@ -111,16 +122,16 @@ std::string AddUp(const DayTable& t) {
                       " GROUP BY ", KeyList(t));
 }
 
-// Deletes the rows of the stored contributions' keys left at zero.
-std::string DeleteEmptied(const DayTable& t, const std::string& in) {
+// Deletes the rows the chunk's difference left at zero (a row reaches zero
+// only by a move, and rows at zero are never kept).
+std::string DeleteEmptied(const DayTable& t) {
   std::string on;
   for (size_t i = 0; i < t.keys.size(); ++i) {
     absl::StrAppend(&on, i ? " AND " : "", "t.", t.keys[i], " = o.k", i);
   }
   return absl::StrCat("DELETE t FROM ", t.table, " t JOIN (",
-                      KeysOf(t, "complaint_contributions", "",
-                             absl::StrCat(" AND complaint IN (", in, ")")),
-                      ") o ON ", on, " WHERE t.n = 0");
+                      KeysOf(t, "contribution_moves", "", ""), ") o ON ", on,
+                      " WHERE t.n = 0");
 }
 
 void Run(MysqlConnection& conn, const std::string& sql, int lists,
@@ -133,22 +144,37 @@ void Run(MysqlConnection& conn, const std::string& sql, int lists,
   st.executeUpdate();
 }
 
+// The chunk's scratch tables, per connection and empty. Dropped and made
+// again, not emptied by DELETE: an InnoDB DELETE of the last chunk's rows
+// cost more than the recompute (docs/benchmarks.md, "A year of
+// complaints"). TEMPORARY: no implicit commit.
+void FreshScratchTables(MysqlConnection& conn) {
+  for (const char* sql : {
+           "DROP TEMPORARY TABLE IF EXISTS new_contributions",
+           "CREATE TEMPORARY TABLE new_contributions LIKE "
+           "complaint_contributions",
+           "DROP TEMPORARY TABLE IF EXISTS contribution_moves",
+           "CREATE TEMPORARY TABLE contribution_moves (kind TINYINT NOT NULL, "
+           "day DATE NOT NULL, credited VARCHAR(128) NOT NULL, figure "
+           "VARCHAR(24) NOT NULL, minutes BIGINT NOT NULL, n BIGINT NOT NULL, "
+           "h BIGINT NOT NULL) ENGINE=InnoDB",
+       }) {
+    conn.Prepare(sql).executeUpdate();
+  }
+}
+
 void RefreshChunk(MysqlConnection& conn,
                   absl::Span<const AggregateFigure> figures,
                   const std::vector<std::string>& names) {
   const std::string in = sql_rows::Placeholders(names.size());
-  // Per connection, no implicit commit (a TEMPORARY table).
-  conn.Prepare(
-          "CREATE TEMPORARY TABLE IF NOT EXISTS new_contributions LIKE "
-          "complaint_contributions")
-      .executeUpdate();
-  conn.Prepare("DELETE FROM new_contributions").executeUpdate();
+  FreshScratchTables(conn);
   const ContributionsStatement insert =
       ContributionsInsert("new_contributions", figures, in);
   Run(conn, insert.sql, insert.lists, names);
+  Run(conn, Difference(in), 1, names);
   for (const DayTable& t : DayTables()) {
-    Run(conn, MoveByDifference(t, in), 1, names);
-    Run(conn, DeleteEmptied(t, in), 1, names);
+    Run(conn, MoveByDifference(t), 0, names);
+    Run(conn, DeleteEmptied(t), 0, names);
   }
   Run(conn,
       absl::StrCat("DELETE FROM complaint_contributions WHERE complaint IN (",
