@@ -1,5 +1,6 @@
 #include "reporting-svc/src/reporting_server.h"
 
+#include <memory>
 #include <string>
 #include <utility>
 
@@ -43,8 +44,10 @@ EventFollowerOptions FollowerOptions(const ReportingServerConfig& config,
   // The names a catch-up's batches of this source queued
   // (app/refresh_queue.h).
   const std::string queue_of = source;
-  options.after_apply = [pool, queue_of](bool at_head, const auto& stopping) {
-    DrainAfterBatch(*pool, queue_of, at_head, stopping);
+  auto watch = std::make_shared<BacklogWatch>();
+  options.after_apply = [pool, queue_of, watch](bool at_head,
+                                                const auto& stopping) {
+    DrainAfterBatch(*pool, queue_of, at_head, stopping, *watch);
   };
   return options;
 }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <iterator>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -27,7 +28,6 @@ constexpr int kDrainChunk = 512;
 // the fewer archives outlast a drain the fewer are refreshed twice (a
 // year's 50,000 mostly fit). A bigger queue costs only a longer drain at
 // the head (a rebuild of the queued names) and an older freshness meanwhile.
-constexpr int64_t kBacklogKeep = kBacklogHigh / 2;
 constexpr absl::Duration kChunkTimeout = absl::Seconds(60);
 constexpr int kChunkAttempts = 8;
 
@@ -39,26 +39,33 @@ std::vector<std::string> SortedUnion(const std::vector<std::string>& a,
   return out;
 }
 
-// One chunk in its own transaction; whether the queue had work for it.
-absl::StatusOr<bool> DrainChunk(MysqlPool& pool, absl::string_view source,
-                                int64_t keep) {
-  bool more = false;
+// Up to `limit` names in their own transaction; how many were refreshed.
+absl::StatusOr<int> DrainChunk(MysqlPool& pool, absl::string_view source,
+                               int limit) {
+  int refreshed = 0;
   // The other source's drains and batches move the same day-table rows:
   // deadlocks are expected while both catch up, and a chunk is redone.
   CSM_RETURN_IF_ERROR(RunInTransaction(
       pool, absl::Now() + kChunkTimeout,
       [&](MysqlConnection& conn) -> absl::Status {
         CSM_RETURN_IF_ERROR(LockEventCursor(conn, source).status());
-        if (keep > 0 && QueuedCount(conn, source) <= keep) {
-          return absl::OkStatus();
-        }
-        CSM_ASSIGN_OR_RETURN(int refreshed,
-                             RefreshQueued(conn, source, kDrainChunk));
-        more = refreshed > 0;
+        CSM_ASSIGN_OR_RETURN(refreshed, RefreshQueued(conn, source, limit));
         return absl::OkStatus();
       },
       kChunkAttempts));
-  return more;
+  return refreshed;
+}
+
+// Reads with a connection of its own, without a lock.
+template <typename T, typename Read>
+absl::StatusOr<T> ReadAlone(MysqlPool& pool, Read read) {
+  T out{};
+  CSM_RETURN_IF_ERROR(RunWithConnection(pool, absl::Now() + kChunkTimeout,
+                                        [&](MysqlConnection& conn) {
+                                          out = read(conn);
+                                          return absl::OkStatus();
+                                        }));
+  return out;
 }
 
 }  // namespace
@@ -74,7 +81,7 @@ absl::Status RefreshChangedComplaints(MysqlConnection& conn,
   // batch. Looked at without a lock first: an empty queue (the live
   // follower's) takes no gap lock the other source's inserts would wait on.
   std::vector<std::string> queued;
-  if (QueuedCount(conn, source) > 0) {
+  if (AnyQueued(conn, source)) {
     queued = LockOldestQueued(conn, source, kRefreshAtOnce);
   }
   const std::vector<std::string> names = SortedUnion(changed, queued);
@@ -102,9 +109,21 @@ absl::Status RefreshAllComplaints(MysqlConnection& conn) {
 absl::Status DrainRefreshQueue(MysqlPool& pool, absl::string_view source,
                                int64_t keep,
                                const std::function<bool()>& stopping) {
-  while (!stopping()) {
-    CSM_ASSIGN_OR_RETURN(bool more, DrainChunk(pool, source, keep));
-    if (!more) break;
+  int64_t left = std::numeric_limits<int64_t>::max();
+  if (keep > 0) {
+    CSM_ASSIGN_OR_RETURN(const int64_t queued,
+                         ReadAlone<int64_t>(pool, [&](MysqlConnection& conn) {
+                           return QueuedCount(conn, source);
+                         }));
+    left = queued - keep;
+  }
+  while (left > 0 && !stopping()) {
+    CSM_ASSIGN_OR_RETURN(
+        const int refreshed,
+        DrainChunk(pool, source,
+                   static_cast<int>(std::min<int64_t>(kDrainChunk, left))));
+    if (refreshed == 0) break;
+    left -= refreshed;
   }
   return absl::OkStatus();
 }
@@ -122,33 +141,52 @@ bool SleepUnlessStopping(absl::Duration d,
   return !stopping();
 }
 
-absl::Status DrainOnce(MysqlPool& pool, absl::string_view source, bool at_head,
-                       const std::function<bool()>& stopping) {
-  // Without a lock: an empty queue (a live follower's) costs one read.
-  int64_t queued = 0;
-  CSM_RETURN_IF_ERROR(RunWithConnection(pool, absl::Now() + kChunkTimeout,
-                                        [&](MysqlConnection& conn) {
-                                          queued = QueuedCount(conn, source);
-                                          return absl::OkStatus();
-                                        }));
-  if (at_head && queued > 0)
-    return DrainRefreshQueue(pool, source, 0, stopping);
-  if (queued > kBacklogHigh) {
-    return DrainRefreshQueue(pool, source, kBacklogKeep, stopping);
+absl::StatusOr<int64_t> CursorSequence(MysqlPool& pool,
+                                       absl::string_view source) {
+  CSM_ASSIGN_OR_RETURN(std::vector<EventCursor> cursors,
+                       ReadEventCursors(pool));
+  for (const EventCursor& c : cursors) {
+    if (c.source == source) return c.last_sequence;
   }
-  return absl::OkStatus();
+  return 0;
+}
+
+absl::Status DrainOnce(MysqlPool& pool, absl::string_view source, bool at_head,
+                       const std::function<bool()>& stopping,
+                       BacklogWatch& watch) {
+  if (at_head) {
+    // One index entry: an empty queue (a live follower's) costs no more.
+    CSM_ASSIGN_OR_RETURN(const bool any,
+                         ReadAlone<bool>(pool, [&](MysqlConnection& conn) {
+                           return AnyQueued(conn, source);
+                         }));
+    return any ? DrainRefreshQueue(pool, source, 0, stopping)
+               : absl::OkStatus();
+  }
+  CSM_ASSIGN_OR_RETURN(const int64_t sequence, CursorSequence(pool, source));
+  if (!watch.MayExceed(sequence)) return absl::OkStatus();
+  CSM_ASSIGN_OR_RETURN(const int64_t queued,
+                       ReadAlone<int64_t>(pool, [&](MysqlConnection& conn) {
+                         return QueuedCount(conn, source);
+                       }));
+  watch.Counted(queued, sequence);
+  if (queued <= watch.high()) return absl::OkStatus();
+  // Counted again after the next batch: the drain's end is the bound's
+  // new start.
+  return DrainRefreshQueue(pool, source, watch.high() / 2, stopping);
 }
 
 }  // namespace
 
 void DrainAfterBatch(MysqlPool& pool, absl::string_view source, bool at_head,
-                     const std::function<bool()>& stopping) {
+                     const std::function<bool()>& stopping,
+                     BacklogWatch& watch) {
   // At the head no later batch may come to retry a failed drain (a quiet
   // source), so it is retried here, with a growing pause, until it is done
   // or the follower stops; in a catch-up the next batch retries it.
   absl::Duration pause = absl::Milliseconds(200);
   for (;;) {
-    const absl::Status s = DrainOnce(pool, source, at_head, stopping);
+    const absl::Status s = DrainOnce(pool, source, at_head, stopping, watch);
     if (s.ok()) return;
     log::Warning(at_head ? "refreshing the queued names failed; retrying"
                          : "refreshing the queued names failed; retried later",

@@ -51,20 +51,58 @@ absl::Status RefreshAllComplaints(MysqlConnection& conn);
 
 // Refreshes `source`'s queued names, the longest-queued first, a chunk per
 // transaction with the source's cursor locked (so in turn with every
-// replica's batches, drains and rebuilds), while more than `keep` are
-// queued and until `stopping` says so.
+// replica's batches, drains and rebuilds), until `stopping` says so: all
+// of them, or with `keep` > 0 as many as were queued beyond `keep` when it
+// began (counted once; two replicas draining at once may leave fewer).
 absl::Status DrainRefreshQueue(MysqlPool& pool, absl::string_view source,
                                int64_t keep,
                                const std::function<bool()>& stopping);
 
+// Whether a catch-up's queue may have grown past `high` (DrainAfterBatch),
+// so that it is not counted after every batch: a count reads every queued
+// name of the source (tens of thousands in a catch-up; it was an eighth of
+// the apply's statement time). Between counts the queue grows by at most
+// the events applied since (an event changes one complaint or archive; a
+// fault event names several, which only lets the queue pass `high` by as
+// many before it is drained), so it is counted again only when that bound
+// passes `high`. One per follower, used by its thread only; another
+// replica's names are not in the bound, which only delays a count (each
+// replica drains at its sources' head anyway).
+class BacklogWatch {
+ public:
+  explicit BacklogWatch(int64_t high = kBacklogHigh) : high_(high) {}
+  int64_t high() const { return high_; }
+  // Whether the queue may hold more than high() with the source's cursor
+  // at `sequence`. Always before a first count, and when the cursor went
+  // back (a rebuild started over).
+  bool MayExceed(int64_t sequence) const {
+    return !counted_ || sequence < counted_at_ ||
+           count_ + (sequence - counted_at_) > high_;
+  }
+  // The queue held at most `count` names with the cursor at `sequence`.
+  void Counted(int64_t count, int64_t sequence) {
+    counted_ = true;
+    count_ = count;
+    counted_at_ = sequence;
+  }
+
+ private:
+  int64_t high_;
+  bool counted_ = false;
+  int64_t count_ = 0;
+  int64_t counted_at_ = 0;
+};
+
 // `source`'s follower, after a batch or a read (EventFollowerOptions::
 // after_apply): at the source's head its whole queue is refreshed; in a
-// catch-up only a long queue, down to half (the names queued last are the
-// likeliest to change again). Errors are logged; in a catch-up the next
-// call retries, at the head this one does (with a growing pause, until it
-// is done or `stopping`): a quiet source sends no next batch.
+// catch-up only a queue longer than watch.high(), down to half (the names
+// queued last are the likeliest to change again). Errors are logged; in a
+// catch-up the next call retries, at the head this one does (with a
+// growing pause, until it is done or `stopping`): a quiet source sends no
+// next batch.
 void DrainAfterBatch(MysqlPool& pool, absl::string_view source, bool at_head,
-                     const std::function<bool()>& stopping);
+                     const std::function<bool()>& stopping,
+                     BacklogWatch& watch);
 
 }  // namespace csm::reporting
 

@@ -14,6 +14,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "common/event_cursor.h"
 #include "common/status.h"
 #include "cppconn/resultset.h"
 #include "gtest/gtest.h"
@@ -280,8 +281,9 @@ TEST_F(RefreshQueueTest, ACrashBetweenTheBatchAndTheDrainLosesNothing) {
   EXPECT_EQ(DumpTables(), committed);
   // The restarted followers' first reads at the sources' head.
   for (const char* source : kSources) {
-    DrainAfterBatch(server_->pool(), source, /*at_head=*/true,
-                    [] { return false; });
+    BacklogWatch watch;
+    DrainAfterBatch(
+        server_->pool(), source, /*at_head=*/true, [] { return false; }, watch);
     EXPECT_EQ(Queued(source), 0) << source;
   }
   EXPECT_EQ(DumpTables(), live_);
@@ -310,16 +312,68 @@ TEST_F(RefreshQueueTest, ADrainThatFailsAtTheHeadIsRetriedUntilDone) {
   bool restored = false;
   // The drain looks at `stopping` before its first chunk and then while it
   // pauses after the failure: the table comes back during that pause.
-  DrainAfterBatch(server_->pool(), kComplaintSource, /*at_head=*/true, [&] {
-    if (++looks == 2) {
-      rename("RENAME TABLE away_contributions TO complaint_contributions");
-      restored = true;
-    }
-    return false;
-  });
+  BacklogWatch watch;
+  DrainAfterBatch(
+      server_->pool(), kComplaintSource, /*at_head=*/true,
+      [&] {
+        if (++looks == 2) {
+          rename("RENAME TABLE away_contributions TO complaint_contributions");
+          restored = true;
+        }
+        return false;
+      },
+      watch);
   ASSERT_TRUE(restored);
   EXPECT_EQ(Queued(kComplaintSource), 0);
   ASSERT_TRUE(Drain(kCustomerSource).ok());
+  EXPECT_EQ(DumpTables(), live_);
+}
+
+// In a catch-up the queue is counted only when it may have passed the
+// watch's limit (the last count plus the events applied since), and a
+// queue past it is drained down to half; what is left drains at the head.
+TEST_F(RefreshQueueTest, ACatchUpCountsItsQueueOnlyWhenItMayBeLong) {
+  ASSERT_NO_FATAL_FAILURE(CatchUp());
+  const int64_t queued = Queued(kComplaintSource);
+  ASSERT_EQ(queued, kComplaints);
+  const int64_t high = kComplaints / 2;
+  int64_t at = -1;
+  absl::StatusOr<std::vector<EventCursor>> cursors =
+      ReadEventCursors(server_->pool());
+  ASSERT_TRUE(cursors.ok()) << cursors.status();
+  for (const EventCursor& c : *cursors) {
+    if (c.source == kComplaintSource) at = c.last_sequence;
+  }
+  ASSERT_GT(at, 0);
+  auto not_stopping = [] { return false; };
+
+  // Counted empty at this very position: it cannot be long, nothing drains.
+  BacklogWatch counted(high);
+  counted.Counted(0, at);
+  EXPECT_FALSE(counted.MayExceed(at));
+  DrainAfterBatch(server_->pool(), kComplaintSource, /*at_head=*/false,
+                  not_stopping, counted);
+  EXPECT_EQ(Queued(kComplaintSource), queued);
+
+  // Never counted: counted now, and drained to half the limit.
+  BacklogWatch fresh(high);
+  EXPECT_TRUE(fresh.MayExceed(at));
+  DrainAfterBatch(server_->pool(), kComplaintSource, /*at_head=*/false,
+                  not_stopping, fresh);
+  EXPECT_EQ(Queued(kComplaintSource), high / 2);
+  // Below the limit now: the next batch counts once more and keeps it.
+  DrainAfterBatch(server_->pool(), kComplaintSource, /*at_head=*/false,
+                  not_stopping, fresh);
+  EXPECT_EQ(Queued(kComplaintSource), high / 2);
+  EXPECT_FALSE(fresh.MayExceed(at));
+  EXPECT_TRUE(fresh.MayExceed(at + high));
+  EXPECT_TRUE(fresh.MayExceed(at - 1)) << "a cursor that went back";
+
+  for (const char* source : kSources) {
+    DrainAfterBatch(server_->pool(), source, /*at_head=*/true, not_stopping,
+                    fresh);
+    EXPECT_EQ(Queued(source), 0) << source;
+  }
   EXPECT_EQ(DumpTables(), live_);
 }
 

@@ -110,6 +110,14 @@ int64_t QueuedCount(MysqlConnection& conn, absl::string_view source) {
   return rs->next() ? rs->getInt64(1) : 0;
 }
 
+bool AnyQueued(MysqlConnection& conn, absl::string_view source) {
+  sql::PreparedStatement& st = conn.Prepare(
+      "SELECT 1 FROM aggregate_refresh_queue WHERE source = ? LIMIT 1");
+  st.setString(1, std::string(source));
+  ResultSetPtr rs(st.executeQuery());
+  return rs->next();
+}
+
 std::optional<QueuedSince> OldestQueuedPosition(MysqlConnection& conn,
                                                 absl::string_view source) {
   sql::PreparedStatement& st = conn.Prepare(

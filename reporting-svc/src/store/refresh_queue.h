@@ -33,7 +33,12 @@ void Dequeue(MysqlConnection& conn, const std::vector<std::string>& names);
 
 void ClearQueue(MysqlConnection& conn);
 
+// Counting reads every queued name of `source` (a catch-up holds tens of
+// thousands): BacklogWatch (app/refresh_queue.h) says when it is worth it.
 int64_t QueuedCount(MysqlConnection& conn, absl::string_view source);
+
+// Whether any name of `source` is queued: one index entry read.
+bool AnyQueued(MysqlConnection& conn, absl::string_view source);
 
 // The cursor position of `source`'s longest-queued name: the figures hold
 // every event of the source up to it. None when none is queued.
