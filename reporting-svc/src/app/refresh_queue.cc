@@ -68,6 +68,21 @@ absl::StatusOr<T> ReadAlone(MysqlPool& pool, Read read) {
   return out;
 }
 
+// Refreshes up to `names` of the longest-queued names, a chunk per
+// transaction, until the queue is empty or `stopping` says so.
+absl::Status DrainUpTo(MysqlPool& pool, absl::string_view source, int64_t names,
+                       const std::function<bool()>& stopping) {
+  while (names > 0 && !stopping()) {
+    CSM_ASSIGN_OR_RETURN(
+        const int refreshed,
+        DrainChunk(pool, source,
+                   static_cast<int>(std::min<int64_t>(kDrainChunk, names))));
+    if (refreshed == 0) break;
+    names -= refreshed;
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::Status RefreshChangedComplaints(MysqlConnection& conn,
@@ -107,25 +122,8 @@ absl::Status RefreshAllComplaints(MysqlConnection& conn) {
 }
 
 absl::Status DrainRefreshQueue(MysqlPool& pool, absl::string_view source,
-                               int64_t keep,
                                const std::function<bool()>& stopping) {
-  int64_t left = std::numeric_limits<int64_t>::max();
-  if (keep > 0) {
-    CSM_ASSIGN_OR_RETURN(const int64_t queued,
-                         ReadAlone<int64_t>(pool, [&](MysqlConnection& conn) {
-                           return QueuedCount(conn, source);
-                         }));
-    left = queued - keep;
-  }
-  while (left > 0 && !stopping()) {
-    CSM_ASSIGN_OR_RETURN(
-        const int refreshed,
-        DrainChunk(pool, source,
-                   static_cast<int>(std::min<int64_t>(kDrainChunk, left))));
-    if (refreshed == 0) break;
-    left -= refreshed;
-  }
-  return absl::OkStatus();
+  return DrainUpTo(pool, source, std::numeric_limits<int64_t>::max(), stopping);
 }
 
 namespace {
@@ -160,8 +158,7 @@ absl::Status DrainOnce(MysqlPool& pool, absl::string_view source, bool at_head,
                          ReadAlone<bool>(pool, [&](MysqlConnection& conn) {
                            return AnyQueued(conn, source);
                          }));
-    return any ? DrainRefreshQueue(pool, source, 0, stopping)
-               : absl::OkStatus();
+    return any ? DrainRefreshQueue(pool, source, stopping) : absl::OkStatus();
   }
   CSM_ASSIGN_OR_RETURN(const int64_t sequence, CursorSequence(pool, source));
   if (!watch.MayExceed(sequence)) return absl::OkStatus();
@@ -171,9 +168,9 @@ absl::Status DrainOnce(MysqlPool& pool, absl::string_view source, bool at_head,
                        }));
   watch.Counted(queued, sequence);
   if (queued <= watch.high()) return absl::OkStatus();
-  // Counted again after the next batch: the drain's end is the bound's
-  // new start.
-  return DrainRefreshQueue(pool, source, watch.high() / 2, stopping);
+  // Down to half the limit. Counted again after the next batch: the
+  // drain's end is the bound's new start.
+  return DrainUpTo(pool, source, queued - watch.high() / 2, stopping);
 }
 
 }  // namespace

@@ -49,13 +49,10 @@ absl::StatusOr<int> RefreshQueued(MysqlConnection& conn,
 // emptied.
 absl::Status RefreshAllComplaints(MysqlConnection& conn);
 
-// Refreshes `source`'s queued names, the longest-queued first, a chunk per
-// transaction with the source's cursor locked (so in turn with every
-// replica's batches, drains and rebuilds), until `stopping` says so: all
-// of them, or with `keep` > 0 as many as were queued beyond `keep` when it
-// began (counted once; two replicas draining at once may leave fewer).
+// Refreshes all of `source`'s queued names, the longest-queued first, a
+// chunk per transaction with the source's cursor locked (so in turn with
+// every replica's batches, drains and rebuilds), until `stopping` says so.
 absl::Status DrainRefreshQueue(MysqlPool& pool, absl::string_view source,
-                               int64_t keep,
                                const std::function<bool()>& stopping);
 
 // Whether a catch-up's queue may have grown past `high` (DrainAfterBatch),

@@ -205,7 +205,7 @@ class RefreshQueueTest : public ReportFixture {
   }
 
   absl::Status Drain(const char* source) {
-    return DrainRefreshQueue(server_->pool(), source, 0, [] { return false; });
+    return DrainRefreshQueue(server_->pool(), source, [] { return false; });
   }
   absl::Status DrainBoth() {
     CSM_RETURN_IF_ERROR(Drain(kCustomerSource));

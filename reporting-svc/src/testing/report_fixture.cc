@@ -129,7 +129,7 @@ void ReportFixture::ApplyFrom(const EventLog& log, absl::string_view source,
   }
   // As the follower does at the source's head.
   absl::Status drained =
-      DrainRefreshQueue(server_->pool(), source, 0, [] { return false; });
+      DrainRefreshQueue(server_->pool(), source, [] { return false; });
   ASSERT_TRUE(drained.ok()) << drained;
 }
 
