@@ -62,7 +62,7 @@ absl::StatusOr<int64_t> InsertedId(sql::PreparedStatement& stmt) {
 }
 
 size_t PaddedSize(size_t n) {
-  for (size_t bucket : {1, 8, 64, 512}) {
+  for (size_t bucket : {1, 8, 64, 512, 2048}) {
     if (n <= bucket) return bucket;
   }
   return n;

@@ -84,8 +84,9 @@ consteval unsigned ColumnCount(std::string_view columns) {
 // RETURNING, or inserted nothing).
 absl::StatusOr<int64_t> InsertedId(sql::PreparedStatement& stmt);
 
-// Pads an id list to a few fixed sizes so that the number of distinct
-// prepared statements (cached per connection) stays small.
+// Pads an id list to a few fixed sizes (1, 8, 64, 512, 2,048; longer lists
+// keep their size) so that the number of distinct prepared statements
+// (cached per connection) stays small.
 size_t PaddedSize(size_t n);
 // "?,?,?" for n placeholders.
 std::string Placeholders(size_t n);

@@ -20,8 +20,9 @@ namespace {
 
 using ResultSetPtr = std::unique_ptr<sql::ResultSet>;
 
-// Names per statement: the largest padded IN list (sql_rows::PaddedSize).
-constexpr size_t kChunk = 512;
+// Names per statement: the largest padded IN list (sql_rows::PaddedSize),
+// and a drain chunk (app/refresh_queue.cc says why so many).
+constexpr size_t kChunk = 2048;
 
 // A table the contributions of one kind add up into: its key columns and
 // what each is in complaint_contributions.
