@@ -1,11 +1,13 @@
 // 考核排名 (docs/reports.md, section 10): per staff member the metrics of
 // the period from the report tables, scored and ordered by the pure
 // RankStaff with the archivists' formula as it is when the report is read.
+#include <algorithm>
 #include <map>
 #include <set>
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -23,19 +25,20 @@ namespace csm::reporting {
 namespace {
 
 namespace f = figures;
-using Shares = std::map<std::string, Share>;
-using Counts = std::map<std::string, int64_t>;
 
-// Each metric's counts per staff member (the figures' staff columns).
-struct StaffTallies {
-  Shares on_time;           // settled deadlines: met on time by / charged to
-  Shares satisfied;         // confirmations of their resolutions
-  Shares promises_on_time;  // promises due: kept on time
-  Shares promises_settled;  // promises due: settled
-  Shares visits_answered;   // due occurrences of their archives: answered
-  Counts valid_visits;
-  Counts resolved;
+// Each metric's counts of one staff member (the figures' staff columns).
+struct StaffTally {
+  Share on_time;           // settled deadlines: met on time by / charged to
+  Share satisfied;         // confirmations of their resolutions
+  Share promises_on_time;  // promises due: kept on time
+  Share promises_settled;  // promises due: settled
+  Share visits_answered;   // due occurrences of their archives: answered
+  int64_t valid_visits = 0;
+  int64_t resolved = 0;
 };
+// Hashed while spread out of the figures (a figure a staff member), ordered
+// once by Candidates.
+using StaffTallies = absl::flat_hash_map<std::string, StaffTally>;
 
 absl::StatusOr<StaffTallies> Tally(MysqlConnection& conn,
                                    const FigureScope& scope) {
@@ -48,17 +51,31 @@ absl::StatusOr<StaffTallies> Tally(MysqlConnection& conn,
            a::kStaffPromisesOnTime, a::kStaffPromisesSettled,
            a::kStaffVisitsDue, a::kStaffVisitsValid}));
   StaffTallies t;
-  t.on_time = std::move(staff[a::kStaffSettled]);
-  t.satisfied = std::move(staff[a::kStaffConfirmed]);
-  t.promises_on_time = std::move(staff[a::kStaffPromisesOnTime]);
-  t.promises_settled = std::move(staff[a::kStaffPromisesSettled]);
-  t.visits_answered = std::move(staff[a::kStaffVisitsDue]);
-  for (const auto& [k, share] : staff[a::kStaffVisitsValid]) {
-    t.valid_visits[k] = share.denominator;
-  }
-  for (const auto& [k, share] : staff[a::kStaffResolved]) {
-    t.resolved[k] = share.denominator;
-  }
+  // Every figure but the promises kept names a candidate.
+  auto spread = [&](const char* figure, auto set, bool names = true) {
+    for (const auto& [k, share] : staff[figure]) {
+      if (k.empty()) continue;
+      if (names) {
+        set(t[k], share);
+      } else if (auto it = t.find(k); it != t.end()) {
+        set(it->second, share);
+      }
+    }
+  };
+  spread(a::kStaffSettled, [](StaffTally& s, Share v) { s.on_time = v; });
+  spread(a::kStaffConfirmed, [](StaffTally& s, Share v) { s.satisfied = v; });
+  spread(a::kStaffPromisesSettled,
+         [](StaffTally& s, Share v) { s.promises_settled = v; });
+  spread(a::kStaffVisitsDue,
+         [](StaffTally& s, Share v) { s.visits_answered = v; });
+  spread(a::kStaffVisitsValid,
+         [](StaffTally& s, Share v) { s.valid_visits = v.denominator; });
+  spread(a::kStaffResolved,
+         [](StaffTally& s, Share v) { s.resolved = v.denominator; });
+  spread(
+      a::kStaffPromisesOnTime,
+      [](StaffTally& s, Share v) { s.promises_on_time = v; },
+      /*names=*/false);
   return t;
 }
 
@@ -68,51 +85,43 @@ V Get(const std::map<std::string, V>& m, const std::string& k) {
   return it == m.end() ? V{} : it->second;
 }
 
-absl::StatusOr<StaffFigures> FiguresOf(const StaffTallies& t,
+absl::StatusOr<StaffFigures> FiguresOf(const StaffTally& t,
                                        const std::string& staff) {
   StaffFigures s;
   s.staff_id = staff;
-  const Share on_time = Get(t.on_time, staff);
-  const Share satisfied = Get(t.satisfied, staff);
-  const Share kept = Get(t.promises_on_time, staff);
-  const Share settled = Get(t.promises_settled, staff);
-  const Share answered = Get(t.visits_answered, staff);
   CSM_ASSIGN_OR_RETURN(s.on_time,
-                       Ratio::Of(on_time.numerator, on_time.denominator));
-  CSM_ASSIGN_OR_RETURN(s.satisfaction,
-                       Ratio::Of(satisfied.numerator, satisfied.denominator));
-  CSM_ASSIGN_OR_RETURN(s.promise_kept,
-                       Ratio::Of(kept.numerator, settled.numerator));
-  CSM_ASSIGN_OR_RETURN(s.visit_rate,
-                       Ratio::Of(answered.numerator, answered.denominator));
-  s.visits_done = Get(t.valid_visits, staff);
-  s.resolved = Get(t.resolved, staff);
-  s.evidence = on_time.denominator + satisfied.denominator + s.visits_done +
-               settled.numerator + answered.denominator;
+                       Ratio::Of(t.on_time.numerator, t.on_time.denominator));
+  CSM_ASSIGN_OR_RETURN(s.satisfaction, Ratio::Of(t.satisfied.numerator,
+                                                 t.satisfied.denominator));
+  CSM_ASSIGN_OR_RETURN(s.promise_kept, Ratio::Of(t.promises_on_time.numerator,
+                                                 t.promises_settled.numerator));
+  CSM_ASSIGN_OR_RETURN(s.visit_rate, Ratio::Of(t.visits_answered.numerator,
+                                               t.visits_answered.denominator));
+  s.visits_done = t.valid_visits;
+  s.resolved = t.resolved;
+  s.evidence = t.on_time.denominator + t.satisfied.denominator + s.visits_done +
+               t.promises_settled.numerator + t.visits_answered.denominator;
   return s;
 }
 
 // Everyone with a figure, in the departments asked for (by their own
-// department, not the facts').
+// department, not the facts'), in staff id order.
 absl::StatusOr<std::vector<StaffFigures>> Candidates(
     const StaffTallies& t, const std::map<std::string, std::string>& depts,
     const rv1::ReportFilter& filter) {
-  std::set<std::string> staff;
-  for (const Shares* m :
-       {&t.on_time, &t.satisfied, &t.promises_settled, &t.visits_answered}) {
-    for (const auto& [k, v] : *m) staff.insert(k);
-  }
-  for (const Counts* m : {&t.valid_visits, &t.resolved}) {
-    for (const auto& [k, v] : *m) staff.insert(k);
-  }
+  std::vector<const StaffTallies::value_type*> staff;
+  staff.reserve(t.size());
+  for (const auto& entry : t) staff.push_back(&entry);
+  std::sort(staff.begin(), staff.end(),
+            [](const auto* a, const auto* b) { return a->first < b->first; });
   const std::set<std::string> wanted(filter.departments().begin(),
                                      filter.departments().end());
   std::vector<StaffFigures> out;
-  for (const std::string& s : staff) {
-    if (s.empty()) continue;
-    const std::string dept = Get(depts, s);
+  for (const auto* entry : staff) {
+    const std::string dept = Get(depts, entry->first);
     if (!wanted.empty() && wanted.count(dept) == 0) continue;
-    CSM_ASSIGN_OR_RETURN(StaffFigures figures, FiguresOf(t, s));
+    CSM_ASSIGN_OR_RETURN(StaffFigures figures,
+                         FiguresOf(entry->second, entry->first));
     figures.department = dept;
     out.push_back(std::move(figures));
   }
