@@ -3,19 +3,25 @@
 // the service instead of by GROUP BY (docs/benchmarks.md, "The staff
 // ranking's reads"): over a seeded history, every test scope's answer
 // equals the day rows alone grouped by MariaDB, as the reads answered
-// before.
+// before. A staff member's department (StaffDepartmentsBefore) is read
+// one index entry per staff member, not every day of the year.
+#include <algorithm>
+#include <map>
 #include <memory>
 #include <random>
 #include <string>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/civil_time.h"
 #include "absl/time/clock.h"
+#include "common/business_time.h"
 #include "common/status.h"
 #include "cppconn/prepared_statement.h"
 #include "cppconn/resultset.h"
 #include "gtest/gtest.h"
 #include "reporting-svc/src/store/complaint_aggregates.h"
+#include "reporting-svc/src/store/figure_queries.h"
 #include "reporting-svc/src/store/sql_bind.h"
 #include "reporting-svc/src/testing/aggregate_scopes.h"
 #include "reporting-svc/src/testing/complaint_history.h"
@@ -160,6 +166,70 @@ TEST_F(DayReadsTest, RowsAddedUpHereEqualTheDayRowsGroupedByMariadb) {
   EXPECT_GT(quarter_rows, 5);
   EXPECT_GT(Sql({"SELECT COUNT(*) FROM complaint_staff_days"}),
             Sql({"SELECT COUNT(*) FROM complaint_staff_months"}));
+}
+
+// The handler reads (index entries and rows) `conn` made since `*before`,
+// less what reading the counters costs; `*before` becomes now.
+int64_t HandlerReads(MysqlConnection& conn, int64_t* before) {
+  auto read = [&] {
+    std::unique_ptr<sql::ResultSet> rs(
+        conn.Prepare("SELECT CAST(SUM(VARIABLE_VALUE) AS SIGNED) FROM "
+                     "information_schema.SESSION_STATUS WHERE VARIABLE_NAME "
+                     "LIKE 'HANDLER\\_READ\\_%'")
+            .executeQuery());
+    return rs->next() ? rs->getInt64(1) : int64_t{-1};
+  };
+  const int64_t now = read();
+  const int64_t cost = read() - now;
+  const int64_t reads = now - *before;
+  *before = read();
+  return reads - 2 * cost;
+}
+
+TEST_F(DayReadsTest, StaffDepartmentsReadOneEntryPerStaffMemberNotEveryDay) {
+  // 40 staff members, one row a day for 120 days from their own first day,
+  // each changing department every 30 days.
+  constexpr int kStaff = 40, kDays = 120;
+  const absl::CivilDay first(2026, 1, 1);
+  std::string insert =
+      "INSERT INTO staff_departments (staff_id, day, department, event_time) "
+      "VALUES ";
+  for (int s = 0; s < kStaff; ++s) {
+    for (int d = 0; d < kDays; ++d) {
+      const absl::CivilDay day = first + s + d;
+      absl::StrAppend(&insert, s + d > 0 ? "," : "", "('staff-", s, "','",
+                      absl::FormatCivilTime(day), "','D", (s + d / 30) % 5,
+                      "','", absl::FormatCivilTime(day), " 03:00:00')");
+    }
+  }
+  ASSERT_GE(Sql({insert, "SELECT COUNT(*) FROM staff_departments"}),
+            kStaff * kDays);
+  for (const absl::CivilDay end : {first + 10, first + 100, first + 200}) {
+    std::map<std::string, std::string> expected;
+    for (int s = 0; s < kStaff; ++s) {
+      const int days = std::min<int>(kDays, end - (first + s));
+      if (days > 0) {
+        expected[absl::StrCat("staff-", s)] =
+            absl::StrCat("D", (s + (days - 1) / 30) % 5);
+      }
+    }
+    absl::Status s = RunWithConnection(
+        server_->pool(), absl::Now() + absl::Seconds(30),
+        [&](MysqlConnection& conn) -> absl::Status {
+          int64_t reads = 0;
+          HandlerReads(conn, &reads);
+          absl::StatusOr<std::map<std::string, std::string>> got =
+              StaffDepartmentsBefore(conn, StartOfBusinessDay(end));
+          const int64_t used = HandlerReads(conn, &reads);
+          EXPECT_TRUE(got.ok()) << got.status();
+          EXPECT_EQ(*got, expected) << absl::FormatCivilTime(end);
+          // A few per staff member (the loose scan and the row's lookup),
+          // never the table's every day.
+          EXPECT_LE(used, 8 * kStaff) << absl::FormatCivilTime(end);
+          return absl::OkStatus();
+        });
+    ASSERT_TRUE(s.ok()) << s;
+  }
 }
 
 }  // namespace

@@ -142,17 +142,22 @@ absl::StatusOr<std::map<std::string, std::string>> StaffDepartmentsBefore(
   // found in the primary key by a loose index scan (one entry per staff
   // member, not every row); a day's row is that day's latest event. Forced:
   // left to itself the optimizer scans the smaller time index whole, every
-  // staff member's every day (a year: staff x 365 rows).
+  // staff member's every day (a year: staff x 365 rows). The join order is
+  // forced too (STRAIGHT_JOIN, the latest days first, then one primary-key
+  // lookup each): on a year's table a connection's statement now and then
+  // read the table whole first (371,673 rows, 350 ms instead of 7-23).
   sql::PreparedStatement& st = conn.Prepare(
       whole_days
-          ? "SELECT s.staff_id, s.department FROM staff_departments s JOIN "
+          ? "SELECT STRAIGHT_JOIN s.staff_id, s.department FROM "
             "(SELECT staff_id, MAX(day) AS d FROM staff_departments "
             "FORCE INDEX (PRIMARY) WHERE day < ? GROUP BY staff_id) latest "
-            "ON latest.staff_id = s.staff_id AND latest.d = s.day"
-          : "SELECT s.staff_id, s.department FROM staff_departments s JOIN "
+            "JOIN staff_departments s "
+            "ON s.staff_id = latest.staff_id AND s.day = latest.d"
+          : "SELECT STRAIGHT_JOIN s.staff_id, s.department FROM "
             "(SELECT staff_id, MAX(event_time) AS t FROM staff_departments "
             "WHERE event_time < ? GROUP BY staff_id) latest "
-            "ON latest.staff_id = s.staff_id AND latest.t = s.event_time");
+            "JOIN staff_departments s "
+            "ON s.staff_id = latest.staff_id AND s.event_time = latest.t");
   if (whole_days) {
     Binder(st).Date(end_day);
   } else {
