@@ -216,16 +216,26 @@ TEST_F(DayReadsTest, StaffDepartmentsReadOneEntryPerStaffMemberNotEveryDay) {
     absl::Status s = RunWithConnection(
         server_->pool(), absl::Now() + absl::Seconds(30),
         [&](MysqlConnection& conn) -> absl::Status {
-          int64_t reads = 0;
-          HandlerReads(conn, &reads);
-          absl::StatusOr<std::map<std::string, std::string>> got =
-              StaffDepartmentsBefore(conn, StartOfBusinessDay(end));
-          const int64_t used = HandlerReads(conn, &reads);
-          EXPECT_TRUE(got.ok()) << got.status();
-          EXPECT_EQ(*got, expected) << absl::FormatCivilTime(end);
-          // A few per staff member (the loose scan and the row's lookup),
-          // never the table's every day.
-          EXPECT_LE(used, 8 * kStaff) << absl::FormatCivilTime(end);
+          // Twice, with a read of a non-key column of the table between
+          // (on this connection, as a report's other reads would): a
+          // prepared statement re-executed after it lost the loose scan.
+          for (int call = 0; call < 2; ++call) {
+            int64_t reads = 0;
+            HandlerReads(conn, &reads);
+            absl::StatusOr<std::map<std::string, std::string>> got =
+                StaffDepartmentsBefore(conn, StartOfBusinessDay(end));
+            const int64_t used = HandlerReads(conn, &reads);
+            EXPECT_TRUE(got.ok()) << got.status();
+            EXPECT_EQ(*got, expected) << absl::FormatCivilTime(end);
+            // A few per staff member (the loose scan and the row's
+            // lookup), never the table's every day.
+            EXPECT_LE(used, 8 * kStaff)
+                << absl::FormatCivilTime(end) << " call " << call;
+            std::unique_ptr<sql::ResultSet>(
+                conn.Prepare("SELECT department FROM staff_departments "
+                             "WHERE staff_id = 'staff-1' LIMIT 1")
+                    .executeQuery());
+          }
           return absl::OkStatus();
         });
     ASSERT_TRUE(s.ok()) << s;

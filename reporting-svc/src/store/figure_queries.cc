@@ -142,11 +142,15 @@ absl::StatusOr<std::map<std::string, std::string>> StaffDepartmentsBefore(
   // found in the primary key by a loose index scan (one entry per staff
   // member, not every row); a day's row is that day's latest event. Forced:
   // left to itself the optimizer scans the smaller time index whole, every
-  // staff member's every day (a year: staff x 365 rows). The join order is
-  // forced too (STRAIGHT_JOIN, the latest days first, then one primary-key
-  // lookup each): on a year's table a connection's statement now and then
-  // read the table whole first (371,673 rows, 350 ms instead of 7-23).
-  sql::PreparedStatement& st = conn.Prepare(
+  // staff member's every day (a year: staff x 365 rows). Prepared afresh
+  // on every call, not taken from the connection's cache: MariaDB 10.11
+  // re-executing a prepared statement after another statement read a
+  // non-key column of the table through the same table handle finds the
+  // index no longer covering, drops the loose scan and reads the table
+  // whole (a year: 367,673 rows, 80-220 ms instead of 7-16;
+  // docs/benchmarks.md, "The staff departments' read"). The join order is
+  // pinned (STRAIGHT_JOIN): the latest days, then one lookup each.
+  const std::unique_ptr<sql::PreparedStatement> st(conn.raw().prepareStatement(
       whole_days
           ? "SELECT STRAIGHT_JOIN s.staff_id, s.department FROM "
             "(SELECT staff_id, MAX(day) AS d FROM staff_departments "
@@ -157,14 +161,14 @@ absl::StatusOr<std::map<std::string, std::string>> StaffDepartmentsBefore(
             "(SELECT staff_id, MAX(event_time) AS t FROM staff_departments "
             "WHERE event_time < ? GROUP BY staff_id) latest "
             "JOIN staff_departments s "
-            "ON s.staff_id = latest.staff_id AND s.event_time = latest.t");
+            "ON s.staff_id = latest.staff_id AND s.event_time = latest.t"));
   if (whole_days) {
-    Binder(st).Date(end_day);
+    Binder(*st).Date(end_day);
   } else {
-    Binder(st).Time(end);
+    Binder(*st).Time(end);
   }
   std::map<std::string, std::string> out;
-  ResultSetPtr rs(st.executeQuery());
+  ResultSetPtr rs(st->executeQuery());
   while (rs->next()) out[rs->getString(1)] = std::string(rs->getString(2));
   return out;
 }
