@@ -146,6 +146,15 @@ absl::StatusOr<EventCursor> LockEventCursor(MysqlConnection& conn,
   return CursorOf(rs);
 }
 
+absl::Status ShareEventCursor(MysqlConnection& conn, absl::string_view source) {
+  sql::PreparedStatement& stmt = conn.Prepare(
+      "SELECT last_sequence FROM event_cursors WHERE source = ? "
+      "LOCK IN SHARE MODE");
+  stmt.setString(1, std::string(source));
+  ResultSetPtr rs(stmt.executeQuery());
+  return absl::OkStatus();
+}
+
 absl::StatusOr<std::vector<EventCursor>> ReadEventCursors(MysqlPool& pool) {
   std::vector<EventCursor> cursors;
   CSM_RETURN_IF_ERROR(RunWithConnection(

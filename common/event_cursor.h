@@ -131,6 +131,12 @@ struct DeadLetter {
 absl::StatusOr<EventCursor> LockEventCursor(MysqlConnection& conn,
                                             absl::string_view source);
 
+// A shared lock on the cursor row of `source` until the caller's
+// transaction ends: it waits for a batch of the source (LockEventCursor)
+// to commit and keeps the next one waiting, while other holders of a share
+// go along (reporting-svc's refresh drains, on disjoint names).
+absl::Status ShareEventCursor(MysqlConnection& conn, absl::string_view source);
+
 // Every source's cursor, ordered by source (no lock).
 absl::StatusOr<std::vector<EventCursor>> ReadEventCursors(MysqlPool& pool);
 

@@ -421,7 +421,8 @@ namespace {
 
 absl::Status RunTransactionOnce(
     MysqlConnection& conn, absl::Time deadline,
-    const std::function<absl::Status(MysqlConnection&)>& body) {
+    const std::function<absl::Status(MysqlConnection&)>& body,
+    bool read_committed = false) {
   absl::Status begin = Guarded(conn, [&]() -> absl::Status {
     // A lock wait must never outlive the caller: InnoDB would otherwise
     // keep the request (and its pooled connection) waiting up to 50 s.
@@ -431,6 +432,10 @@ absl::Status RunTransactionOnce(
             : CeilSeconds(deadline - absl::Now(), 1073741824));
     // The session stays in autocommit mode: START TRANSACTION and the
     // COMMIT or ROLLBACK below are its only round trips of their own.
+    // The next transaction's only: the connection keeps its level.
+    if (read_committed) {
+      conn.Execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED");
+    }
     conn.Execute("START TRANSACTION");
     return absl::OkStatus();
   });
@@ -465,17 +470,19 @@ absl::Status RunInTransactionOn(
   return RunTransactionOnce(conn, deadline, body);
 }
 
-absl::Status RunInTransaction(
+namespace {
+
+absl::Status RunWithRetries(
     MysqlPool& pool, absl::Time deadline,
-    const std::function<absl::Status(MysqlConnection&)>& body,
-    int max_attempts) {
+    const std::function<absl::Status(MysqlConnection&)>& body, int max_attempts,
+    bool read_committed) {
   thread_local absl::BitGen gen;
   absl::Status status;
   for (int attempt = 1; attempt <= std::max(1, max_attempts); ++attempt) {
     {
       absl::StatusOr<PooledConnection> conn = pool.Borrow(deadline);
       if (!conn.ok()) return attempt == 1 ? conn.status() : status;
-      status = RunTransactionOnce(**conn, deadline, body);
+      status = RunTransactionOnce(**conn, deadline, body, read_committed);
     }
     if (status.ok() || !IsRetryableConflict(status)) return status;
     // Jittered, growing backoff so the transactions that collided do not
@@ -486,6 +493,22 @@ absl::Status RunInTransaction(
     absl::SleepFor(backoff);
   }
   return status;
+}
+
+}  // namespace
+
+absl::Status RunInTransaction(
+    MysqlPool& pool, absl::Time deadline,
+    const std::function<absl::Status(MysqlConnection&)>& body,
+    int max_attempts) {
+  return RunWithRetries(pool, deadline, body, max_attempts, false);
+}
+
+absl::Status RunInReadCommittedTransaction(
+    MysqlPool& pool, absl::Time deadline,
+    const std::function<absl::Status(MysqlConnection&)>& body,
+    int max_attempts) {
+  return RunWithRetries(pool, deadline, body, max_attempts, true);
 }
 
 absl::Status RunWithConnection(

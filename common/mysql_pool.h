@@ -151,6 +151,15 @@ absl::Status RunInTransaction(
     const std::function<absl::Status(MysqlConnection&)>& body,
     int max_attempts = 3);
 
+// The same in READ COMMITTED: an INSERT ... SELECT reads its sources
+// without the shared locks REPEATABLE READ takes on every row it reads.
+// For callers that keep the writers of what they read away by other means
+// (reporting-svc's refresh drains, app/refresh_queue.cc).
+absl::Status RunInReadCommittedTransaction(
+    MysqlPool& pool, absl::Time deadline,
+    const std::function<absl::Status(MysqlConnection&)>& body,
+    int max_attempts = 3);
+
 // One attempt of the same on a connection the caller holds (the outbox
 // sequencer, whose named lock lives on its connection).
 absl::Status RunInTransactionOn(

@@ -86,7 +86,8 @@ absl::Span<const AggregateFigure> AggregatedComplaintFigures() {
 }
 
 absl::Status RefreshNamed(MysqlConnection& conn,
-                          const std::vector<std::string>& names) {
+                          const std::vector<std::string>& names,
+                          const std::function<void()>& before_moves) {
   std::vector<std::string> complaints, archives;
   for (const std::string& name : names) {
     (absl::StartsWith(name, "customers/") ? archives : complaints)
@@ -94,10 +95,11 @@ absl::Status RefreshNamed(MysqlConnection& conn,
   }
   if (!complaints.empty()) {
     CSM_RETURN_IF_ERROR(
-        RefreshContributions(conn, ComplaintSide(), complaints));
+        RefreshContributions(conn, ComplaintSide(), complaints, before_moves));
   }
   if (archives.empty()) return absl::OkStatus();
-  return RefreshContributions(conn, ArchiveAggregateFigures(), archives);
+  return RefreshContributions(conn, ArchiveAggregateFigures(), archives,
+                              before_moves);
 }
 
 absl::Span<const EscalationLevelFigure> EscalationLevelFigures() {

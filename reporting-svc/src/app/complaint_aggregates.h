@@ -4,6 +4,7 @@
 #ifndef CSM_REPORTING_SVC_APP_COMPLAINT_AGGREGATES_H_
 #define CSM_REPORTING_SVC_APP_COMPLAINT_AGGREGATES_H_
 
+#include <functional>
 #include <initializer_list>
 #include <map>
 #include <string>
@@ -60,9 +61,11 @@ absl::Span<const AggregateFigure> AggregatedComplaintFigures();
 bool DayTablesServe(const FigureScope& scope, GroupKey key);
 
 // Refreshes the contributions of the named complaints and archives
-// ("customers/…"), each with its own figures.
+// ("customers/…"), each with its own figures; `before_moves` as for
+// RefreshContributions.
 absl::Status RefreshNamed(MysqlConnection& conn,
-                          const std::vector<std::string>& names);
+                          const std::vector<std::string>& names,
+                          const std::function<void()>& before_moves = nullptr);
 
 // key -> (hits, count) of one aggregated rate, by department or for the
 // whole (key.all): from the day tables when they cover `scope`, else from

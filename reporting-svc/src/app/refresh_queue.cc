@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <iterator>
 #include <limits>
+#include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -23,6 +25,13 @@ namespace {
 // share days and departments): 2,048 names applied a catch-up 23 % faster
 // than 512 (docs/benchmarks.md, "Chunks of 2,048").
 constexpr int kDrainChunk = 2048;
+// A chunk's statements run one after another on one of MariaDB's threads:
+// one drain kept one core busy and left the other idle. Two drains take
+// disjoint chunks; each recomputes its own while the other moves the day
+// tables, and the moves take turns (MovesTurn): two drains moving the same
+// day rows at once deadlocked 31 times a catch-up (docs/benchmarks.md,
+// "Two drains side by side").
+constexpr int kDrainWorkers = 2;
 // Why kBacklogHigh is 65,536 and a drain keeps half: a name drained in a
 // catch-up is refreshed again when a later batch changes it, so the kept
 // half must outlast the names' activity. A complaint's events span a few
@@ -42,17 +51,32 @@ std::vector<std::string> SortedUnion(const std::vector<std::string>& a,
   return out;
 }
 
+// Drains of this process take turns from the first write of a shared row
+// (the day tables' moves) through their commit.
+std::mutex& MovesTurn() {
+  static auto* turn = new std::mutex;
+  return *turn;
+}
+
 // Up to `limit` names in their own transaction; how many were refreshed.
+// READ COMMITTED, so that the recompute's INSERT ... SELECTs lock nothing
+// they read: what it reads only batches of the source write, and those wait
+// for the cursor's share; the other drain's names are not among them.
 absl::StatusOr<int> DrainChunk(MysqlPool& pool, absl::string_view source,
                                int limit) {
   int refreshed = 0;
+  std::unique_lock<std::mutex> turn(MovesTurn(), std::defer_lock);
   // The other source's drains and batches move the same day-table rows:
   // deadlocks are expected while both catch up, and a chunk is redone.
-  CSM_RETURN_IF_ERROR(RunInTransaction(
+  CSM_RETURN_IF_ERROR(RunInReadCommittedTransaction(
       pool, absl::Now() + kChunkTimeout,
       [&](MysqlConnection& conn) -> absl::Status {
-        CSM_RETURN_IF_ERROR(LockEventCursor(conn, source).status());
-        CSM_ASSIGN_OR_RETURN(refreshed, RefreshQueued(conn, source, limit));
+        if (turn.owns_lock()) turn.unlock();  // an attempt redone
+        // Shared: a batch of the source waits, the other drain does not.
+        CSM_RETURN_IF_ERROR(ShareEventCursor(conn, source));
+        CSM_ASSIGN_OR_RETURN(refreshed, RefreshQueued(conn, source, limit, [&] {
+                               if (!turn.owns_lock()) turn.lock();
+                             }));
         return absl::OkStatus();
       },
       kChunkAttempts));
@@ -72,18 +96,41 @@ absl::StatusOr<T> ReadAlone(MysqlPool& pool, Read read) {
 }
 
 // Refreshes up to `names` of the longest-queued names, a chunk per
-// transaction, until the queue is empty or `stopping` says so.
+// transaction, until the queue is empty or `stopping` says so, in
+// kDrainWorkers transactions side by side.
 absl::Status DrainUpTo(MysqlPool& pool, absl::string_view source, int64_t names,
                        const std::function<bool()>& stopping) {
-  while (names > 0 && !stopping()) {
-    CSM_ASSIGN_OR_RETURN(
-        const int refreshed,
-        DrainChunk(pool, source,
-                   static_cast<int>(std::min<int64_t>(kDrainChunk, names))));
-    if (refreshed == 0) break;
-    names -= refreshed;
-  }
-  return absl::OkStatus();
+  std::mutex mu;
+  int64_t left = names;  // not yet taken by a chunk
+  absl::Status failed;
+  // The next chunk's size, 0 when done; `given_back` is what the last
+  // chunk did not refresh.
+  auto take = [&](int given_back) -> int {
+    std::lock_guard<std::mutex> lock(mu);
+    left += given_back;
+    if (!failed.ok() || left <= 0 || stopping()) return 0;
+    const int64_t chunk = std::min<int64_t>(kDrainChunk, left);
+    left -= chunk;
+    return static_cast<int>(chunk);
+  };
+  auto work = [&] {
+    for (int chunk = take(0); chunk > 0;) {
+      absl::StatusOr<int> refreshed = DrainChunk(pool, source, chunk);
+      if (!refreshed.ok()) {
+        std::lock_guard<std::mutex> lock(mu);
+        if (failed.ok()) failed = refreshed.status();
+        return;
+      }
+      // None that the other drain does not hold: the queue is empty.
+      if (*refreshed == 0) return;
+      chunk = take(chunk - *refreshed);
+    }
+  };
+  std::vector<std::thread> others;
+  for (int i = 1; i < kDrainWorkers; ++i) others.emplace_back(work);
+  work();
+  for (std::thread& t : others) t.join();
+  return failed;
 }
 
 }  // namespace
@@ -109,10 +156,11 @@ absl::Status RefreshChangedComplaints(MysqlConnection& conn,
 }
 
 absl::StatusOr<int> RefreshQueued(MysqlConnection& conn,
-                                  absl::string_view source, int limit) {
+                                  absl::string_view source, int limit,
+                                  const std::function<void()>& before_moves) {
   const std::vector<std::string> names = LockOldestQueued(conn, source, limit);
   if (names.empty()) return 0;
-  CSM_RETURN_IF_ERROR(RefreshNamed(conn, names));
+  CSM_RETURN_IF_ERROR(RefreshNamed(conn, names, before_moves));
   Dequeue(conn, names);
   return static_cast<int>(names.size());
 }

@@ -40,9 +40,11 @@ absl::Status RefreshChangedComplaints(MysqlConnection& conn,
                                       absl::string_view source);
 
 // In the caller's transaction: refreshes up to `limit` of `source`'s
-// longest-queued names and deletes their queue rows; how many.
-absl::StatusOr<int> RefreshQueued(MysqlConnection& conn,
-                                  absl::string_view source, int limit);
+// longest-queued names (those no other transaction holds) and deletes
+// their queue rows; how many. `before_moves` as for RefreshContributions.
+absl::StatusOr<int> RefreshQueued(
+    MysqlConnection& conn, absl::string_view source, int limit,
+    const std::function<void()>& before_moves = nullptr);
 
 // In the caller's transaction (a rebuild's end): every complaint's and
 // archive's contributions and the day tables computed whole, the queue

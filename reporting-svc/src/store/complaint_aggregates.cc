@@ -167,13 +167,15 @@ void FreshScratchTables(MysqlConnection& conn) {
 
 void RefreshChunk(MysqlConnection& conn,
                   absl::Span<const AggregateFigure> figures,
-                  const std::vector<std::string>& names) {
+                  const std::vector<std::string>& names,
+                  const std::function<void()>& before_moves) {
   const std::string in = sql_rows::Placeholders(names.size());
   FreshScratchTables(conn);
   const ContributionsStatement insert =
       ContributionsInsert("new_contributions", figures, in);
   Run(conn, insert.sql, insert.lists, names);
   Run(conn, Difference(in), 1, names);
+  if (before_moves) before_moves();
   for (const DayTable& t : DayTables()) {
     Run(conn, MoveByDifference(t), 0, names);
     Run(conn, DeleteEmptied(t), 0, names);
@@ -192,14 +194,15 @@ void RefreshChunk(MysqlConnection& conn,
 
 absl::Status RefreshContributions(MysqlConnection& conn,
                                   absl::Span<const AggregateFigure> figures,
-                                  const std::vector<std::string>& complaints) {
+                                  const std::vector<std::string>& complaints,
+                                  const std::function<void()>& before_moves) {
   for (size_t next = 0; next < complaints.size(); next += kChunk) {
     const size_t end = std::min(complaints.size(), next + kChunk);
     std::vector<std::string> names(complaints.begin() + next,
                                    complaints.begin() + end);
     // Padded with the last name, so that few statement texts are cached.
     names.resize(sql_rows::PaddedSize(names.size()), names.back());
-    RefreshChunk(conn, figures, names);
+    RefreshChunk(conn, figures, names, before_moves);
   }
   return absl::OkStatus();
 }

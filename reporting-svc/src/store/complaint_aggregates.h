@@ -7,6 +7,7 @@
 #ifndef CSM_REPORTING_SVC_STORE_COMPLAINT_AGGREGATES_H_
 #define CSM_REPORTING_SVC_STORE_COMPLAINT_AGGREGATES_H_
 
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -39,9 +40,13 @@ struct AggregateFigure {
 // subtracted, new added; unchanged rows are not written): after the
 // complaints' rows changed, inside the same transaction. Day rows left
 // without a contribution are deleted, so live and rebuilt tables are equal.
-absl::Status RefreshContributions(MysqlConnection& conn,
-                                  absl::Span<const AggregateFigure> figures,
-                                  const std::vector<std::string>& complaints);
+// `before_moves`, when set, runs after the recompute (which writes only the
+// connection's scratch tables) and before the first write of a row another
+// transaction may write too (the day tables, the stored contributions).
+absl::Status RefreshContributions(
+    MysqlConnection& conn, absl::Span<const AggregateFigure> figures,
+    const std::vector<std::string>& complaints,
+    const std::function<void()>& before_moves = nullptr);
 
 // Every complaint's contributions and the day tables, computed whole from
 // the complaint tables (a rebuild's end: no difference moved, each day row

@@ -11,6 +11,7 @@
 #include "common/status.h"
 #include "cppconn/prepared_statement.h"
 #include "cppconn/resultset.h"
+#include "reporting-svc/src/store/multi_row.h"
 #include "reporting-svc/src/store/sql_bind.h"
 
 namespace csm::reporting {
@@ -76,7 +77,7 @@ std::vector<std::string> LockOldestQueued(MysqlConnection& conn,
                                           absl::string_view source, int limit) {
   sql::PreparedStatement& st = conn.Prepare(
       "SELECT name FROM aggregate_refresh_queue WHERE source = ? ORDER BY "
-      "after_sequence, name LIMIT ? FOR UPDATE");
+      "after_sequence, name LIMIT ? FOR UPDATE SKIP LOCKED");
   st.setString(1, std::string(source));
   st.setInt(2, limit);
   ResultSetPtr rs(st.executeQuery());
@@ -86,16 +87,32 @@ std::vector<std::string> LockOldestQueued(MysqlConnection& conn,
   return out;
 }
 
+// The names go into a scratch table first and the queue is joined to it
+// by its primary key: `DELETE ... WHERE name IN (...)` is read whole when
+// the list is long against the queue, and a scan waits on every row another
+// drain holds while that drain waits for this one's turn
+// (app/refresh_queue.cc). DELETE has no SKIP LOCKED and no index hints.
 void Dequeue(MysqlConnection& conn, const std::vector<std::string>& names) {
+  for (const char* sql :
+       {"DROP TEMPORARY TABLE IF EXISTS dequeued_names",
+        "CREATE TEMPORARY TABLE dequeued_names (name VARCHAR(64) NOT NULL "
+        "PRIMARY KEY) ENGINE=MEMORY"}) {
+    conn.Prepare(sql).executeUpdate();
+  }
   for (size_t next = 0; next < names.size(); next += kChunk) {
     const std::vector<std::string> part = PaddedPart(names, next);
     sql::PreparedStatement& st = conn.Prepare(
-        absl::StrCat("DELETE FROM aggregate_refresh_queue WHERE name IN (",
-                     sql_rows::Placeholders(part.size()), ")"));
+        // Padded with the last name: IGNORE drops the repeats.
+        MultiRow("INSERT IGNORE INTO dequeued_names (name) VALUES ", "(?)", "",
+                 part.size()));
     Binder b(st);
     for (const std::string& name : part) b.Str(name);
     st.executeUpdate();
   }
+  conn.Prepare(
+          "DELETE q FROM dequeued_names d STRAIGHT_JOIN "
+          "aggregate_refresh_queue q ON q.name = d.name")
+      .executeUpdate();
 }
 
 void ClearQueue(MysqlConnection& conn) {

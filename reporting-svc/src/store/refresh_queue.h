@@ -24,7 +24,8 @@ absl::Status QueueNames(MysqlConnection& conn, absl::string_view source,
                         const std::vector<std::string>& names);
 
 // The `limit` longest-queued names of `source`, locked until the caller's
-// transaction ends, sorted.
+// transaction ends, sorted. Names another transaction holds are skipped:
+// drains side by side take disjoint chunks.
 std::vector<std::string> LockOldestQueued(MysqlConnection& conn,
                                           absl::string_view source, int limit);
 
