@@ -142,6 +142,10 @@ int MysqlErrorCode(const absl::Status& status);
 // True for the ALREADY_EXISTS that FromSqlException makes of error 1062.
 bool IsDuplicateKey(const absl::Status& status);
 
+// True for a deadlock or a lock-wait timeout (errors 1213, 1205): the
+// statement or transaction was rolled back and is safe to retry whole.
+bool IsRetryableConflict(const absl::Status& status);
+
 // Runs `body` in one transaction on a borrowed connection: commits when it
 // returns OK, rolls back otherwise (and on exceptions, which are mapped with
 // FromSqlException). A deadlock or lock-wait timeout is retried up to
